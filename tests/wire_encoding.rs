@@ -4,6 +4,7 @@
 //! fields go out as URL-safe base64.
 
 use google_aiplatform_v1::transport::{HttpResponse, MockTransport};
+use google_aiplatform_v1::TryStreamExt;
 use google_aiplatform_v1::{
     LocationName, NotebookExecutionJob, NotebookExecutionJobDirectNotebookSource, NotebookExecutionJobName,
 };
@@ -84,6 +85,45 @@ async fn a_reserved_expansion_with_a_dot_segment_is_refused() {
     // Parsing a typed name refuses the segment too.
     let error = "projects/p/locations/../notebookExecutionJobs/j".parse::<NotebookExecutionJobName>().unwrap_err();
     assert!(error.to_string().contains("its segment \"..\" is a dot segment"), "{error}");
+}
+
+/// A resource name given as text, as Google's reference writes it, is sent as that name; text
+/// that does not match the name's pattern (or a typed name's dot segment) fails the call
+/// before anything is sent, naming the method, the parameter and the pattern.
+#[tokio::test]
+async fn a_resource_name_given_as_text_is_checked_before_sending() {
+    let mock = MockTransport::new();
+    let jobs = aiplatform(&mock).projects().locations().notebook_execution_jobs();
+    mock.push_json(200, serde_json::json!({}));
+    jobs.get("projects/p/locations/us-central1/notebookExecutionJobs/j").send().await.unwrap();
+    let text = String::from("projects/p/locations/us-central1");
+    mock.push_json(200, serde_json::json!({}));
+    jobs.list(&text).send().await.unwrap();
+    let paths: Vec<String> = mock.requests().iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/projects/p/locations/us-central1/notebookExecutionJobs/j",
+            "/v1/projects/p/locations/us-central1/notebookExecutionJobs"
+        ]
+    );
+
+    for wrong in ["projects/p/notebookExecutionJobs/j", "projects/p/locations/l/notebookExecutionJobs/", "j"] {
+        let error = jobs.get(wrong).send().await.unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, google_aiplatform_v1::Error::InvalidRequest(_)), "{text}");
+        assert!(
+            text.contains("aiplatform.projects.locations.notebookExecutionJobs.get: path parameter `name`"),
+            "{text}"
+        );
+        assert!(text.contains("projects/*/locations/*/notebookExecutionJobs/*"), "{text}");
+        // Refused through every way of sending it: the stream of pages too.
+        let error = jobs.list(wrong).pages().try_next().await.unwrap_err();
+        assert!(error.to_string().contains("path parameter `parent`"), "{error}");
+    }
+    let error = jobs.delete("projects/p/locations/../notebookExecutionJobs/j").send().await.unwrap_err();
+    assert!(error.to_string().contains("path parameter `name`"), "{error}");
+    assert_eq!(mock.requests().len(), 2, "nothing more is sent: {:?}", mock.requests());
 }
 
 #[tokio::test]

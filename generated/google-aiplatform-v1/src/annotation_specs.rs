@@ -7,20 +7,26 @@
 /// Get one with `client.projects().locations().datasets().annotation_specs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct AnnotationSpecs {
-    #[cfg_attr(not(any(feature = "annotation-specs", feature = "annotation-specs-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "annotation-specs", feature = "annotation-specs-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl AnnotationSpecs {
     /// The `projects.locations.datasets.annotationSpecs.operations` resource (feature `annotation-specs-operations`).
     #[cfg(feature = "annotation-specs-operations")]
-    pub fn operations(&self) -> crate::annotation_specs_operations::AnnotationSpecsOperations {
-        crate::annotation_specs_operations::AnnotationSpecsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::annotation_specs_operations::AnnotationSpecsOperations {
+        crate::annotation_specs_operations::AnnotationSpecsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "annotation-specs-operations",
+        operations, "annotation-specs-operations",
         "compiled out: enable the cargo feature `annotation-specs-operations` of google-aiplatform-v1"
     );
 }
@@ -45,9 +51,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::AnnotationSpecName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::AnnotationSpecName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), read_mask: None, call }
+            Get {
+                name: call.name_arg("name", name),
+                read_mask: None,
+                call,
+            }
         }
     }
 
@@ -64,14 +77,21 @@ mod calls {
 
     impl Get {
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::AnnotationSpec> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.annotationSpecs.get")
                 .query_opt("readMask", self.read_mask.as_ref());
             self.call.execute(request).await

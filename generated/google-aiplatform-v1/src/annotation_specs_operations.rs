@@ -11,10 +11,7 @@ pub struct AnnotationSpecsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    AnnotationSpecsOperations,
-    AnnotationSpecName,
-    AnnotationSpecOperationName,
+    AnnotationSpecsOperations, AnnotationSpecName, AnnotationSpecOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.annotationSpecs.operations",
-    "v1/"
+    "aiplatform.projects.locations.datasets.annotationSpecs.operations", "v1/"
 );

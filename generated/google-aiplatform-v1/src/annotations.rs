@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().datasets().data_items().annotations()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Annotations {
-    #[cfg_attr(not(any(feature = "annotations", feature = "annotations-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "annotations", feature = "annotations-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Annotations {
     /// The `projects.locations.datasets.dataItems.annotations.operations` resource (feature `annotations-operations`).
     #[cfg(feature = "annotations-operations")]
     pub fn operations(&self) -> crate::annotations_operations::AnnotationsOperations {
-        crate::annotations_operations::AnnotationsOperations { client: self.client.clone() }
+        crate::annotations_operations::AnnotationsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "annotations-operations",
+        operations, "annotations-operations",
         "compiled out: enable the cargo feature `annotations-operations` of google-aiplatform-v1"
     );
 }
@@ -48,7 +52,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::DataItemName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::DataItemName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -97,7 +104,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -109,9 +119,17 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListAnnotationsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/annotations", &[&self.parent])
-                .method_id("aiplatform.projects.locations.datasets.dataItems.annotations.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListAnnotationsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/annotations",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.datasets.dataItems.annotations.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())

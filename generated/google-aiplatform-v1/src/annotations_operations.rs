@@ -11,10 +11,7 @@ pub struct AnnotationsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    AnnotationsOperations,
-    AnnotationName,
-    AnnotationOperationName,
+    AnnotationsOperations, AnnotationName, AnnotationOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.dataItems.annotations.operations",
-    "v1/"
+    "aiplatform.projects.locations.datasets.dataItems.annotations.operations", "v1/"
 );

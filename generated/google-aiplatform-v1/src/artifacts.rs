@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().metadata_stores().artifacts()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Artifacts {
-    #[cfg_attr(not(any(feature = "artifacts", feature = "artifacts-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "artifacts", feature = "artifacts-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Artifacts {
     /// The `projects.locations.metadataStores.artifacts.operations` resource (feature `artifacts-operations`).
     #[cfg(feature = "artifacts-operations")]
     pub fn operations(&self) -> crate::artifacts_operations::ArtifactsOperations {
-        crate::artifacts_operations::ArtifactsOperations { client: self.client.clone() }
+        crate::artifacts_operations::ArtifactsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "artifacts-operations",
+        operations, "artifacts-operations",
         "compiled out: enable the cargo feature `artifacts-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,12 @@ mod calls {
             body: crate::Artifact,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, artifact_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                artifact_id: None,
+                call,
+            }
         }
 
         /// Lists Artifacts in the MetadataStore.
@@ -68,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -91,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ArtifactName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ArtifactName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a stored Artifact.
@@ -113,7 +131,13 @@ mod calls {
             body: crate::Artifact,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                allow_missing: None,
+                call,
+            }
         }
 
         /// Deletes an Artifact.
@@ -128,9 +152,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ArtifactName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ArtifactName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), etag: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                etag: None,
+                call,
+            }
         }
 
         /// Purges Artifacts.
@@ -151,7 +182,11 @@ mod calls {
             body: crate::PurgeArtifactsRequest,
         ) -> Purge {
             let mut call = Call::new(&self.client);
-            Purge { parent: call.name_arg("parent", parent), body, call }
+            Purge {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Retrieves lineage of an Artifact represented through Artifacts and Executions connected by Event edges and returned as a LineageSubgraph.
@@ -200,8 +235,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/artifacts", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.artifacts.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/artifacts",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.artifacts.create",
+                )
                 .query_opt("artifactId", self.artifact_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -248,8 +289,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListArtifactsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/artifacts", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListArtifactsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/artifacts",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.artifacts.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -274,7 +321,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.artifacts.get");
             self.call.execute(request).await
         }
@@ -295,7 +346,10 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -308,8 +362,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Artifact> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.artifacts.patch")
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.artifacts.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
             let request = request.json(&self.body)?;
@@ -339,13 +399,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.artifacts.delete")
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.artifacts.delete",
+                )
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -364,12 +439,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/artifacts:purge", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.artifacts.purge");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/artifacts:purge",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.artifacts.purge",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -400,11 +489,16 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-            let request =
-                Request::from_template(Method::Get, "v1/{+artifact}:queryArtifactLineageSubgraph", &[&self.artifact])
-                    .method_id("aiplatform.projects.locations.metadataStores.artifacts.queryArtifactLineageSubgraph")
-                    .query_opt("maxHops", self.max_hops.as_ref())
-                    .query_opt("filter", self.filter.as_ref());
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+artifact}:queryArtifactLineageSubgraph",
+                    &[&self.artifact],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.artifacts.queryArtifactLineageSubgraph",
+                )
+                .query_opt("maxHops", self.max_hops.as_ref())
+                .query_opt("filter", self.filter.as_ref());
             self.call.execute(request).await
         }
     }

@@ -11,10 +11,7 @@ pub struct ArtifactsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ArtifactsOperations,
-    ArtifactName,
-    ArtifactOperationName,
+    ArtifactsOperations, ArtifactName, ArtifactOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.artifacts.operations",
-    "v1/"
+    "aiplatform.projects.locations.metadataStores.artifacts.operations", "v1/"
 );

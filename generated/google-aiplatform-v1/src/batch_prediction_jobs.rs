@@ -45,7 +45,14 @@ impl BatchPredictionJobs {
     /// ```
     pub fn list(&self) -> List {
         let call = Call::new(&self.client);
-        List { parent: None, filter: None, page_size: None, page_token: None, read_mask: None, call }
+        List {
+            parent: None,
+            filter: None,
+            page_size: None,
+            page_token: None,
+            read_mask: None,
+            call,
+        }
     }
 
     /// Gets a BatchPredictionJob
@@ -59,9 +66,15 @@ impl BatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::BatchPredictionJobName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::BatchPredictionJobName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -133,13 +146,18 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
         let request = Request::from_template(Method::Get, "v1/batchPredictionJobs", &[])
             .method_id("aiplatform.batchPredictionJobs.list")
             .query_opt("parent", self.parent.as_ref())
@@ -151,7 +169,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob);
+discogen_runtime::paginated!(
+    List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob
+);
 
 /// The `aiplatform.batchPredictionJobs.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]

@@ -30,7 +30,11 @@ impl CachedContents {
         body: crate::CachedContent,
     ) -> Create {
         let mut call = Call::new(&self.client);
-        Create { parent: call.name_arg("parent", parent), body, call }
+        Create {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 
     /// Lists cached contents in a project
@@ -47,9 +51,17 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
-        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+        List {
+            parent: call.name_arg("parent", parent),
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Gets cached content configurations
@@ -63,9 +75,15 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::CachedContentName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::CachedContentName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Updates cached content configurations
@@ -85,7 +103,12 @@ impl CachedContents {
         body: crate::CachedContent,
     ) -> Patch {
         let mut call = Call::new(&self.client);
-        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+        Patch {
+            name: call.name_arg("name", name),
+            body,
+            update_mask: None,
+            call,
+        }
     }
 
     /// Deletes cached content
@@ -99,9 +122,15 @@ impl CachedContents {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::CachedContentName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::CachedContentName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -119,7 +148,11 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CachedContent> {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/cachedContents", &[&self.parent])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/cachedContents",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.cachedContents.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -152,8 +185,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListCachedContentsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/cachedContents", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListCachedContentsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/cachedContents",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.cachedContents.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -161,7 +200,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListCachedContentsResponse, CachedContent);
+discogen_runtime::paginated!(
+    List, page_token, ListCachedContentsResponse, CachedContent
+);
 
 /// The `aiplatform.projects.locations.cachedContents.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
@@ -196,7 +237,10 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The list of fields to update.
-    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn update_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.update_mask = Some(value.into());
         self
     }

@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().metadata_stores().contexts()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Contexts {
-    #[cfg_attr(not(any(feature = "contexts", feature = "contexts-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "contexts", feature = "contexts-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Contexts {
     /// The `projects.locations.metadataStores.contexts.operations` resource (feature `contexts-operations`).
     #[cfg(feature = "contexts-operations")]
     pub fn operations(&self) -> crate::contexts_operations::ContextsOperations {
-        crate::contexts_operations::ContextsOperations { client: self.client.clone() }
+        crate::contexts_operations::ContextsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "contexts-operations",
+        operations, "contexts-operations",
         "compiled out: enable the cargo feature `contexts-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,12 @@ mod calls {
             body: crate::Context,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, context_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                context_id: None,
+                call,
+            }
         }
 
         /// Lists Contexts on the MetadataStore.
@@ -68,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -91,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ContextName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ContextName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a stored Context.
@@ -113,7 +131,13 @@ mod calls {
             body: crate::Context,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                allow_missing: None,
+                call,
+            }
         }
 
         /// Deletes a stored Context.
@@ -128,9 +152,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ContextName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ContextName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, etag: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                etag: None,
+                call,
+            }
         }
 
         /// Purges Contexts.
@@ -151,7 +183,11 @@ mod calls {
             body: crate::PurgeContextsRequest,
         ) -> Purge {
             let mut call = Call::new(&self.client);
-            Purge { parent: call.name_arg("parent", parent), body, call }
+            Purge {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Adds a set of Artifacts and Executions to a Context. If any of the Artifacts or Executions have already been added to a Context, they are simply skipped.
@@ -171,7 +207,11 @@ mod calls {
             body: crate::AddContextArtifactsAndExecutionsRequest,
         ) -> AddContextArtifactsAndExecutions {
             let mut call = Call::new(&self.client);
-            AddContextArtifactsAndExecutions { context: call.name_arg("context", context), body, call }
+            AddContextArtifactsAndExecutions {
+                context: call.name_arg("context", context),
+                body,
+                call,
+            }
         }
 
         /// Adds a set of Contexts as children to a parent Context. If any of the child Contexts have already been added to the parent Context, they are simply skipped. If this call would create a cycle or cause any Context to have more than 10 parents, the request will fail with an INVALID\_ARGUMENT error.
@@ -191,7 +231,11 @@ mod calls {
             body: crate::AddContextChildrenRequest,
         ) -> AddContextChildren {
             let mut call = Call::new(&self.client);
-            AddContextChildren { context: call.name_arg("context", context), body, call }
+            AddContextChildren {
+                context: call.name_arg("context", context),
+                body,
+                call,
+            }
         }
 
         /// Remove a set of children contexts from a parent Context. If any of the child Contexts were NOT added to the parent Context, they are simply skipped.
@@ -211,7 +255,11 @@ mod calls {
             body: crate::RemoveContextChildrenRequest,
         ) -> RemoveContextChildren {
             let mut call = Call::new(&self.client);
-            RemoveContextChildren { context: call.name_arg("context", context), body, call }
+            RemoveContextChildren {
+                context: call.name_arg("context", context),
+                body,
+                call,
+            }
         }
 
         /// Retrieves Artifacts and Executions within the specified Context, connected by Event edges and returned as a LineageSubgraph.
@@ -230,7 +278,10 @@ mod calls {
             context: impl discogen_runtime::model::IntoName<crate::ContextName>,
         ) -> QueryContextLineageSubgraph {
             let mut call = Call::new(&self.client);
-            QueryContextLineageSubgraph { context: call.name_arg("context", context), call }
+            QueryContextLineageSubgraph {
+                context: call.name_arg("context", context),
+                call,
+            }
         }
     }
 
@@ -255,8 +306,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/contexts", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.contexts.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/contexts",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.create",
+                )
                 .query_opt("contextId", self.context_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -303,8 +360,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListContextsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/contexts", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListContextsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/contexts",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -329,7 +392,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.get");
             self.call.execute(request).await
         }
@@ -350,7 +417,10 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -363,7 +433,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Context> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.contexts.patch")
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
@@ -401,14 +475,29 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.contexts.delete")
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.delete",
+                )
                 .query_opt("force", self.force.as_ref())
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -427,12 +516,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/contexts:purge", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.contexts.purge");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/contexts:purge",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.purge",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -449,13 +552,17 @@ mod calls {
 
     impl AddContextArtifactsAndExecutions {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::AddContextArtifactsAndExecutionsResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::AddContextArtifactsAndExecutionsResponse> {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+context}:addContextArtifactsAndExecutions",
-                &[&self.context],
-            )
-            .method_id("aiplatform.projects.locations.metadataStores.contexts.addContextArtifactsAndExecutions");
+                    Method::Post,
+                    "v1/{+context}:addContextArtifactsAndExecutions",
+                    &[&self.context],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.addContextArtifactsAndExecutions",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -474,9 +581,17 @@ mod calls {
 
     impl AddContextChildren {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::AddContextChildrenResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+context}:addContextChildren", &[&self.context])
-                .method_id("aiplatform.projects.locations.metadataStores.contexts.addContextChildren");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::AddContextChildrenResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+context}:addContextChildren",
+                    &[&self.context],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.addContextChildren",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -495,9 +610,17 @@ mod calls {
 
     impl RemoveContextChildren {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::RemoveContextChildrenResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+context}:removeContextChildren", &[&self.context])
-                .method_id("aiplatform.projects.locations.metadataStores.contexts.removeContextChildren");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::RemoveContextChildrenResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+context}:removeContextChildren",
+                    &[&self.context],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.removeContextChildren",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -516,9 +639,14 @@ mod calls {
     impl QueryContextLineageSubgraph {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
-            let request =
-                Request::from_template(Method::Get, "v1/{+context}:queryContextLineageSubgraph", &[&self.context])
-                    .method_id("aiplatform.projects.locations.metadataStores.contexts.queryContextLineageSubgraph");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+context}:queryContextLineageSubgraph",
+                    &[&self.context],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.contexts.queryContextLineageSubgraph",
+                );
             self.call.execute(request).await
         }
     }

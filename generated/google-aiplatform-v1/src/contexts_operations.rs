@@ -11,10 +11,7 @@ pub struct ContextsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ContextsOperations,
-    ContextName,
-    ContextOperationName,
+    ContextsOperations, ContextName, ContextOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.contexts.operations",
-    "v1/"
+    "aiplatform.projects.locations.metadataStores.contexts.operations", "v1/"
 );

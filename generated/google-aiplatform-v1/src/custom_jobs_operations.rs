@@ -11,10 +11,7 @@ pub struct CustomJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    CustomJobsOperations,
-    CustomJobName,
-    CustomJobOperationName,
+    CustomJobsOperations, CustomJobName, CustomJobOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.customJobs.operations",
-    "v1/"
+    "aiplatform.projects.locations.customJobs.operations", "v1/"
 );

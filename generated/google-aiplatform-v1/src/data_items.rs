@@ -14,18 +14,21 @@ impl DataItems {
     /// The `projects.locations.datasets.dataItems.operations` resource (feature `data-items-operations`).
     #[cfg(feature = "data-items-operations")]
     pub fn operations(&self) -> crate::data_items_operations::DataItemsOperations {
-        crate::data_items_operations::DataItemsOperations { client: self.client.clone() }
+        crate::data_items_operations::DataItemsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "data-items-operations",
+        operations, "data-items-operations",
         "compiled out: enable the cargo feature `data-items-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.datasets.dataItems.annotations` resource.
     pub fn annotations(&self) -> crate::annotations::Annotations {
-        crate::annotations::Annotations { client: self.client.clone() }
+        crate::annotations::Annotations {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -52,7 +55,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -101,7 +107,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -113,8 +122,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListDataItemsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/dataItems", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListDataItemsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/dataItems",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.datasets.dataItems.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())

@@ -11,10 +11,7 @@ pub struct DataItemsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DataItemsOperations,
-    DataItemName,
-    DataItemOperationName,
+    DataItemsOperations, DataItemName, DataItemOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.dataItems.operations",
-    "v1/"
+    "aiplatform.projects.locations.datasets.dataItems.operations", "v1/"
 );

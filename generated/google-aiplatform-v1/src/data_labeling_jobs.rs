@@ -7,20 +7,31 @@
 /// Get one with `client.projects().locations().data_labeling_jobs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct DataLabelingJobs {
-    #[cfg_attr(not(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(
+            any(
+                feature = "data-labeling-jobs",
+                feature = "data-labeling-jobs-operations"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl DataLabelingJobs {
     /// The `projects.locations.dataLabelingJobs.operations` resource (feature `data-labeling-jobs-operations`).
     #[cfg(feature = "data-labeling-jobs-operations")]
-    pub fn operations(&self) -> crate::data_labeling_jobs_operations::DataLabelingJobsOperations {
-        crate::data_labeling_jobs_operations::DataLabelingJobsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::data_labeling_jobs_operations::DataLabelingJobsOperations {
+        crate::data_labeling_jobs_operations::DataLabelingJobsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "data-labeling-jobs-operations",
+        operations, "data-labeling-jobs-operations",
         "compiled out: enable the cargo feature `data-labeling-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +62,11 @@ mod calls {
             body: crate::DataLabelingJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists DataLabelingJobs in a Location.
@@ -68,7 +83,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +110,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DataLabelingJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::DataLabelingJobName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a DataLabelingJob.
@@ -109,9 +133,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::DataLabelingJobName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::DataLabelingJobName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Cancels a DataLabelingJob. Success of cancellation is not guaranteed.
@@ -131,7 +161,11 @@ mod calls {
             body: crate::CancelDataLabelingJobRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -149,7 +183,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::DataLabelingJob> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/dataLabelingJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/dataLabelingJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.dataLabelingJobs.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -191,7 +229,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read. FieldMask represents a set of symbolic field paths. For example, the mask can be `paths: "name"`. The "name" here is a field in DataLabelingJob. If this field is not set, all fields of the DataLabelingJob are returned.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -203,8 +244,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListDataLabelingJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/dataLabelingJobs", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListDataLabelingJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/dataLabelingJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.dataLabelingJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -215,7 +262,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListDataLabelingJobsResponse, DataLabelingJob);
+    discogen_runtime::paginated!(
+        List, page_token, ListDataLabelingJobsResponse, DataLabelingJob
+    );
 
     /// The `aiplatform.projects.locations.dataLabelingJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -230,7 +279,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::DataLabelingJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.dataLabelingJobs.get");
             self.call.execute(request).await
         }
@@ -251,12 +304,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.dataLabelingJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -273,8 +339,14 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.dataLabelingJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -11,10 +11,7 @@ pub struct DataLabelingJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DataLabelingJobsOperations,
-    DataLabelingJobName,
-    DataLabelingJobOperationName,
+    DataLabelingJobsOperations, DataLabelingJobName, DataLabelingJobOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.dataLabelingJobs.operations",
-    "v1/"
+    "aiplatform.projects.locations.dataLabelingJobs.operations", "v1/"
 );

@@ -7,20 +7,26 @@
 /// Get one with `client.datasets()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Datasets {
-    #[cfg_attr(not(any(feature = "datasets", feature = "datasets-dataset-versions")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "datasets", feature = "datasets-dataset-versions")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl Datasets {
     /// The `datasets.datasetVersions` resource (feature `datasets-dataset-versions`).
     #[cfg(feature = "datasets-dataset-versions")]
-    pub fn dataset_versions(&self) -> crate::datasets_dataset_versions::DatasetsDatasetVersions {
-        crate::datasets_dataset_versions::DatasetsDatasetVersions { client: self.client.clone() }
+    pub fn dataset_versions(
+        &self,
+    ) -> crate::datasets_dataset_versions::DatasetsDatasetVersions {
+        crate::datasets_dataset_versions::DatasetsDatasetVersions {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        dataset_versions,
-        "datasets-dataset-versions",
+        dataset_versions, "datasets-dataset-versions",
         "compiled out: enable the cargo feature `datasets-dataset-versions` of google-aiplatform-v1"
     );
 }
@@ -89,9 +95,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::DatasetName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), read_mask: None, call }
+            Get {
+                name: call.name_arg("name", name),
+                read_mask: None,
+                call,
+            }
         }
 
         /// Updates a Dataset.
@@ -111,7 +124,12 @@ mod calls {
             body: crate::Dataset,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a Dataset.
@@ -126,9 +144,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::DatasetName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -153,14 +177,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Dataset, crate::CreateDatasetOperationMetadata>>
-        {
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::Dataset,
+                crate::CreateDatasetOperationMetadata,
+            >,
+        > {
             let request = Request::from_template(Method::Post, "v1/datasets", &[])
                 .method_id("aiplatform.datasets.create")
                 .query_opt("parent", self.parent.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -205,7 +239,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -217,7 +254,9 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
             let request = Request::from_template(Method::Get, "v1/datasets", &[])
                 .method_id("aiplatform.datasets.list")
                 .query_opt("parent", self.parent.as_ref())
@@ -245,14 +284,21 @@ mod calls {
 
     impl Get {
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.datasets.get")
                 .query_opt("readMask", self.read_mask.as_ref());
             self.call.execute(request).await
@@ -273,14 +319,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name` * `description` * `labels`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.datasets.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -303,12 +356,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.datasets.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

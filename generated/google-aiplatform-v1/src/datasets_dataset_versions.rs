@@ -31,7 +31,11 @@ impl DatasetsDatasetVersions {
         body: crate::DatasetVersion,
     ) -> Create {
         let mut call = Call::new(&self.client);
-        Create { parent: call.name_arg("parent", parent), body, call }
+        Create {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 
     /// Lists DatasetVersions in a Dataset.
@@ -48,7 +52,10 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::DatasetName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::DatasetName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
         List {
             parent: call.name_arg("parent", parent),
@@ -78,7 +85,12 @@ impl DatasetsDatasetVersions {
         body: crate::DatasetVersion,
     ) -> Patch {
         let mut call = Call::new(&self.client);
-        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+        Patch {
+            name: call.name_arg("name", name),
+            body,
+            update_mask: None,
+            call,
+        }
     }
 
     /// Deletes a Dataset version.
@@ -93,9 +105,15 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Gets a Dataset version.
@@ -109,9 +127,16 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), read_mask: None, call }
+        Get {
+            name: call.name_arg("name", name),
+            read_mask: None,
+            call,
+        }
     }
 
     /// Restores a dataset version.
@@ -126,9 +151,15 @@ impl DatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>) -> Restore {
+    pub fn restore(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetVersionName>,
+    ) -> Restore {
         let mut call = Call::new(&self.client);
-        Restore { name: call.name_arg("name", name), call }
+        Restore {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -148,13 +179,23 @@ impl Create {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<crate::DatasetVersion, crate::CreateDatasetVersionOperationMetadata>,
+        discogen_runtime::Operation<
+            crate::DatasetVersion,
+            crate::CreateDatasetVersionOperationMetadata,
+        >,
     > {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/datasetVersions", &[&self.parent])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
+            )
             .method_id("aiplatform.datasets.datasetVersions.create");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -193,7 +234,10 @@ impl List {
     }
 
     /// Optional. Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -205,8 +249,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/datasetVersions", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
+            )
             .method_id("aiplatform.datasets.datasetVersions.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -217,7 +267,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListDatasetVersionsResponse, DatasetVersion);
+discogen_runtime::paginated!(
+    List, page_token, ListDatasetVersionsResponse, DatasetVersion
+);
 
 /// The `aiplatform.datasets.datasetVersions.patch` call: configure it, then [`Patch::send`] it.
 #[derive(Clone, Debug)]
@@ -233,7 +285,10 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name`
-    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn update_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -263,12 +318,18 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+        discogen_runtime::Operation<
+            discogen_runtime::wkt::Empty,
+            crate::DeleteOperationMetadata,
+        >,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.datasets.datasetVersions.delete");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -285,7 +346,10 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -314,11 +378,21 @@ impl Restore {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, crate::RestoreDatasetVersionOperationMetadata>,
+        discogen_runtime::Operation<
+            serde_json::Value,
+            crate::RestoreDatasetVersionOperationMetadata,
+        >,
     > {
-        let request = Request::from_template(Method::Get, "v1/{+name}:restore", &[&self.name])
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:restore",
+                &[&self.name],
+            )
             .method_id("aiplatform.datasets.datasetVersions.restore");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }

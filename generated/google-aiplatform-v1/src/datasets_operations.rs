@@ -11,10 +11,7 @@ pub struct DatasetsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DatasetsOperations,
-    LocationDatasetName,
-    DatasetOperationName,
+    DatasetsOperations, LocationDatasetName, DatasetOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.operations",
-    "v1/"
+    "aiplatform.projects.locations.datasets.operations", "v1/"
 );

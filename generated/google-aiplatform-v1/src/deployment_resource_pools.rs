@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct DeploymentResourcePools {
     #[cfg_attr(
-        not(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations")),
+        not(
+            any(
+                feature = "deployment-resource-pools",
+                feature = "deployment-resource-pools-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct DeploymentResourcePools {
 impl DeploymentResourcePools {
     /// The `projects.locations.deploymentResourcePools.operations` resource (feature `deployment-resource-pools-operations`).
     #[cfg(feature = "deployment-resource-pools-operations")]
-    pub fn operations(&self) -> crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
-        crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
+        crate::deployment_resource_pools_operations::DeploymentResourcePoolsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "deployment-resource-pools-operations",
+        operations, "deployment-resource-pools-operations",
         "compiled out: enable the cargo feature `deployment-resource-pools-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +63,11 @@ mod calls {
             body: crate::CreateDeploymentResourcePoolRequest,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// List DeploymentResourcePools in a location.
@@ -72,9 +84,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Get a DeploymentResourcePool.
@@ -88,9 +108,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<
+                crate::DeploymentResourcePoolName,
+            >,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Update a DeploymentResourcePool.
@@ -107,11 +135,18 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::DeploymentResourcePoolName,
+            >,
             body: crate::DeploymentResourcePool,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Delete a DeploymentResourcePool.
@@ -128,10 +163,15 @@ mod calls {
         /// ```
         pub fn delete(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::DeploymentResourcePoolName,
+            >,
         ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// List DeployedModels that have been deployed on this DeploymentResourcePool.
@@ -147,11 +187,14 @@ mod calls {
         /// ```
         pub fn query_deployed_models(
             &self,
-            deployment_resource_pool: impl discogen_runtime::model::IntoName<crate::DeploymentResourcePoolName>,
+            deployment_resource_pool: impl discogen_runtime::model::IntoName<
+                crate::DeploymentResourcePoolName,
+            >,
         ) -> QueryDeployedModels {
             let mut call = Call::new(&self.client);
             QueryDeployedModels {
-                deployment_resource_pool: call.name_arg("deploymentResourcePool", deployment_resource_pool),
+                deployment_resource_pool: call
+                    .name_arg("deploymentResourcePool", deployment_resource_pool),
                 page_size: None,
                 page_token: None,
                 call,
@@ -180,11 +223,23 @@ mod calls {
                 crate::CreateDeploymentResourcePoolOperationMetadata,
             >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/deploymentResourcePools", &[&self.parent])
-                .method_id("aiplatform.projects.locations.deploymentResourcePools.create");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/deploymentResourcePools",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.deploymentResourcePools.create",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -214,8 +269,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListDeploymentResourcePoolsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/deploymentResourcePools", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListDeploymentResourcePoolsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/deploymentResourcePools",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -223,7 +284,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListDeploymentResourcePoolsResponse, DeploymentResourcePool);
+    discogen_runtime::paginated!(
+        List, page_token, ListDeploymentResourcePoolsResponse, DeploymentResourcePool
+    );
 
     /// The `aiplatform.projects.locations.deploymentResourcePools.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -237,8 +300,14 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::DeploymentResourcePool> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::DeploymentResourcePool> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.get");
             self.call.execute(request).await
         }
@@ -258,7 +327,10 @@ mod calls {
 
     impl Patch {
         /// Required. The list of fields to update.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -266,14 +338,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::DeploymentResourcePool, serde_json::Value>>
-        {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::DeploymentResourcePool, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.deploymentResourcePools.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -292,12 +375,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.deploymentResourcePools.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.deploymentResourcePools.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -327,18 +425,24 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::QueryDeployedModelsResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::QueryDeployedModelsResponse> {
             let request = Request::from_template(
-                Method::Get,
-                "v1/{+deploymentResourcePool}:queryDeployedModels",
-                &[&self.deployment_resource_pool],
-            )
-            .method_id("aiplatform.projects.locations.deploymentResourcePools.queryDeployedModels")
-            .query_opt("pageSize", self.page_size.as_ref())
-            .query_opt("pageToken", self.page_token.as_ref());
+                    Method::Get,
+                    "v1/{+deploymentResourcePool}:queryDeployedModels",
+                    &[&self.deployment_resource_pool],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.deploymentResourcePools.queryDeployedModels",
+                )
+                .query_opt("pageSize", self.page_size.as_ref())
+                .query_opt("pageToken", self.page_token.as_ref());
             self.call.execute(request).await
         }
     }
 
-    discogen_runtime::paginated!(QueryDeployedModels, page_token, QueryDeployedModelsResponse);
+    discogen_runtime::paginated!(
+        QueryDeployedModels, page_token, QueryDeployedModelsResponse
+    );
 }

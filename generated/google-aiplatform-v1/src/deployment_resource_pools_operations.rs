@@ -11,10 +11,7 @@ pub struct DeploymentResourcePoolsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    DeploymentResourcePoolsOperations,
-    DeploymentResourcePoolName,
-    DeploymentResourcePoolOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.deploymentResourcePools.operations",
-    "v1/"
+    DeploymentResourcePoolsOperations, DeploymentResourcePoolName,
+    DeploymentResourcePoolOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.deploymentResourcePools.operations", "v1/"
 );

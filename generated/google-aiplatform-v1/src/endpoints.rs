@@ -7,7 +7,10 @@
 /// Get one with `client.endpoints()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Endpoints {
-    #[cfg_attr(not(any(feature = "endpoints", feature = "endpoints-chat")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "endpoints", feature = "endpoints-chat")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Endpoints {
     /// The `endpoints.chat` resource (feature `endpoints-chat`).
     #[cfg(feature = "endpoints-chat")]
     pub fn chat(&self) -> crate::endpoints_chat::EndpointsChat {
-        crate::endpoints_chat::EndpointsChat { client: self.client.clone() }
+        crate::endpoints_chat::EndpointsChat {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        chat,
-        "endpoints-chat",
+        chat, "endpoints-chat",
         "compiled out: enable the cargo feature `endpoints-chat` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,11 @@ mod calls {
             body: crate::PredictRequest,
         ) -> Predict {
             let mut call = Call::new(&self.client);
-            Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            Predict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Calls `aiplatform.endpoints.predictLongRunning`.
@@ -72,7 +80,11 @@ mod calls {
             body: crate::PredictLongRunningRequest,
         ) -> PredictLongRunning {
             let mut call = Call::new(&self.client);
-            PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            PredictLongRunning {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Fetch an asynchronous online prediction operation.
@@ -93,7 +105,11 @@ mod calls {
             body: crate::FetchPredictOperationRequest,
         ) -> FetchPredictOperation {
             let mut call = Call::new(&self.client);
-            FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            FetchPredictOperation {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Generate content with multimodal inputs.
@@ -113,7 +129,11 @@ mod calls {
             body: crate::GenerateContentRequest,
         ) -> GenerateContent {
             let mut call = Call::new(&self.client);
-            GenerateContent { model: call.name_arg("model", model), body, call }
+            GenerateContent {
+                model: call.name_arg("model", model),
+                body,
+                call,
+            }
         }
 
         /// Generate content with multimodal inputs with streaming support.
@@ -133,7 +153,11 @@ mod calls {
             body: crate::GenerateContentRequest,
         ) -> StreamGenerateContent {
             let mut call = Call::new(&self.client);
-            StreamGenerateContent { model: call.name_arg("model", model), body, call }
+            StreamGenerateContent {
+                model: call.name_arg("model", model),
+                body,
+                call,
+            }
         }
 
         /// Perform a token counting.
@@ -153,7 +177,11 @@ mod calls {
             body: crate::CountTokensRequest,
         ) -> CountTokens {
             let mut call = Call::new(&self.client);
-            CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            CountTokens {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Return a list of tokens based on the input text.
@@ -173,7 +201,11 @@ mod calls {
             body: crate::ComputeTokensRequest,
         ) -> ComputeTokens {
             let mut call = Call::new(&self.client);
-            ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            ComputeTokens {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
     }
 
@@ -191,7 +223,11 @@ mod calls {
     impl Predict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:predict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.endpoints.predict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -213,12 +249,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:predictLongRunning",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.endpoints.predictLongRunning");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -237,13 +285,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
-                    .method_id("aiplatform.endpoints.fetchPredictOperation");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:fetchPredictOperation",
+                    &[&self.endpoint],
+                )
+                .method_id("aiplatform.endpoints.fetchPredictOperation");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -260,8 +319,14 @@ mod calls {
 
     impl GenerateContent {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+model}:generateContent",
+                    &[&self.model],
+                )
                 .method_id("aiplatform.endpoints.generateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -281,8 +346,14 @@ mod calls {
 
     impl StreamGenerateContent {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+model}:streamGenerateContent",
+                    &[&self.model],
+                )
                 .method_id("aiplatform.endpoints.streamGenerateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -303,7 +374,11 @@ mod calls {
     impl CountTokens {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:countTokens",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.endpoints.countTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -323,8 +398,14 @@ mod calls {
 
     impl ComputeTokens {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:computeTokens",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.endpoints.computeTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

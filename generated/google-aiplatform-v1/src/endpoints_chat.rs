@@ -30,7 +30,11 @@ impl EndpointsChat {
         body: crate::GoogleApiHttpBody,
     ) -> Completions {
         let mut call = Call::new(&self.client);
-        Completions { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        Completions {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 }
 
@@ -48,7 +52,11 @@ discogen_runtime::call_options!(Completions);
 impl Completions {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}/chat/completions", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}/chat/completions",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.endpoints.chat.completions");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

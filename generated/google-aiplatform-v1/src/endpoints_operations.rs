@@ -11,10 +11,7 @@ pub struct EndpointsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    EndpointsOperations,
-    LocationEndpointName,
-    EndpointOperationName,
+    EndpointsOperations, LocationEndpointName, EndpointOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.endpoints.operations",
-    "v1/"
+    "aiplatform.projects.locations.endpoints.operations", "v1/"
 );

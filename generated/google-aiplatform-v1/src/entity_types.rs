@@ -14,18 +14,21 @@ impl EntityTypes {
     /// The `projects.locations.featurestores.entityTypes.operations` resource (feature `entity-types-operations`).
     #[cfg(feature = "entity-types-operations")]
     pub fn operations(&self) -> crate::entity_types_operations::EntityTypesOperations {
-        crate::entity_types_operations::EntityTypesOperations { client: self.client.clone() }
+        crate::entity_types_operations::EntityTypesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "entity-types-operations",
+        operations, "entity-types-operations",
         "compiled out: enable the cargo feature `entity-types-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featurestores.entityTypes.features` resource.
     pub fn features(&self) -> crate::entity_types_features::EntityTypesFeatures {
-        crate::entity_types_features::EntityTypesFeatures { client: self.client.clone() }
+        crate::entity_types_features::EntityTypesFeatures {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +58,11 @@ mod calls {
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -74,7 +81,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -93,7 +104,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Reads Feature values of a specific entity of an EntityType. For reading feature values of multiple entities of an EntityType, please use StreamingReadFeatureValues.
@@ -113,7 +128,11 @@ mod calls {
             body: crate::ReadFeatureValuesRequest,
         ) -> ReadFeatureValues {
             let mut call = Call::new(&self.client);
-            ReadFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            ReadFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
 
         /// Reads Feature values for multiple entities. Depending on their size, data for different entities may be broken up across multiple responses.
@@ -133,7 +152,11 @@ mod calls {
             body: crate::StreamingReadFeatureValuesRequest,
         ) -> StreamingReadFeatureValues {
             let mut call = Call::new(&self.client);
-            StreamingReadFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            StreamingReadFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
 
         /// Writes Feature values of one or more entities of an EntityType. The Feature values are merged into existing entities if any. The Feature values to be written must have timestamp within the online storage retention.
@@ -153,7 +176,11 @@ mod calls {
             body: crate::WriteFeatureValuesRequest,
         ) -> WriteFeatureValues {
             let mut call = Call::new(&self.client);
-            WriteFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            WriteFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
 
         /// Creates a new EntityType in a given Featurestore.
@@ -174,7 +201,12 @@ mod calls {
             body: crate::EntityType,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, entity_type_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                entity_type_id: None,
+                call,
+            }
         }
 
         /// Lists EntityTypes in a given Featurestore.
@@ -191,7 +223,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -215,9 +250,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single EntityType.
@@ -237,7 +278,12 @@ mod calls {
             body: crate::EntityType,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single EntityType. The EntityType must not have any Features or `force` must be set to true for the request to succeed.
@@ -252,9 +298,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
 
         /// Imports Feature values into the Featurestore from a source storage. The progress of the import is tracked by the returned operation. The imported features are guaranteed to be visible to subsequent read operations after the operation is marked as successfully done. If an import operation fails, the Feature values returned from reads and exports may be inconsistent. If consistency is required, the caller must retry the same import request again and wait till the new operation returned is marked as successfully done. There are also scenarios where the caller can cause inconsistency. - Source data for import contains multiple distinct Feature values for the same entity ID and timestamp. - Source is modified during an import. This includes adding, updating, or removing source data and/or metadata. Examples of updating metadata include but are not limited to changing storage location, storage class, or retention policy. - Online serving cluster is under-provisioned.
@@ -275,7 +328,11 @@ mod calls {
             body: crate::ImportFeatureValuesRequest,
         ) -> ImportFeatureValues {
             let mut call = Call::new(&self.client);
-            ImportFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            ImportFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
 
         /// Exports Feature values from all the entities of a target EntityType.
@@ -296,7 +353,11 @@ mod calls {
             body: crate::ExportFeatureValuesRequest,
         ) -> ExportFeatureValues {
             let mut call = Call::new(&self.client);
-            ExportFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            ExportFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
 
         /// Delete Feature values from Featurestore. The progress of the deletion is tracked by the returned operation. The deleted feature values are guaranteed to be invisible to subsequent read operations after the operation is marked as successfully done. If a delete feature values operation fails, the feature values returned from reads and exports may be inconsistent. If consistency is required, the caller must retry the same delete request again and wait till the new operation returned is marked as successfully done.
@@ -317,7 +378,11 @@ mod calls {
             body: crate::DeleteFeatureValuesRequest,
         ) -> DeleteFeatureValues {
             let mut call = Call::new(&self.client);
-            DeleteFeatureValues { entity_type: call.name_arg("entityType", entity_type), body, call }
+            DeleteFeatureValues {
+                entity_type: call.name_arg("entityType", entity_type),
+                body,
+                call,
+            }
         }
     }
 
@@ -335,8 +400,14 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.setIamPolicy",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -362,9 +433,18 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.getIamPolicy",
+                )
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -382,15 +462,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -409,10 +500,17 @@ mod calls {
 
     impl ReadFeatureValues {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+entityType}:readFeatureValues", &[&self.entity_type])
-                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+entityType}:readFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.readFeatureValues",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -431,13 +529,17 @@ mod calls {
 
     impl StreamingReadFeatureValues {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadFeatureValuesResponse> {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+entityType}:streamingReadFeatureValues",
-                &[&self.entity_type],
-            )
-            .method_id("aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues");
+                    Method::Post,
+                    "v1/{+entityType}:streamingReadFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.streamingReadFeatureValues",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -456,10 +558,17 @@ mod calls {
 
     impl WriteFeatureValues {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::WriteFeatureValuesResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+entityType}:writeFeatureValues", &[&self.entity_type])
-                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::WriteFeatureValuesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+entityType}:writeFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.writeFeatureValues",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -488,14 +597,29 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::EntityType, crate::CreateEntityTypeOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::EntityType,
+                crate::CreateEntityTypeOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/entityTypes", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/entityTypes",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.create",
+                )
                 .query_opt("entityTypeId", self.entity_type_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -540,15 +664,26 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/entityTypes", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListEntityTypesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/entityTypes",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -573,8 +708,14 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.get");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -593,15 +734,24 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the EntityType resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `monitoring_config.snapshot_analysis.disabled` * `monitoring_config.snapshot_analysis.monitoring_interval_days` * `monitoring_config.snapshot_analysis.staleness_days` * `monitoring_config.import_features_analysis.state` * `monitoring_config.import_features_analysis.anomaly_detection_baseline` * `monitoring_config.numerical_threshold_config.value` * `monitoring_config.categorical_threshold_config.value` * `offline_storage_ttl_days`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::EntityType> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.patch")
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -630,13 +780,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.delete")
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.delete",
+                )
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -656,14 +821,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::ImportFeatureValuesOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::ImportFeatureValuesOperationMetadata,
+            >,
         > {
-            let request =
-                Request::from_template(Method::Post, "v1/{+entityType}:importFeatureValues", &[&self.entity_type])
-                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+entityType}:importFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.importFeatureValues",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -683,14 +862,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::ExportFeatureValuesOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::ExportFeatureValuesOperationMetadata,
+            >,
         > {
-            let request =
-                Request::from_template(Method::Post, "v1/{+entityType}:exportFeatureValues", &[&self.entity_type])
-                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+entityType}:exportFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.exportFeatureValues",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -710,14 +903,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteFeatureValuesOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteFeatureValuesOperationMetadata,
+            >,
         > {
-            let request =
-                Request::from_template(Method::Post, "v1/{+entityType}:deleteFeatureValues", &[&self.entity_type])
-                    .method_id("aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+entityType}:deleteFeatureValues",
+                    &[&self.entity_type],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.deleteFeatureValues",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct EntityTypesFeatures {
     #[cfg_attr(
-        not(any(feature = "entity-types-features", feature = "entity-types-features-operations")),
+        not(
+            any(
+                feature = "entity-types-features",
+                feature = "entity-types-features-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct EntityTypesFeatures {
 impl EntityTypesFeatures {
     /// The `projects.locations.featurestores.entityTypes.features.operations` resource (feature `entity-types-features-operations`).
     #[cfg(feature = "entity-types-features-operations")]
-    pub fn operations(&self) -> crate::entity_types_features_operations::EntityTypesFeaturesOperations {
-        crate::entity_types_features_operations::EntityTypesFeaturesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::entity_types_features_operations::EntityTypesFeaturesOperations {
+        crate::entity_types_features_operations::EntityTypesFeaturesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "entity-types-features-operations",
+        operations, "entity-types-features-operations",
         "compiled out: enable the cargo feature `entity-types-features-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +63,12 @@ mod calls {
             body: crate::Feature,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, feature_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                feature_id: None,
+                call,
+            }
         }
 
         /// Lists Features in a given EntityType.
@@ -72,7 +85,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::EntityTypeName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::EntityTypeName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -104,7 +120,11 @@ mod calls {
             body: crate::BatchCreateFeaturesRequest,
         ) -> BatchCreate {
             let mut call = Call::new(&self.client);
-            BatchCreate { parent: call.name_arg("parent", parent), body, call }
+            BatchCreate {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets details of a single Feature.
@@ -118,9 +138,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single Feature.
@@ -140,7 +166,12 @@ mod calls {
             body: crate::Feature,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single Feature.
@@ -155,9 +186,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::EntityTypeFeatureName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -183,14 +220,30 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Feature, crate::CreateFeatureOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/features", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.create")
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::Feature,
+                crate::CreateFeatureOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/features",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.create",
+                )
                 .query_opt("featureId", self.feature_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -236,7 +289,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -248,9 +304,17 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/features", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/features",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -278,12 +342,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/features:batchCreate", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.batchCreate");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/features:batchCreate",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.batchCreate",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -300,8 +378,14 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.get");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -320,15 +404,24 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the Features resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `disable_monitoring` (Not supported for FeatureRegistryService Feature) * `point_of_contact` (Not supported for FeaturestoreService FeatureStore)
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.patch")
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -350,12 +443,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featurestores.entityTypes.features.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.entityTypes.features.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

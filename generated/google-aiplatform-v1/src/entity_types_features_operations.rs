@@ -11,10 +11,7 @@ pub struct EntityTypesFeaturesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    EntityTypesFeaturesOperations,
-    EntityTypeFeatureName,
-    EntityTypeFeatureOperationName,
+    EntityTypesFeaturesOperations, EntityTypeFeatureName, EntityTypeFeatureOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.featurestores.entityTypes.features.operations",
-    "v1/"
+    "aiplatform.projects.locations.featurestores.entityTypes.features.operations", "v1/"
 );

@@ -11,10 +11,7 @@ pub struct EntityTypesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    EntityTypesOperations,
-    EntityTypeName,
-    EntityTypeOperationName,
+    EntityTypesOperations, EntityTypeName, EntityTypeOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.featurestores.entityTypes.operations",
-    "v1/"
+    "aiplatform.projects.locations.featurestores.entityTypes.operations", "v1/"
 );

@@ -8,7 +8,13 @@
 #[derive(Clone, Debug)]
 pub struct Evaluations {
     #[cfg_attr(
-        not(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")),
+        not(
+            any(
+                feature = "evaluations",
+                feature = "evaluations-operations",
+                feature = "slices"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -18,24 +24,26 @@ impl Evaluations {
     /// The `projects.locations.models.evaluations.operations` resource (feature `evaluations-operations`).
     #[cfg(feature = "evaluations-operations")]
     pub fn operations(&self) -> crate::evaluations_operations::EvaluationsOperations {
-        crate::evaluations_operations::EvaluationsOperations { client: self.client.clone() }
+        crate::evaluations_operations::EvaluationsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "evaluations-operations",
+        operations, "evaluations-operations",
         "compiled out: enable the cargo feature `evaluations-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.models.evaluations.slices` resource (feature `slices`).
     #[cfg(feature = "slices")]
     pub fn slices(&self) -> crate::slices::Slices {
-        crate::slices::Slices { client: self.client.clone() }
+        crate::slices::Slices {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        slices,
-        "slices",
+        slices, "slices",
         "compiled out: enable the cargo feature `slices` of google-aiplatform-v1"
     );
 }
@@ -66,7 +74,11 @@ mod calls {
             body: crate::ImportModelEvaluationRequest,
         ) -> Import {
             let mut call = Call::new(&self.client);
-            Import { parent: call.name_arg("parent", parent), body, call }
+            Import {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets a ModelEvaluation.
@@ -80,9 +92,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::EvaluationName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::EvaluationName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Lists ModelEvaluations in a Model.
@@ -99,7 +117,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -126,7 +147,11 @@ mod calls {
     impl Import {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/evaluations:import", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/evaluations:import",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.models.evaluations.import");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -146,7 +171,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ModelEvaluation> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.evaluations.get");
             self.call.execute(request).await
         }
@@ -186,14 +215,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelEvaluationsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/evaluations", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListModelEvaluationsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/evaluations",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.models.evaluations.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -203,5 +241,7 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListModelEvaluationsResponse, ModelEvaluation);
+    discogen_runtime::paginated!(
+        List, page_token, ListModelEvaluationsResponse, ModelEvaluation
+    );
 }

@@ -11,10 +11,7 @@ pub struct EvaluationsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    EvaluationsOperations,
-    EvaluationName,
-    EvaluationOperationName,
+    EvaluationsOperations, EvaluationName, EvaluationOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.models.evaluations.operations",
-    "v1/"
+    "aiplatform.projects.locations.models.evaluations.operations", "v1/"
 );

@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().metadata_stores().executions()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Executions {
-    #[cfg_attr(not(any(feature = "executions", feature = "executions-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "executions", feature = "executions-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Executions {
     /// The `projects.locations.metadataStores.executions.operations` resource (feature `executions-operations`).
     #[cfg(feature = "executions-operations")]
     pub fn operations(&self) -> crate::executions_operations::ExecutionsOperations {
-        crate::executions_operations::ExecutionsOperations { client: self.client.clone() }
+        crate::executions_operations::ExecutionsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "executions-operations",
+        operations, "executions-operations",
         "compiled out: enable the cargo feature `executions-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,12 @@ mod calls {
             body: crate::Execution,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, execution_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                execution_id: None,
+                call,
+            }
         }
 
         /// Lists Executions in the MetadataStore.
@@ -68,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -91,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ExecutionName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a stored Execution.
@@ -113,7 +131,13 @@ mod calls {
             body: crate::Execution,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, allow_missing: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                allow_missing: None,
+                call,
+            }
         }
 
         /// Deletes an Execution.
@@ -128,9 +152,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ExecutionName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), etag: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                etag: None,
+                call,
+            }
         }
 
         /// Purges Executions.
@@ -151,7 +182,11 @@ mod calls {
             body: crate::PurgeExecutionsRequest,
         ) -> Purge {
             let mut call = Call::new(&self.client);
-            Purge { parent: call.name_arg("parent", parent), body, call }
+            Purge {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Adds Events to the specified Execution. An Event indicates whether an Artifact was used as an input or output for an Execution. If an Event already exists between the Execution and the Artifact, the Event is skipped.
@@ -171,7 +206,11 @@ mod calls {
             body: crate::AddExecutionEventsRequest,
         ) -> AddExecutionEvents {
             let mut call = Call::new(&self.client);
-            AddExecutionEvents { execution: call.name_arg("execution", execution), body, call }
+            AddExecutionEvents {
+                execution: call.name_arg("execution", execution),
+                body,
+                call,
+            }
         }
 
         /// Obtains the set of input and output Artifacts for this Execution, in the form of LineageSubgraph that also contains the Execution and connecting Events.
@@ -190,7 +229,10 @@ mod calls {
             execution: impl discogen_runtime::model::IntoName<crate::ExecutionName>,
         ) -> QueryExecutionInputsAndOutputs {
             let mut call = Call::new(&self.client);
-            QueryExecutionInputsAndOutputs { execution: call.name_arg("execution", execution), call }
+            QueryExecutionInputsAndOutputs {
+                execution: call.name_arg("execution", execution),
+                call,
+            }
         }
     }
 
@@ -215,8 +257,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/executions", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/executions",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.create",
+                )
                 .query_opt("executionId", self.execution_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -263,9 +311,17 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListExecutionsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/executions", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListExecutionsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/executions",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.list",
+                )
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("filter", self.filter.as_ref())
@@ -289,8 +345,14 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.get");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -310,7 +372,10 @@ mod calls {
 
     impl Patch {
         /// Optional. A FieldMask indicating which fields should be updated.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -323,8 +388,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Execution> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.patch")
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref())
                 .query_opt("allowMissing", self.allow_missing.as_ref());
             let request = request.json(&self.body)?;
@@ -354,13 +425,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.delete")
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.delete",
+                )
                 .query_opt("etag", self.etag.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -379,12 +465,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/executions:purge", &[&self.parent])
-                .method_id("aiplatform.projects.locations.metadataStores.executions.purge");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/executions:purge",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.purge",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -401,10 +501,17 @@ mod calls {
 
     impl AddExecutionEvents {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::AddExecutionEventsResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+execution}:addExecutionEvents", &[&self.execution])
-                    .method_id("aiplatform.projects.locations.metadataStores.executions.addExecutionEvents");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::AddExecutionEventsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+execution}:addExecutionEvents",
+                    &[&self.execution],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.addExecutionEvents",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -424,11 +531,13 @@ mod calls {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::LineageSubgraph> {
             let request = Request::from_template(
-                Method::Get,
-                "v1/{+execution}:queryExecutionInputsAndOutputs",
-                &[&self.execution],
-            )
-            .method_id("aiplatform.projects.locations.metadataStores.executions.queryExecutionInputsAndOutputs");
+                    Method::Get,
+                    "v1/{+execution}:queryExecutionInputsAndOutputs",
+                    &[&self.execution],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.metadataStores.executions.queryExecutionInputsAndOutputs",
+                );
             self.call.execute(request).await
         }
     }

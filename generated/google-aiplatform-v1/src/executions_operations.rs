@@ -11,10 +11,7 @@ pub struct ExecutionsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ExecutionsOperations,
-    ExecutionName,
-    ExecutionOperationName,
+    ExecutionsOperations, ExecutionName, ExecutionOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.executions.operations",
-    "v1/"
+    "aiplatform.projects.locations.metadataStores.executions.operations", "v1/"
 );

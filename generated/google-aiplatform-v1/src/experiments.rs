@@ -14,18 +14,21 @@ impl Experiments {
     /// The `projects.locations.tensorboards.experiments.operations` resource (feature `experiments-operations`).
     #[cfg(feature = "experiments-operations")]
     pub fn operations(&self) -> crate::experiments_operations::ExperimentsOperations {
-        crate::experiments_operations::ExperimentsOperations { client: self.client.clone() }
+        crate::experiments_operations::ExperimentsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "experiments-operations",
+        operations, "experiments-operations",
         "compiled out: enable the cargo feature `experiments-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tensorboards.experiments.runs` resource.
     pub fn runs(&self) -> crate::runs::Runs {
-        crate::runs::Runs { client: self.client.clone() }
+        crate::runs::Runs {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +58,12 @@ mod calls {
             body: crate::TensorboardExperiment,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, tensorboard_experiment_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                tensorboard_experiment_id: None,
+                call,
+            }
         }
 
         /// Lists TensorboardExperiments in a Location.
@@ -72,7 +80,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::TensorboardName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -96,9 +107,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a TensorboardExperiment.
@@ -118,7 +135,12 @@ mod calls {
             body: crate::TensorboardExperiment,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a TensorboardExperiment.
@@ -133,9 +155,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Batch create TensorboardTimeSeries that belong to a TensorboardExperiment.
@@ -155,7 +183,11 @@ mod calls {
             body: crate::BatchCreateTensorboardTimeSeriesRequest,
         ) -> BatchCreate {
             let mut call = Call::new(&self.client);
-            BatchCreate { parent: call.name_arg("parent", parent), body, call }
+            BatchCreate {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Write time series data points of multiple TensorboardTimeSeries in multiple TensorboardRun's. If any data fail to be ingested, an error is returned.
@@ -171,11 +203,18 @@ mod calls {
         /// ```
         pub fn write(
             &self,
-            tensorboard_experiment: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
+            tensorboard_experiment: impl discogen_runtime::model::IntoName<
+                crate::ExperimentName,
+            >,
             body: crate::WriteTensorboardExperimentDataRequest,
         ) -> Write {
             let mut call = Call::new(&self.client);
-            Write { tensorboard_experiment: call.name_arg("tensorboardExperiment", tensorboard_experiment), body, call }
+            Write {
+                tensorboard_experiment: call
+                    .name_arg("tensorboardExperiment", tensorboard_experiment),
+                body,
+                call,
+            }
         }
     }
 
@@ -199,10 +238,21 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/experiments", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.create")
-                .query_opt("tensorboardExperimentId", self.tensorboard_experiment_id.as_ref());
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/experiments",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.create",
+                )
+                .query_opt(
+                    "tensorboardExperimentId",
+                    self.tensorboard_experiment_id.as_ref(),
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -249,14 +299,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardExperimentsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/experiments", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTensorboardExperimentsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/experiments",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.experiments.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -267,7 +326,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListTensorboardExperimentsResponse, TensorboardExperiment);
+    discogen_runtime::paginated!(
+        List, page_token, ListTensorboardExperimentsResponse, TensorboardExperiment
+    );
 
     /// The `aiplatform.projects.locations.tensorboards.experiments.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -281,8 +342,14 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.experiments.get");
             self.call.execute(request).await
         }
@@ -302,15 +369,26 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardExperiment resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardExperiment> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.patch")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardExperiment> {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -332,12 +410,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -354,9 +447,17 @@ mod calls {
 
     impl BatchCreate {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::BatchCreateTensorboardTimeSeriesResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}:batchCreate", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.batchCreate");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::BatchCreateTensorboardTimeSeriesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}:batchCreate",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.batchCreate",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -375,13 +476,17 @@ mod calls {
 
     impl Write {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::WriteTensorboardExperimentDataResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::WriteTensorboardExperimentDataResponse> {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+tensorboardExperiment}:write",
-                &[&self.tensorboard_experiment],
-            )
-            .method_id("aiplatform.projects.locations.tensorboards.experiments.write");
+                    Method::Post,
+                    "v1/{+tensorboardExperiment}:write",
+                    &[&self.tensorboard_experiment],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.write",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

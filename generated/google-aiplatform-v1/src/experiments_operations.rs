@@ -11,10 +11,7 @@ pub struct ExperimentsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ExperimentsOperations,
-    ExperimentName,
-    ExperimentOperationName,
+    ExperimentsOperations, ExperimentName, ExperimentOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.tensorboards.experiments.operations",
-    "v1/"
+    "aiplatform.projects.locations.tensorboards.experiments.operations", "v1/"
 );

@@ -13,19 +13,24 @@ pub struct FeatureGroups {
 impl FeatureGroups {
     /// The `projects.locations.featureGroups.operations` resource (feature `feature-groups-operations`).
     #[cfg(feature = "feature-groups-operations")]
-    pub fn operations(&self) -> crate::feature_groups_operations::FeatureGroupsOperations {
-        crate::feature_groups_operations::FeatureGroupsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::feature_groups_operations::FeatureGroupsOperations {
+        crate::feature_groups_operations::FeatureGroupsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "feature-groups-operations",
+        operations, "feature-groups-operations",
         "compiled out: enable the cargo feature `feature-groups-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featureGroups.features` resource.
     pub fn features(&self) -> crate::feature_groups_features::FeatureGroupsFeatures {
-        crate::feature_groups_features::FeatureGroupsFeatures { client: self.client.clone() }
+        crate::feature_groups_features::FeatureGroupsFeatures {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +60,11 @@ mod calls {
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -74,7 +83,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -93,7 +106,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Creates a new FeatureGroup in a given project and location.
@@ -114,7 +131,12 @@ mod calls {
             body: crate::FeatureGroup,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, feature_group_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                feature_group_id: None,
+                call,
+            }
         }
 
         /// Lists FeatureGroups in a given project and location.
@@ -131,7 +153,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -154,9 +179,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single FeatureGroup.
@@ -177,7 +208,12 @@ mod calls {
             body: crate::FeatureGroup,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single FeatureGroup.
@@ -192,9 +228,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
     }
 
@@ -212,7 +255,11 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -239,9 +286,16 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -259,15 +313,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureGroups.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureGroups.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -296,14 +361,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::FeatureGroup, crate::CreateFeatureGroupOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::FeatureGroup,
+                crate::CreateFeatureGroupOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/featureGroups", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/featureGroups",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.create")
                 .query_opt("featureGroupId", self.feature_group_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -347,8 +425,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureGroupsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/featureGroups", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeatureGroupsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/featureGroups",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -358,7 +442,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListFeatureGroupsResponse, FeatureGroup);
+    discogen_runtime::paginated!(
+        List, page_token, ListFeatureGroupsResponse, FeatureGroup
+    );
 
     /// The `aiplatform.projects.locations.featureGroups.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -373,7 +459,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::FeatureGroup> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.get");
             self.call.execute(request).await
         }
@@ -393,7 +483,10 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the FeatureGroup resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `description` * `big_query` * `big_query.entity_id_columns` * `service_agent_type`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -401,13 +494,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::FeatureGroup, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::FeatureGroup, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -433,13 +538,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

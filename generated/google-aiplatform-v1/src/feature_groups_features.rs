@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct FeatureGroupsFeatures {
     #[cfg_attr(
-        not(any(feature = "feature-groups-features", feature = "feature-groups-features-operations")),
+        not(
+            any(
+                feature = "feature-groups-features",
+                feature = "feature-groups-features-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct FeatureGroupsFeatures {
 impl FeatureGroupsFeatures {
     /// The `projects.locations.featureGroups.features.operations` resource (feature `feature-groups-features-operations`).
     #[cfg(feature = "feature-groups-features-operations")]
-    pub fn operations(&self) -> crate::feature_groups_features_operations::FeatureGroupsFeaturesOperations {
-        crate::feature_groups_features_operations::FeatureGroupsFeaturesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::feature_groups_features_operations::FeatureGroupsFeaturesOperations {
+        crate::feature_groups_features_operations::FeatureGroupsFeaturesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "feature-groups-features-operations",
+        operations, "feature-groups-features-operations",
         "compiled out: enable the cargo feature `feature-groups-features-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +63,12 @@ mod calls {
             body: crate::Feature,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, feature_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                feature_id: None,
+                call,
+            }
         }
 
         /// Lists Features in a given FeatureGroup.
@@ -72,7 +85,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::FeatureGroupName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -104,7 +120,11 @@ mod calls {
             body: crate::BatchCreateFeaturesRequest,
         ) -> BatchCreate {
             let mut call = Call::new(&self.client);
-            BatchCreate { parent: call.name_arg("parent", parent), body, call }
+            BatchCreate {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets details of a single Feature.
@@ -118,9 +138,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single Feature.
@@ -141,7 +167,12 @@ mod calls {
             body: crate::Feature,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single Feature.
@@ -156,9 +187,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -184,14 +221,28 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Feature, crate::CreateFeatureOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/features", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::Feature,
+                crate::CreateFeatureOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/features",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.features.create")
                 .query_opt("featureId", self.feature_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -237,7 +288,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -249,8 +303,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/features", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeaturesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/features",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.features.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -279,12 +339,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/features:batchCreate", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featureGroups.features.batchCreate");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/features:batchCreate",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureGroups.features.batchCreate",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -301,7 +375,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Feature> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.features.get");
             self.call.execute(request).await
         }
@@ -321,7 +399,10 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the Features resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `description` * `labels` * `disable_monitoring` (Not supported for FeatureRegistryService Feature) * `point_of_contact` (Not supported for FeaturestoreService FeatureStore)
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -329,13 +410,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Feature, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::Feature, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureGroups.features.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -354,12 +447,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featureGroups.features.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureGroups.features.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

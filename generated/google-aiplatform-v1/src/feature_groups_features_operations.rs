@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().feature_groups().features().operations()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct FeatureGroupsFeaturesOperations {
-    #[cfg_attr(not(any(feature = "feature-groups-features-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "feature-groups-features-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 use discogen_runtime::{__support::Call, Method, Request};
@@ -29,10 +32,18 @@ impl FeatureGroupsFeaturesOperations {
     /// ```
     pub fn list_wait(
         &self,
-        name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureOperationName>,
+        name: impl discogen_runtime::model::IntoName<
+            crate::FeatureGroupFeatureOperationName,
+        >,
     ) -> ListWait {
         let mut call = Call::new(&self.client);
-        ListWait { name: call.name_arg("name", name), filter: None, page_size: None, page_token: None, call }
+        ListWait {
+            name: call.name_arg("name", name),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Waits until the specified long-running operation is done or reaches at most a specified timeout, returning the latest state. If the operation is already done, the latest state is immediately returned. If the timeout specified is greater than the default HTTP/RPC timeout, the HTTP/RPC timeout is used. If the server does not support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Note that this method is on a best-effort basis. It may return the latest state before the specified timeout (including immediately), meaning even an immediate response is no guarantee that the operation is done.
@@ -47,9 +58,18 @@ impl FeatureGroupsFeaturesOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureOperationName>) -> Wait {
+    pub fn wait(
+        &self,
+        name: impl discogen_runtime::model::IntoName<
+            crate::FeatureGroupFeatureOperationName,
+        >,
+    ) -> Wait {
         let mut call = Call::new(&self.client);
-        Wait { name: call.name_arg("name", name), timeout_param: None, call }
+        Wait {
+            name: call.name_arg("name", name),
+            timeout_param: None,
+            call,
+        }
     }
 
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
@@ -64,9 +84,17 @@ impl FeatureGroupsFeaturesOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureOperationName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<
+            crate::FeatureGroupFeatureOperationName,
+        >,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Deletes a long-running operation. This method indicates that the client is no longer interested in the operation result. It does not cancel the operation. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
@@ -82,10 +110,15 @@ impl FeatureGroupsFeaturesOperations {
     /// ```
     pub fn delete(
         &self,
-        name: impl discogen_runtime::model::IntoName<crate::FeatureGroupFeatureOperationName>,
+        name: impl discogen_runtime::model::IntoName<
+            crate::FeatureGroupFeatureOperationName,
+        >,
     ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -122,9 +155,17 @@ impl ListWait {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+name}:wait", &[&self.name])
-            .method_id("aiplatform.projects.locations.featureGroups.features.operations.listWait")
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.listWait",
+            )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -132,7 +173,10 @@ impl ListWait {
     }
 }
 
-discogen_runtime::paginated!(ListWait, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation);
+discogen_runtime::paginated!(
+    ListWait, page_token, GoogleLongrunningListOperationsResponse,
+    GoogleLongrunningOperation
+);
 
 /// The `aiplatform.projects.locations.featureGroups.features.operations.wait` call: configure it, then [`Wait::send`] it.
 #[derive(Clone, Debug)]
@@ -147,7 +191,10 @@ discogen_runtime::call_options!(Wait);
 
 impl Wait {
     /// The maximum duration to wait before timing out. If left blank, the wait will be at most the time permitted by the underlying HTTP/RPC protocol. If RPC context deadline is also specified, the shorter one will be used.
-    pub fn timeout_param(mut self, value: impl Into<discogen_runtime::wkt::Duration>) -> Self {
+    pub fn timeout_param(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::Duration>,
+    ) -> Self {
         self.timeout_param = Some(value.into());
         self
     }
@@ -155,12 +202,23 @@ impl Wait {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:wait", &[&self.name])
-            .method_id("aiplatform.projects.locations.featureGroups.features.operations.wait")
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.wait",
+            )
             .query_opt("timeout", self.timeout_param.as_ref());
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -178,11 +236,18 @@ impl Get {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-            .method_id("aiplatform.projects.locations.featureGroups.features.operations.get");
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.get",
+            );
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -200,7 +265,9 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-            .method_id("aiplatform.projects.locations.featureGroups.features.operations.delete");
+            .method_id(
+                "aiplatform.projects.locations.featureGroups.features.operations.delete",
+            );
         self.call.execute(request).await
     }
 }

@@ -32,7 +32,13 @@ impl FeatureGroupsOperations {
         name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>,
     ) -> ListWait {
         let mut call = Call::new(&self.client);
-        ListWait { name: call.name_arg("name", name), filter: None, page_size: None, page_token: None, call }
+        ListWait {
+            name: call.name_arg("name", name),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Waits until the specified long-running operation is done or reaches at most a specified timeout, returning the latest state. If the operation is already done, the latest state is immediately returned. If the timeout specified is greater than the default HTTP/RPC timeout, the HTTP/RPC timeout is used. If the server does not support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Note that this method is on a best-effort basis. It may return the latest state before the specified timeout (including immediately), meaning even an immediate response is no guarantee that the operation is done.
@@ -47,9 +53,16 @@ impl FeatureGroupsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>) -> Wait {
+    pub fn wait(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>,
+    ) -> Wait {
         let mut call = Call::new(&self.client);
-        Wait { name: call.name_arg("name", name), timeout_param: None, call }
+        Wait {
+            name: call.name_arg("name", name),
+            timeout_param: None,
+            call,
+        }
     }
 
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
@@ -64,9 +77,15 @@ impl FeatureGroupsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Deletes a long-running operation. This method indicates that the client is no longer interested in the operation result. It does not cancel the operation. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
@@ -80,9 +99,15 @@ impl FeatureGroupsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::FeatureGroupOperationName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -119,8 +144,14 @@ impl ListWait {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+name}:wait", &[&self.name])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.operations.listWait")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -129,7 +160,10 @@ impl ListWait {
     }
 }
 
-discogen_runtime::paginated!(ListWait, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation);
+discogen_runtime::paginated!(
+    ListWait, page_token, GoogleLongrunningListOperationsResponse,
+    GoogleLongrunningOperation
+);
 
 /// The `aiplatform.projects.locations.featureGroups.operations.wait` call: configure it, then [`Wait::send`] it.
 #[derive(Clone, Debug)]
@@ -144,7 +178,10 @@ discogen_runtime::call_options!(Wait);
 
 impl Wait {
     /// The maximum duration to wait before timing out. If left blank, the wait will be at most the time permitted by the underlying HTTP/RPC protocol. If RPC context deadline is also specified, the shorter one will be used.
-    pub fn timeout_param(mut self, value: impl Into<discogen_runtime::wkt::Duration>) -> Self {
+    pub fn timeout_param(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::Duration>,
+    ) -> Self {
         self.timeout_param = Some(value.into());
         self
     }
@@ -152,12 +189,21 @@ impl Wait {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:wait", &[&self.name])
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:wait",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.featureGroups.operations.wait")
             .query_opt("timeout", self.timeout_param.as_ref());
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -175,11 +221,16 @@ impl Get {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.featureGroups.operations.get");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 

@@ -13,18 +13,23 @@ pub struct FeatureOnlineStores {
 impl FeatureOnlineStores {
     /// The `projects.locations.featureOnlineStores.featureViews` resource.
     pub fn feature_views(&self) -> crate::feature_views::FeatureViews {
-        crate::feature_views::FeatureViews { client: self.client.clone() }
+        crate::feature_views::FeatureViews {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores.operations` resource (feature `feature-online-stores-operations`).
     #[cfg(feature = "feature-online-stores-operations")]
-    pub fn operations(&self) -> crate::feature_online_stores_operations::FeatureOnlineStoresOperations {
-        crate::feature_online_stores_operations::FeatureOnlineStoresOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::feature_online_stores_operations::FeatureOnlineStoresOperations {
+        crate::feature_online_stores_operations::FeatureOnlineStoresOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "feature-online-stores-operations",
+        operations, "feature-online-stores-operations",
         "compiled out: enable the cargo feature `feature-online-stores-operations` of google-aiplatform-v1"
     );
 }
@@ -51,11 +56,17 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::FeatureOnlineStoreName,
+            >,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -71,10 +82,16 @@ mod calls {
         /// ```
         pub fn get_iam_policy(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::FeatureOnlineStoreName,
+            >,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -90,10 +107,16 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::FeatureOnlineStoreName,
+            >,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Creates a new FeatureOnlineStore in a given project and location.
@@ -114,7 +137,12 @@ mod calls {
             body: crate::FeatureOnlineStore,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, feature_online_store_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                feature_online_store_id: None,
+                call,
+            }
         }
 
         /// Lists FeatureOnlineStores in a given project and location.
@@ -131,7 +159,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -154,9 +185,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single FeatureOnlineStore.
@@ -177,7 +214,12 @@ mod calls {
             body: crate::FeatureOnlineStore,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single FeatureOnlineStore. The FeatureOnlineStore must not contain any FeatureViews.
@@ -192,9 +234,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
     }
 
@@ -212,8 +261,14 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.setIamPolicy");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.setIamPolicy",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -239,9 +294,18 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.getIamPolicy",
+                )
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -259,15 +323,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -296,14 +371,30 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::FeatureOnlineStore, crate::CreateFeatureOnlineStoreOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::FeatureOnlineStore,
+                crate::CreateFeatureOnlineStoreOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/featureOnlineStores", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/featureOnlineStores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureOnlineStores.create")
-                .query_opt("featureOnlineStoreId", self.feature_online_store_id.as_ref());
+                .query_opt(
+                    "featureOnlineStoreId",
+                    self.feature_online_store_id.as_ref(),
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -347,8 +438,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureOnlineStoresResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/featureOnlineStores", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeatureOnlineStoresResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/featureOnlineStores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featureOnlineStores.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -358,7 +455,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListFeatureOnlineStoresResponse, FeatureOnlineStore);
+    discogen_runtime::paginated!(
+        List, page_token, ListFeatureOnlineStoresResponse, FeatureOnlineStore
+    );
 
     /// The `aiplatform.projects.locations.featureOnlineStores.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -373,7 +472,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::FeatureOnlineStore> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureOnlineStores.get");
             self.call.execute(request).await
         }
@@ -393,7 +496,10 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the FeatureOnlineStore resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `description` * `bigtable` * `bigtable.auto_scaling` * `bigtable.enable_multi_region_replica`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -401,14 +507,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::FeatureOnlineStore, serde_json::Value>>
-        {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::FeatureOnlineStore, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureOnlineStores.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -434,13 +551,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featureOnlineStores.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -24,9 +24,15 @@ impl FeatureViewSyncs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewSyncName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::FeatureViewSyncName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Lists FeatureViewSyncs in a given FeatureView.
@@ -43,7 +49,10 @@ impl FeatureViewSyncs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
         List {
             parent: call.name_arg("parent", parent),
@@ -70,7 +79,9 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewSync> {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-            .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get");
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.get",
+            );
         self.call.execute(request).await
     }
 }
@@ -115,9 +126,17 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureViewSyncsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/featureViewSyncs", &[&self.parent])
-            .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list")
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListFeatureViewSyncsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/featureViewSyncs",
+                &[&self.parent],
+            )
+            .method_id(
+                "aiplatform.projects.locations.featureOnlineStores.featureViews.featureViewSyncs.list",
+            )
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -126,4 +145,6 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListFeatureViewSyncsResponse, FeatureViewSync);
+discogen_runtime::paginated!(
+    List, page_token, ListFeatureViewSyncsResponse, FeatureViewSync
+);

@@ -8,7 +8,13 @@
 #[derive(Clone, Debug)]
 pub struct FeatureViews {
     #[cfg_attr(
-        not(any(feature = "feature-views", feature = "feature-views-operations", feature = "feature-view-syncs")),
+        not(
+            any(
+                feature = "feature-views",
+                feature = "feature-views-operations",
+                feature = "feature-view-syncs"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -18,24 +24,26 @@ impl FeatureViews {
     /// The `projects.locations.featureOnlineStores.featureViews.operations` resource (feature `feature-views-operations`).
     #[cfg(feature = "feature-views-operations")]
     pub fn operations(&self) -> crate::feature_views_operations::FeatureViewsOperations {
-        crate::feature_views_operations::FeatureViewsOperations { client: self.client.clone() }
+        crate::feature_views_operations::FeatureViewsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "feature-views-operations",
+        operations, "feature-views-operations",
         "compiled out: enable the cargo feature `feature-views-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.featureOnlineStores.featureViews.featureViewSyncs` resource (feature `feature-view-syncs`).
     #[cfg(feature = "feature-view-syncs")]
     pub fn feature_view_syncs(&self) -> crate::feature_view_syncs::FeatureViewSyncs {
-        crate::feature_view_syncs::FeatureViewSyncs { client: self.client.clone() }
+        crate::feature_view_syncs::FeatureViewSyncs {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        feature_view_syncs,
-        "feature-view-syncs",
+        feature_view_syncs, "feature-view-syncs",
         "compiled out: enable the cargo feature `feature-view-syncs` of google-aiplatform-v1"
     );
 }
@@ -66,7 +74,11 @@ mod calls {
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -85,7 +97,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -104,7 +120,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Creates a new FeatureView in a given FeatureOnlineStore.
@@ -121,7 +141,9 @@ mod calls {
         /// ```
         pub fn create(
             &self,
-            parent: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+            parent: impl discogen_runtime::model::IntoName<
+                crate::FeatureOnlineStoreName,
+            >,
             body: crate::FeatureView,
         ) -> Create {
             let mut call = Call::new(&self.client);
@@ -148,7 +170,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::FeatureOnlineStoreName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -171,9 +196,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single FeatureView.
@@ -194,7 +225,12 @@ mod calls {
             body: crate::FeatureView,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single FeatureView.
@@ -209,9 +245,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeatureViewName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Triggers on-demand sync for the FeatureView.
@@ -231,7 +273,11 @@ mod calls {
             body: crate::SyncFeatureViewRequest,
         ) -> Sync {
             let mut call = Call::new(&self.client);
-            Sync { feature_view: call.name_arg("featureView", feature_view), body, call }
+            Sync {
+                feature_view: call.name_arg("featureView", feature_view),
+                body,
+                call,
+            }
         }
 
         /// Fetch feature values under a FeatureView.
@@ -251,7 +297,11 @@ mod calls {
             body: crate::FetchFeatureValuesRequest,
         ) -> FetchFeatureValues {
             let mut call = Call::new(&self.client);
-            FetchFeatureValues { feature_view: call.name_arg("featureView", feature_view), body, call }
+            FetchFeatureValues {
+                feature_view: call.name_arg("featureView", feature_view),
+                body,
+                call,
+            }
         }
 
         /// Search the nearest entities under a FeatureView. Search only works for indexable feature view; if a feature view isn't indexable, returns Invalid argument response.
@@ -271,7 +321,11 @@ mod calls {
             body: crate::SearchNearestEntitiesRequest,
         ) -> SearchNearestEntities {
             let mut call = Call::new(&self.client);
-            SearchNearestEntities { feature_view: call.name_arg("featureView", feature_view), body, call }
+            SearchNearestEntities {
+                feature_view: call.name_arg("featureView", feature_view),
+                body,
+                call,
+            }
         }
 
         /// Bidirectional streaming RPC to directly write to feature values in a feature view. Requests may not have a one-to-one mapping to responses and responses may be returned out-of-order to reduce latency.
@@ -291,7 +345,11 @@ mod calls {
             body: crate::FeatureViewDirectWriteRequest,
         ) -> DirectWrite {
             let mut call = Call::new(&self.client);
-            DirectWrite { feature_view: call.name_arg("featureView", feature_view), body, call }
+            DirectWrite {
+                feature_view: call.name_arg("featureView", feature_view),
+                body,
+                call,
+            }
         }
     }
 
@@ -309,8 +367,14 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.setIamPolicy",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -336,9 +400,18 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.getIamPolicy",
+                )
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -356,15 +429,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -400,15 +484,30 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::FeatureView, crate::CreateFeatureViewOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::FeatureView,
+                crate::CreateFeatureViewOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/featureViews", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/featureViews",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.create",
+                )
                 .query_opt("featureViewId", self.feature_view_id.as_ref())
                 .query_opt("runSyncImmediately", self.run_sync_immediately.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -452,9 +551,17 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeatureViewsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/featureViews", &[&self.parent])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeatureViewsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/featureViews",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -463,7 +570,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListFeatureViewsResponse, FeatureView);
+    discogen_runtime::paginated!(
+        List, page_token, ListFeatureViewsResponse, FeatureView
+    );
 
     /// The `aiplatform.projects.locations.featureOnlineStores.featureViews.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -478,8 +587,14 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::FeatureView> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.get");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -498,7 +613,10 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the FeatureView resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `service_agent_type` * `big_query_source` * `big_query_source.uri` * `big_query_source.entity_id_columns` * `feature_registry_source` * `feature_registry_source.feature_groups` * `sync_config` * `sync_config.cron` * `optimized_config.automatic_resources`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -506,13 +624,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::FeatureView, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.patch")
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::FeatureView, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -531,12 +663,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -553,9 +700,17 @@ mod calls {
 
     impl Sync {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+featureView}:sync", &[&self.feature_view])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.sync");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::SyncFeatureViewResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+featureView}:sync",
+                    &[&self.feature_view],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.sync",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -574,10 +729,17 @@ mod calls {
 
     impl FetchFeatureValues {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::FetchFeatureValuesResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+featureView}:fetchFeatureValues", &[&self.feature_view])
-                    .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::FetchFeatureValuesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+featureView}:fetchFeatureValues",
+                    &[&self.feature_view],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.fetchFeatureValues",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -596,10 +758,17 @@ mod calls {
 
     impl SearchNearestEntities {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::SearchNearestEntitiesResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+featureView}:searchNearestEntities", &[&self.feature_view])
-                    .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::SearchNearestEntitiesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+featureView}:searchNearestEntities",
+                    &[&self.feature_view],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.searchNearestEntities",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -618,9 +787,17 @@ mod calls {
 
     impl DirectWrite {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::FeatureViewDirectWriteResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+featureView}:directWrite", &[&self.feature_view])
-                .method_id("aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::FeatureViewDirectWriteResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+featureView}:directWrite",
+                    &[&self.feature_view],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featureOnlineStores.featureViews.directWrite",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -13,18 +13,23 @@ pub struct Featurestores {
 impl Featurestores {
     /// The `projects.locations.featurestores.entityTypes` resource.
     pub fn entity_types(&self) -> crate::entity_types::EntityTypes {
-        crate::entity_types::EntityTypes { client: self.client.clone() }
+        crate::entity_types::EntityTypes {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.featurestores.operations` resource (feature `featurestores-operations`).
     #[cfg(feature = "featurestores-operations")]
-    pub fn operations(&self) -> crate::featurestores_operations::FeaturestoresOperations {
-        crate::featurestores_operations::FeaturestoresOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::featurestores_operations::FeaturestoresOperations {
+        crate::featurestores_operations::FeaturestoresOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "featurestores-operations",
+        operations, "featurestores-operations",
         "compiled out: enable the cargo feature `featurestores-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +60,11 @@ mod calls {
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -74,7 +83,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -93,7 +106,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Creates a new Featurestore in a given project and location.
@@ -114,7 +131,12 @@ mod calls {
             body: crate::Featurestore,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, featurestore_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                featurestore_id: None,
+                call,
+            }
         }
 
         /// Lists Featurestores in a given project and location.
@@ -131,7 +153,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -155,9 +180,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates the parameters of a single Featurestore.
@@ -178,7 +209,12 @@ mod calls {
             body: crate::Featurestore,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a single Featurestore. The Featurestore must not contain any EntityTypes or `force` must be set to true for the request to succeed.
@@ -193,9 +229,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
 
         /// Batch reads Feature values from a Featurestore. This API enables batch reading Feature values, where each read instance in the batch may read Feature values of entities from one or more EntityTypes. Point-in-time correctness is guaranteed for Feature values of each read instance as of each instance's read timestamp.
@@ -212,11 +255,17 @@ mod calls {
         /// ```
         pub fn batch_read_feature_values(
             &self,
-            featurestore: impl discogen_runtime::model::IntoName<crate::FeaturestoreName>,
+            featurestore: impl discogen_runtime::model::IntoName<
+                crate::FeaturestoreName,
+            >,
             body: crate::BatchReadFeatureValuesRequest,
         ) -> BatchReadFeatureValues {
             let mut call = Call::new(&self.client);
-            BatchReadFeatureValues { featurestore: call.name_arg("featurestore", featurestore), body, call }
+            BatchReadFeatureValues {
+                featurestore: call.name_arg("featurestore", featurestore),
+                body,
+                call,
+            }
         }
 
         /// Searches Features matching a query in a given project.
@@ -262,7 +311,11 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -289,9 +342,16 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -309,15 +369,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.featurestores.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -346,14 +417,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::Featurestore, crate::CreateFeaturestoreOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::Featurestore,
+                crate::CreateFeaturestoreOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/featurestores", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/featurestores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.create")
                 .query_opt("featurestoreId", self.featurestore_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -398,14 +482,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListFeaturestoresResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/featurestores", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListFeaturestoresResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/featurestores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -416,7 +509,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListFeaturestoresResponse, Featurestore);
+    discogen_runtime::paginated!(
+        List, page_token, ListFeaturestoresResponse, Featurestore
+    );
 
     /// The `aiplatform.projects.locations.featurestores.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -431,7 +526,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Featurestore> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.get");
             self.call.execute(request).await
         }
@@ -451,7 +550,10 @@ mod calls {
 
     impl Patch {
         /// Field mask is used to specify the fields to be overwritten in the Featurestore resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. Updatable fields: * `labels` * `online_serving_config.fixed_node_count` * `online_serving_config.scaling` * `online_storage_ttl_days`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -459,13 +561,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Featurestore, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::Featurestore, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -491,13 +605,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.featurestores.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -517,17 +644,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::BatchReadFeatureValuesOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::BatchReadFeatureValuesOperationMetadata,
+            >,
         > {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+featurestore}:batchReadFeatureValues",
-                &[&self.featurestore],
-            )
-            .method_id("aiplatform.projects.locations.featurestores.batchReadFeatureValues");
+                    Method::Post,
+                    "v1/{+featurestore}:batchReadFeatureValues",
+                    &[&self.featurestore],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.featurestores.batchReadFeatureValues",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -564,16 +702,23 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::SearchFeaturesResponse> {
-            let request =
-                Request::from_template(Method::Get, "v1/{+location}/featurestores:searchFeatures", &[&self.location])
-                    .method_id("aiplatform.projects.locations.featurestores.searchFeatures")
-                    .query_opt("query", self.query.as_ref())
-                    .query_opt("pageSize", self.page_size.as_ref())
-                    .query_opt("pageToken", self.page_token.as_ref());
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::SearchFeaturesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+location}/featurestores:searchFeatures",
+                    &[&self.location],
+                )
+                .method_id("aiplatform.projects.locations.featurestores.searchFeatures")
+                .query_opt("query", self.query.as_ref())
+                .query_opt("pageSize", self.page_size.as_ref())
+                .query_opt("pageToken", self.page_token.as_ref());
             self.call.execute(request).await
         }
     }
 
-    discogen_runtime::paginated!(SearchFeatures, page_token, SearchFeaturesResponse, Feature);
+    discogen_runtime::paginated!(
+        SearchFeatures, page_token, SearchFeaturesResponse, Feature
+    );
 }

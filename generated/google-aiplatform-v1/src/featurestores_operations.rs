@@ -11,10 +11,7 @@ pub struct FeaturestoresOperations {
 }
 
 discogen_runtime::operations_resource!(
-    FeaturestoresOperations,
-    FeaturestoreName,
-    FeaturestoreOperationName,
+    FeaturestoresOperations, FeaturestoreName, FeaturestoreOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.featurestores.operations",
-    "v1/"
+    "aiplatform.projects.locations.featurestores.operations", "v1/"
 );

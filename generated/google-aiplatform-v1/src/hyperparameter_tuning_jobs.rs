@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct HyperparameterTuningJobs {
     #[cfg_attr(
-        not(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations")),
+        not(
+            any(
+                feature = "hyperparameter-tuning-jobs",
+                feature = "hyperparameter-tuning-jobs-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct HyperparameterTuningJobs {
 impl HyperparameterTuningJobs {
     /// The `projects.locations.hyperparameterTuningJobs.operations` resource (feature `hyperparameter-tuning-jobs-operations`).
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-    pub fn operations(&self) -> crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
-        crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
+        crate::hyperparameter_tuning_jobs_operations::HyperparameterTuningJobsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "hyperparameter-tuning-jobs-operations",
+        operations, "hyperparameter-tuning-jobs-operations",
         "compiled out: enable the cargo feature `hyperparameter-tuning-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -54,7 +62,11 @@ mod calls {
             body: crate::HyperparameterTuningJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists HyperparameterTuningJobs in a Location.
@@ -71,7 +83,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -94,9 +109,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<
+                crate::HyperparameterTuningJobName,
+            >,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a HyperparameterTuningJob.
@@ -113,10 +136,15 @@ mod calls {
         /// ```
         pub fn delete(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::HyperparameterTuningJobName,
+            >,
         ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Cancels a HyperparameterTuningJob. Starts asynchronous cancellation on the HyperparameterTuningJob. The server makes a best effort to cancel the job, but success is not guaranteed. Clients can use JobService.GetHyperparameterTuningJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On successful cancellation, the HyperparameterTuningJob is not deleted; instead it becomes a job with a HyperparameterTuningJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and HyperparameterTuningJob.state is set to `CANCELLED`.
@@ -132,11 +160,17 @@ mod calls {
         /// ```
         pub fn cancel(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::HyperparameterTuningJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::HyperparameterTuningJobName,
+            >,
             body: crate::CancelHyperparameterTuningJobRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -153,10 +187,17 @@ mod calls {
 
     impl Create {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/hyperparameterTuningJobs", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.create");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/hyperparameterTuningJobs",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.hyperparameterTuningJobs.create",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -196,14 +237,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListHyperparameterTuningJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/hyperparameterTuningJobs", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListHyperparameterTuningJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/hyperparameterTuningJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -213,7 +263,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListHyperparameterTuningJobsResponse, HyperparameterTuningJob);
+    discogen_runtime::paginated!(
+        List, page_token, ListHyperparameterTuningJobsResponse, HyperparameterTuningJob
+    );
 
     /// The `aiplatform.projects.locations.hyperparameterTuningJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -227,8 +279,14 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::HyperparameterTuningJob> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.get");
             self.call.execute(request).await
         }
@@ -249,12 +307,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.hyperparameterTuningJobs.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -271,9 +344,17 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
-                .method_id("aiplatform.projects.locations.hyperparameterTuningJobs.cancel");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.hyperparameterTuningJobs.cancel",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -11,10 +11,7 @@ pub struct HyperparameterTuningJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    HyperparameterTuningJobsOperations,
-    HyperparameterTuningJobName,
-    HyperparameterTuningJobOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.hyperparameterTuningJobs.operations",
-    "v1/"
+    HyperparameterTuningJobsOperations, HyperparameterTuningJobName,
+    HyperparameterTuningJobOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.hyperparameterTuningJobs.operations", "v1/"
 );

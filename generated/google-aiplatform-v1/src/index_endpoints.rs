@@ -7,20 +7,26 @@
 /// Get one with `client.projects().locations().index_endpoints()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct IndexEndpoints {
-    #[cfg_attr(not(any(feature = "index-endpoints", feature = "index-endpoints-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "index-endpoints", feature = "index-endpoints-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl IndexEndpoints {
     /// The `projects.locations.indexEndpoints.operations` resource (feature `index-endpoints-operations`).
     #[cfg(feature = "index-endpoints-operations")]
-    pub fn operations(&self) -> crate::index_endpoints_operations::IndexEndpointsOperations {
-        crate::index_endpoints_operations::IndexEndpointsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::index_endpoints_operations::IndexEndpointsOperations {
+        crate::index_endpoints_operations::IndexEndpointsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "index-endpoints-operations",
+        operations, "index-endpoints-operations",
         "compiled out: enable the cargo feature `index-endpoints-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +58,11 @@ mod calls {
             body: crate::IndexEndpoint,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists IndexEndpoints in a Location.
@@ -69,7 +79,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +105,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates an IndexEndpoint.
@@ -114,7 +133,12 @@ mod calls {
             body: crate::IndexEndpoint,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes an IndexEndpoint.
@@ -129,9 +153,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deploys an Index into this IndexEndpoint, creating a DeployedIndex within it.
@@ -148,11 +178,17 @@ mod calls {
         /// ```
         pub fn deploy_index(
             &self,
-            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+            index_endpoint: impl discogen_runtime::model::IntoName<
+                crate::IndexEndpointName,
+            >,
             body: crate::DeployIndexRequest,
         ) -> DeployIndex {
             let mut call = Call::new(&self.client);
-            DeployIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
+            DeployIndex {
+                index_endpoint: call.name_arg("indexEndpoint", index_endpoint),
+                body,
+                call,
+            }
         }
 
         /// Undeploys an Index from an IndexEndpoint, removing a DeployedIndex from it, and freeing all resources it's using.
@@ -169,11 +205,17 @@ mod calls {
         /// ```
         pub fn undeploy_index(
             &self,
-            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+            index_endpoint: impl discogen_runtime::model::IntoName<
+                crate::IndexEndpointName,
+            >,
             body: crate::UndeployIndexRequest,
         ) -> UndeployIndex {
             let mut call = Call::new(&self.client);
-            UndeployIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
+            UndeployIndex {
+                index_endpoint: call.name_arg("indexEndpoint", index_endpoint),
+                body,
+                call,
+            }
         }
 
         /// Update an existing DeployedIndex under an IndexEndpoint.
@@ -190,11 +232,17 @@ mod calls {
         /// ```
         pub fn mutate_deployed_index(
             &self,
-            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+            index_endpoint: impl discogen_runtime::model::IntoName<
+                crate::IndexEndpointName,
+            >,
             body: crate::DeployedIndex,
         ) -> MutateDeployedIndex {
             let mut call = Call::new(&self.client);
-            MutateDeployedIndex { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
+            MutateDeployedIndex {
+                index_endpoint: call.name_arg("indexEndpoint", index_endpoint),
+                body,
+                call,
+            }
         }
 
         /// Finds the nearest neighbors of each vector within the request.
@@ -210,11 +258,17 @@ mod calls {
         /// ```
         pub fn find_neighbors(
             &self,
-            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+            index_endpoint: impl discogen_runtime::model::IntoName<
+                crate::IndexEndpointName,
+            >,
             body: crate::FindNeighborsRequest,
         ) -> FindNeighbors {
             let mut call = Call::new(&self.client);
-            FindNeighbors { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
+            FindNeighbors {
+                index_endpoint: call.name_arg("indexEndpoint", index_endpoint),
+                body,
+                call,
+            }
         }
 
         /// Reads the datapoints/vectors of the given IDs. A maximum of 1000 datapoints can be retrieved in a batch.
@@ -230,11 +284,17 @@ mod calls {
         /// ```
         pub fn read_index_datapoints(
             &self,
-            index_endpoint: impl discogen_runtime::model::IntoName<crate::IndexEndpointName>,
+            index_endpoint: impl discogen_runtime::model::IntoName<
+                crate::IndexEndpointName,
+            >,
             body: crate::ReadIndexDatapointsRequest,
         ) -> ReadIndexDatapoints {
             let mut call = Call::new(&self.client);
-            ReadIndexDatapoints { index_endpoint: call.name_arg("indexEndpoint", index_endpoint), body, call }
+            ReadIndexDatapoints {
+                index_endpoint: call.name_arg("indexEndpoint", index_endpoint),
+                body,
+                call,
+            }
         }
     }
 
@@ -254,13 +314,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::IndexEndpoint, crate::CreateIndexEndpointOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::IndexEndpoint,
+                crate::CreateIndexEndpointOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/indexEndpoints", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/indexEndpoints",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.indexEndpoints.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -298,14 +371,23 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListIndexEndpointsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/indexEndpoints", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListIndexEndpointsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/indexEndpoints",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.indexEndpoints.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -315,7 +397,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListIndexEndpointsResponse, IndexEndpoint);
+    discogen_runtime::paginated!(
+        List, page_token, ListIndexEndpointsResponse, IndexEndpoint
+    );
 
     /// The `aiplatform.projects.locations.indexEndpoints.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -330,7 +414,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexEndpoints.get");
             self.call.execute(request).await
         }
@@ -350,14 +438,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::IndexEndpoint> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexEndpoints.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -380,12 +475,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexEndpoints.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -404,14 +512,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployIndexOperationMetadata>>
-        {
-            let request =
-                Request::from_template(Method::Post, "v1/{+indexEndpoint}:deployIndex", &[&self.index_endpoint])
-                    .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::DeployIndexOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+indexEndpoint}:deployIndex",
+                    &[&self.index_endpoint],
+                )
+                .method_id("aiplatform.projects.locations.indexEndpoints.deployIndex");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -431,14 +552,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::UndeployIndexOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::UndeployIndexOperationMetadata,
+            >,
         > {
-            let request =
-                Request::from_template(Method::Post, "v1/{+indexEndpoint}:undeployIndex", &[&self.index_endpoint])
-                    .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+indexEndpoint}:undeployIndex",
+                    &[&self.index_endpoint],
+                )
+                .method_id("aiplatform.projects.locations.indexEndpoints.undeployIndex");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -458,17 +591,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::MutateDeployedIndexOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::MutateDeployedIndexOperationMetadata,
+            >,
         > {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+indexEndpoint}:mutateDeployedIndex",
-                &[&self.index_endpoint],
-            )
-            .method_id("aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex");
+                    Method::Post,
+                    "v1/{+indexEndpoint}:mutateDeployedIndex",
+                    &[&self.index_endpoint],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.indexEndpoints.mutateDeployedIndex",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -485,10 +629,15 @@ mod calls {
 
     impl FindNeighbors {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+indexEndpoint}:findNeighbors", &[&self.index_endpoint])
-                    .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::FindNeighborsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+indexEndpoint}:findNeighbors",
+                    &[&self.index_endpoint],
+                )
+                .method_id("aiplatform.projects.locations.indexEndpoints.findNeighbors");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -507,13 +656,17 @@ mod calls {
 
     impl ReadIndexDatapoints {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadIndexDatapointsResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadIndexDatapointsResponse> {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+indexEndpoint}:readIndexDatapoints",
-                &[&self.index_endpoint],
-            )
-            .method_id("aiplatform.projects.locations.indexEndpoints.readIndexDatapoints");
+                    Method::Post,
+                    "v1/{+indexEndpoint}:readIndexDatapoints",
+                    &[&self.index_endpoint],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.indexEndpoints.readIndexDatapoints",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

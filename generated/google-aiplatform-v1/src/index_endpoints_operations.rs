@@ -11,10 +11,7 @@ pub struct IndexEndpointsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    IndexEndpointsOperations,
-    IndexEndpointName,
-    IndexEndpointOperationName,
+    IndexEndpointsOperations, IndexEndpointName, IndexEndpointOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.indexEndpoints.operations",
-    "v1/"
+    "aiplatform.projects.locations.indexEndpoints.operations", "v1/"
 );

@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().indexes()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Indexes {
-    #[cfg_attr(not(any(feature = "indexes", feature = "indexes-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "indexes", feature = "indexes-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Indexes {
     /// The `projects.locations.indexes.operations` resource (feature `indexes-operations`).
     #[cfg(feature = "indexes-operations")]
     pub fn operations(&self) -> crate::indexes_operations::IndexesOperations {
-        crate::indexes_operations::IndexesOperations { client: self.client.clone() }
+        crate::indexes_operations::IndexesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "indexes-operations",
+        operations, "indexes-operations",
         "compiled out: enable the cargo feature `indexes-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +56,11 @@ mod calls {
             body: crate::Index,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists Indexes in a Location.
@@ -69,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::IndexName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::IndexName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates an Index.
@@ -115,7 +132,12 @@ mod calls {
             body: crate::Index,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes an Index. An Index can only be deleted when all its DeployedIndexes had been undeployed.
@@ -130,9 +152,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::IndexName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::IndexName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Add/update Datapoints into an Index.
@@ -152,7 +180,11 @@ mod calls {
             body: crate::UpsertDatapointsRequest,
         ) -> UpsertDatapoints {
             let mut call = Call::new(&self.client);
-            UpsertDatapoints { index: call.name_arg("index", index), body, call }
+            UpsertDatapoints {
+                index: call.name_arg("index", index),
+                body,
+                call,
+            }
         }
 
         /// Remove Datapoints from an Index.
@@ -172,7 +204,11 @@ mod calls {
             body: crate::RemoveDatapointsRequest,
         ) -> RemoveDatapoints {
             let mut call = Call::new(&self.client);
-            RemoveDatapoints { index: call.name_arg("index", index), body, call }
+            RemoveDatapoints {
+                index: call.name_arg("index", index),
+                body,
+                call,
+            }
         }
     }
 
@@ -191,13 +227,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Index, crate::CreateIndexOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/indexes", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::Index,
+                crate::CreateIndexOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/indexes",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.indexes.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -235,14 +285,21 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListIndexesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/indexes", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/indexes",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.indexes.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -267,7 +324,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Index> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexes.get");
             self.call.execute(request).await
         }
@@ -287,7 +348,10 @@ mod calls {
 
     impl Patch {
         /// The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -295,13 +359,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Index, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::Index, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexes.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -320,12 +396,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.indexes.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -342,8 +431,14 @@ mod calls {
 
     impl UpsertDatapoints {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::UpsertDatapointsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+index}:upsertDatapoints", &[&self.index])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::UpsertDatapointsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+index}:upsertDatapoints",
+                    &[&self.index],
+                )
                 .method_id("aiplatform.projects.locations.indexes.upsertDatapoints");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -363,8 +458,14 @@ mod calls {
 
     impl RemoveDatapoints {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::RemoveDatapointsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+index}:removeDatapoints", &[&self.index])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::RemoveDatapointsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+index}:removeDatapoints",
+                    &[&self.index],
+                )
                 .method_id("aiplatform.projects.locations.indexes.removeDatapoints");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -11,10 +11,7 @@ pub struct IndexesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    IndexesOperations,
-    IndexName,
-    IndexOperationName,
+    IndexesOperations, IndexName, IndexOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.indexes.operations",
-    "v1/"
+    "aiplatform.projects.locations.indexes.operations", "v1/"
 );

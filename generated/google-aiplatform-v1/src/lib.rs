@@ -2,185 +2,185 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-pub mod annotation_specs;
-#[cfg(feature = "annotation-specs-operations")]
-pub mod annotation_specs_operations;
-pub mod annotations;
-#[cfg(feature = "annotations-operations")]
-pub mod annotations_operations;
-pub mod artifacts;
-#[cfg(feature = "artifacts-operations")]
-pub mod artifacts_operations;
-#[cfg(feature = "batch-prediction-jobs")]
-pub mod batch_prediction_jobs;
-#[cfg(feature = "cached-contents")]
-pub mod cached_contents;
-pub mod contexts;
-#[cfg(feature = "contexts-operations")]
-pub mod contexts_operations;
-pub mod custom_jobs;
-#[cfg(feature = "custom-jobs-operations")]
-pub mod custom_jobs_operations;
-pub mod data_items;
-#[cfg(feature = "data-items-operations")]
-pub mod data_items_operations;
-pub mod data_labeling_jobs;
-#[cfg(feature = "data-labeling-jobs-operations")]
-pub mod data_labeling_jobs_operations;
+mod model;
+mod names;
 pub mod datasets;
 #[cfg(feature = "datasets-dataset-versions")]
 pub mod datasets_dataset_versions;
-#[cfg(feature = "datasets-operations")]
-pub mod datasets_operations;
-pub mod deployment_resource_pools;
-#[cfg(feature = "deployment-resource-pools-operations")]
-pub mod deployment_resource_pools_operations;
-pub mod endpoints;
-#[cfg(feature = "endpoints-chat")]
-pub mod endpoints_chat;
-#[cfg(feature = "endpoints-operations")]
-pub mod endpoints_operations;
+pub mod projects;
+pub mod locations;
+pub mod featurestores;
 pub mod entity_types;
+#[cfg(feature = "entity-types-operations")]
+pub mod entity_types_operations;
 pub mod entity_types_features;
 #[cfg(feature = "entity-types-features-operations")]
 pub mod entity_types_features_operations;
-#[cfg(feature = "entity-types-operations")]
-pub mod entity_types_operations;
+#[cfg(feature = "featurestores-operations")]
+pub mod featurestores_operations;
+pub mod locations_models;
+#[cfg(feature = "models-operations")]
+pub mod models_operations;
 pub mod evaluations;
 #[cfg(feature = "evaluations-operations")]
 pub mod evaluations_operations;
-pub mod executions;
-#[cfg(feature = "executions-operations")]
-pub mod executions_operations;
-pub mod experiments;
-#[cfg(feature = "experiments-operations")]
-pub mod experiments_operations;
-pub mod feature_groups;
-pub mod feature_groups_features;
-#[cfg(feature = "feature-groups-features-operations")]
-pub mod feature_groups_features_operations;
-#[cfg(feature = "feature-groups-operations")]
-pub mod feature_groups_operations;
-pub mod feature_online_stores;
-#[cfg(feature = "feature-online-stores-operations")]
-pub mod feature_online_stores_operations;
-#[cfg(feature = "feature-view-syncs")]
-pub mod feature_view_syncs;
-pub mod feature_views;
-#[cfg(feature = "feature-views-operations")]
-pub mod feature_views_operations;
-pub mod featurestores;
-#[cfg(feature = "featurestores-operations")]
-pub mod featurestores_operations;
-pub mod hyperparameter_tuning_jobs;
-#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-pub mod hyperparameter_tuning_jobs_operations;
-pub mod index_endpoints;
-#[cfg(feature = "index-endpoints-operations")]
-pub mod index_endpoints_operations;
-pub mod indexes;
-#[cfg(feature = "indexes-operations")]
-pub mod indexes_operations;
-pub mod locations;
-#[cfg(feature = "locations-batch-prediction-jobs")]
-pub mod locations_batch_prediction_jobs;
-pub mod locations_datasets;
-#[cfg(feature = "locations-datasets-dataset-versions")]
-pub mod locations_datasets_dataset_versions;
-pub mod locations_endpoints;
-#[cfg(feature = "locations-endpoints-chat")]
-pub mod locations_endpoints_chat;
-pub mod locations_models;
-#[cfg(feature = "locations-operations")]
-pub mod locations_operations;
-#[cfg(feature = "locations-publishers-models")]
-pub mod locations_publishers_models;
-pub mod locations_reasoning_engines;
-#[cfg(feature = "media")]
-pub mod media;
-#[cfg(feature = "metadata-schemas")]
-pub mod metadata_schemas;
-pub mod metadata_stores;
-#[cfg(feature = "metadata-stores-operations")]
-pub mod metadata_stores_operations;
-pub mod migratable_resources;
-#[cfg(feature = "migratable-resources-operations")]
-pub mod migratable_resources_operations;
-mod model;
-pub mod model_deployment_monitoring_jobs;
-#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-pub mod model_deployment_monitoring_jobs_operations;
-#[cfg(feature = "models-operations")]
-pub mod models_operations;
-mod names;
-pub mod nas_jobs;
-#[cfg(feature = "nas-trial-details")]
-pub mod nas_trial_details;
-pub mod notebook_execution_jobs;
-#[cfg(feature = "notebook-execution-jobs-operations")]
-pub mod notebook_execution_jobs_operations;
+#[cfg(feature = "slices")]
+pub mod slices;
 pub mod notebook_runtime_templates;
 #[cfg(feature = "notebook-runtime-templates-operations")]
 pub mod notebook_runtime_templates_operations;
-pub mod notebook_runtimes;
-#[cfg(feature = "notebook-runtimes-operations")]
-pub mod notebook_runtimes_operations;
-pub mod persistent_resources;
-#[cfg(feature = "persistent-resources-operations")]
-pub mod persistent_resources_operations;
-pub mod pipeline_jobs;
-#[cfg(feature = "pipeline-jobs-operations")]
-pub mod pipeline_jobs_operations;
-pub mod projects;
-pub mod publishers;
-#[cfg(feature = "publishers-models")]
-pub mod publishers_models;
-pub mod publishers_resource;
-pub mod rag_corpora;
-#[cfg(feature = "rag-corpora-operations")]
-pub mod rag_corpora_operations;
+pub mod feature_online_stores;
+pub mod feature_views;
+#[cfg(feature = "feature-views-operations")]
+pub mod feature_views_operations;
+#[cfg(feature = "feature-view-syncs")]
+pub mod feature_view_syncs;
+#[cfg(feature = "feature-online-stores-operations")]
+pub mod feature_online_stores_operations;
+pub mod feature_groups;
+#[cfg(feature = "feature-groups-operations")]
+pub mod feature_groups_operations;
+pub mod feature_groups_features;
+#[cfg(feature = "feature-groups-features-operations")]
+pub mod feature_groups_features_operations;
+#[cfg(feature = "locations-operations")]
+pub mod locations_operations;
 pub mod rag_engine_config;
 #[cfg(feature = "rag-engine-config-operations")]
 pub mod rag_engine_config_operations;
-pub mod rag_files;
-#[cfg(feature = "rag-files-operations")]
-pub mod rag_files_operations;
-#[cfg(feature = "reasoning-engines")]
-pub mod reasoning_engines;
-#[cfg(feature = "reasoning-engines-operations")]
-pub mod reasoning_engines_operations;
-pub mod runs;
-#[cfg(feature = "runs-operations")]
-pub mod runs_operations;
+pub mod locations_datasets;
+#[cfg(feature = "datasets-operations")]
+pub mod datasets_operations;
+#[cfg(feature = "locations-datasets-dataset-versions")]
+pub mod locations_datasets_dataset_versions;
+pub mod data_items;
+#[cfg(feature = "data-items-operations")]
+pub mod data_items_operations;
+pub mod annotations;
+#[cfg(feature = "annotations-operations")]
+pub mod annotations_operations;
 pub mod saved_queries;
 #[cfg(feature = "saved-queries-operations")]
 pub mod saved_queries_operations;
-pub mod schedules;
-#[cfg(feature = "schedules-operations")]
-pub mod schedules_operations;
-#[cfg(feature = "slices")]
-pub mod slices;
-pub mod specialist_pools;
-#[cfg(feature = "specialist-pools-operations")]
-pub mod specialist_pools_operations;
-pub mod studies;
-#[cfg(feature = "studies-operations")]
-pub mod studies_operations;
-pub mod tensorboards;
-#[cfg(feature = "tensorboards-operations")]
-pub mod tensorboards_operations;
-pub mod time_series;
-#[cfg(feature = "time-series-operations")]
-pub mod time_series_operations;
-pub mod training_pipelines;
-#[cfg(feature = "training-pipelines-operations")]
-pub mod training_pipelines_operations;
-pub mod trials;
-#[cfg(feature = "trials-operations")]
-pub mod trials_operations;
+pub mod annotation_specs;
+#[cfg(feature = "annotation-specs-operations")]
+pub mod annotation_specs_operations;
+pub mod deployment_resource_pools;
+#[cfg(feature = "deployment-resource-pools-operations")]
+pub mod deployment_resource_pools_operations;
+pub mod locations_endpoints;
+#[cfg(feature = "endpoints-operations")]
+pub mod endpoints_operations;
+#[cfg(feature = "locations-endpoints-chat")]
+pub mod locations_endpoints_chat;
+#[cfg(feature = "cached-contents")]
+pub mod cached_contents;
 pub mod tuning_jobs;
 #[cfg(feature = "tuning-jobs-operations")]
 pub mod tuning_jobs_operations;
+pub mod indexes;
+#[cfg(feature = "indexes-operations")]
+pub mod indexes_operations;
+pub mod index_endpoints;
+#[cfg(feature = "index-endpoints-operations")]
+pub mod index_endpoints_operations;
+pub mod custom_jobs;
+#[cfg(feature = "custom-jobs-operations")]
+pub mod custom_jobs_operations;
+pub mod data_labeling_jobs;
+#[cfg(feature = "data-labeling-jobs-operations")]
+pub mod data_labeling_jobs_operations;
+pub mod hyperparameter_tuning_jobs;
+#[cfg(feature = "hyperparameter-tuning-jobs-operations")]
+pub mod hyperparameter_tuning_jobs_operations;
+pub mod nas_jobs;
+#[cfg(feature = "nas-trial-details")]
+pub mod nas_trial_details;
+#[cfg(feature = "locations-batch-prediction-jobs")]
+pub mod locations_batch_prediction_jobs;
+pub mod model_deployment_monitoring_jobs;
+#[cfg(feature = "model-deployment-monitoring-jobs-operations")]
+pub mod model_deployment_monitoring_jobs_operations;
+pub mod publishers;
+#[cfg(feature = "locations-publishers-models")]
+pub mod locations_publishers_models;
+pub mod metadata_stores;
+#[cfg(feature = "metadata-stores-operations")]
+pub mod metadata_stores_operations;
+pub mod artifacts;
+#[cfg(feature = "artifacts-operations")]
+pub mod artifacts_operations;
+pub mod contexts;
+#[cfg(feature = "contexts-operations")]
+pub mod contexts_operations;
+pub mod executions;
+#[cfg(feature = "executions-operations")]
+pub mod executions_operations;
+#[cfg(feature = "metadata-schemas")]
+pub mod metadata_schemas;
+pub mod migratable_resources;
+#[cfg(feature = "migratable-resources-operations")]
+pub mod migratable_resources_operations;
+pub mod notebook_runtimes;
+#[cfg(feature = "notebook-runtimes-operations")]
+pub mod notebook_runtimes_operations;
+pub mod notebook_execution_jobs;
+#[cfg(feature = "notebook-execution-jobs-operations")]
+pub mod notebook_execution_jobs_operations;
+pub mod persistent_resources;
+#[cfg(feature = "persistent-resources-operations")]
+pub mod persistent_resources_operations;
+pub mod training_pipelines;
+#[cfg(feature = "training-pipelines-operations")]
+pub mod training_pipelines_operations;
+pub mod pipeline_jobs;
+#[cfg(feature = "pipeline-jobs-operations")]
+pub mod pipeline_jobs_operations;
+pub mod locations_reasoning_engines;
+#[cfg(feature = "reasoning-engines-operations")]
+pub mod reasoning_engines_operations;
+pub mod schedules;
+#[cfg(feature = "schedules-operations")]
+pub mod schedules_operations;
+pub mod specialist_pools;
+#[cfg(feature = "specialist-pools-operations")]
+pub mod specialist_pools_operations;
+pub mod tensorboards;
+#[cfg(feature = "tensorboards-operations")]
+pub mod tensorboards_operations;
+pub mod experiments;
+#[cfg(feature = "experiments-operations")]
+pub mod experiments_operations;
+pub mod runs;
+#[cfg(feature = "runs-operations")]
+pub mod runs_operations;
+pub mod time_series;
+#[cfg(feature = "time-series-operations")]
+pub mod time_series_operations;
+pub mod studies;
+#[cfg(feature = "studies-operations")]
+pub mod studies_operations;
+pub mod trials;
+#[cfg(feature = "trials-operations")]
+pub mod trials_operations;
+pub mod rag_corpora;
+#[cfg(feature = "rag-corpora-operations")]
+pub mod rag_corpora_operations;
+pub mod rag_files;
+#[cfg(feature = "rag-files-operations")]
+pub mod rag_files_operations;
+#[cfg(feature = "batch-prediction-jobs")]
+pub mod batch_prediction_jobs;
+pub mod endpoints;
+#[cfg(feature = "endpoints-chat")]
+pub mod endpoints_chat;
+pub mod publishers_resource;
+#[cfg(feature = "publishers-models")]
+pub mod publishers_models;
+#[cfg(feature = "reasoning-engines")]
+pub mod reasoning_engines;
+#[cfg(feature = "media")]
+pub mod media;
 
 #[allow(unused_imports)]
 pub use model::*;
@@ -190,8 +190,7 @@ pub use names::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -214,8 +213,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -518,23 +517,27 @@ pub type ServiceAgentType = FeatureViewServiceAgentType;
 pub type ServiceAgentType2 = FeatureGroupServiceAgentType;
 
 /// Renamed to [`AuthType`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to AuthType")]
 pub type AuthConfigAuthType = AuthType;
 
 /// Renamed to [`FinishReason`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to FinishReason")]
 pub type CandidateFinishReason = FinishReason;
 
@@ -554,67 +557,77 @@ pub type DeployedIndexDeploymentTier = DeploymentTier;
 pub type ErrorAnalysisAnnotationQueryType = QueryType;
 
 /// Renamed to [`Language`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to Language")]
 pub type ExecutableCodeLanguage = Language;
 
 /// Renamed to [`Encoding`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[deprecated(note = "renamed to Encoding")]
 pub type ExplanationMetadataInputMetadataEncoding = Encoding;
 
 /// Renamed to [`ColorMap`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[deprecated(note = "renamed to ColorMap")]
 pub type ExplanationMetadataInputMetadataVisualizationColorMap = ColorMap;
 
 /// Renamed to [`OverlayType`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[deprecated(note = "renamed to OverlayType")]
 pub type ExplanationMetadataInputMetadataVisualizationOverlayType = OverlayType;
 
 /// Renamed to [`Polarity`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[deprecated(note = "renamed to Polarity")]
 pub type ExplanationMetadataInputMetadataVisualizationPolarity = Polarity;
 
@@ -624,13 +637,15 @@ pub type ExplanationMetadataInputMetadataVisualizationPolarity = Polarity;
 pub type ExportDataConfigExportUse = ExportUse;
 
 /// Renamed to [`ApiSpec`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to ApiSpec")]
 pub type ExternalApiApiSpec = ApiSpec;
 
@@ -645,42 +660,50 @@ pub type FeatureViewIndexConfigDistanceMeasureType = DistanceMeasureType;
 pub type FeaturestoreMonitoringConfigImportFeaturesAnalysisAnomalyDetectionBaseline = AnomalyDetectionBaseline;
 
 /// Renamed to [`BlockReason`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to BlockReason")]
 pub type GenerateContentResponsePromptFeedbackBlockReason = BlockReason;
 
 /// Renamed to [`TrafficType`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to TrafficType")]
 pub type GenerateContentResponseUsageMetadataTrafficType = TrafficType;
 
 /// Renamed to [`ResponseModality`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to ResponseModality")]
 pub type GenerationConfigResponseModalitiesItem = ResponseModality;
 
 /// Renamed to [`ModelRoutingPreference`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to ModelRoutingPreference")]
 pub type GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference = ModelRoutingPreference;
 
@@ -690,23 +713,25 @@ pub type GenerationConfigRoutingConfigAutoRoutingModeModelRoutingPreference = Mo
 pub type IndexIndexUpdateMethod = IndexUpdateMethod;
 
 /// Renamed to [`AcceleratorType`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations",
-    feature = "notebook-runtime-templates",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "schedules",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to AcceleratorType")]
 pub type MachineSpecAcceleratorType = AcceleratorType;
 
@@ -796,15 +821,17 @@ pub type PairwiseSummarizationQualityResultPairwiseChoice = PairwiseChoice;
 pub type PostStartupScriptConfigPostStartupScriptBehavior = PostStartupScriptBehavior;
 
 /// Renamed to [`Query`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[deprecated(note = "renamed to Query")]
 pub type PresetsQuery = Query;
 
@@ -819,23 +846,25 @@ pub type PublisherModelLaunchStage = LaunchStage;
 pub type PublisherModelOpenSourceCategory = OpenSourceCategory;
 
 /// Renamed to [`ReservationAffinityType`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations",
-    feature = "notebook-runtime-templates",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "schedules",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to ReservationAffinityType")]
 pub type ReservationAffinityReservationAffinityType = ReservationAffinityType;
 
@@ -850,22 +879,26 @@ pub type RubricGenerationSpecRubricContentType = RubricContentType;
 pub type RubricImportance = Importance;
 
 /// Renamed to [`Probability`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to Probability")]
 pub type SafetyRatingProbability = Probability;
 
 /// Renamed to [`Threshold`]; this alias goes in the next release.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[deprecated(note = "renamed to Threshold")]
 pub type SafetySettingThreshold = Threshold;
 
@@ -875,7 +908,13 @@ pub type SafetySettingThreshold = Threshold;
 pub type SampleConfigSampleStrategy = SampleStrategy;
 
 /// Renamed to [`Strategy`]; this alias goes in the next release.
-#[cfg(any(feature = "custom-jobs", feature = "hyperparameter-tuning-jobs", feature = "nas-jobs"))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
 #[deprecated(note = "renamed to Strategy")]
 pub type SchedulingStrategy = Strategy;
 
@@ -890,7 +929,13 @@ pub type StudySpecAlgorithm = Algorithm;
 pub type StudySpecMeasurementSelectionType = MeasurementSelectionType;
 
 /// Renamed to [`Goal`]; this alias goes in the next release.
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "nas-jobs", feature = "studies"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "studies"
+    )
+)]
 #[deprecated(note = "renamed to Goal")]
 pub type StudySpecMetricSpecGoal = Goal;
 
@@ -945,8 +990,14 @@ pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[
     ("me-central1", "https://me-central1-aiplatform.googleapis.com/"),
     ("me-central2", "https://me-central2-aiplatform.googleapis.com/"),
     ("me-west1", "https://me-west1-aiplatform.googleapis.com/"),
-    ("northamerica-northeast1", "https://northamerica-northeast1-aiplatform.googleapis.com/"),
-    ("northamerica-northeast2", "https://northamerica-northeast2-aiplatform.googleapis.com/"),
+    (
+        "northamerica-northeast1",
+        "https://northamerica-northeast1-aiplatform.googleapis.com/",
+    ),
+    (
+        "northamerica-northeast2",
+        "https://northamerica-northeast2-aiplatform.googleapis.com/",
+    ),
     ("southamerica-east1", "https://southamerica-east1-aiplatform.googleapis.com/"),
     ("southamerica-west1", "https://southamerica-west1-aiplatform.googleapis.com/"),
     ("us-central1", "https://us-central1-aiplatform.googleapis.com/"),
@@ -963,8 +1014,10 @@ pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[
 ];
 
 /// OAuth scopes the API accepts.
-pub const SCOPES: &[&str] =
-    &["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/cloud-platform.read-only"];
+pub const SCOPES: &[&str] = &[
+    "https://www.googleapis.com/auth/cloud-platform",
+    "https://www.googleapis.com/auth/cloud-platform.read-only",
+];
 
 /// The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential
 /// sources of `discogen_runtime::auth::credentials`.
@@ -1013,82 +1066,89 @@ impl Client {
 
     /// The `datasets` resource.
     pub fn datasets(&self) -> datasets::Datasets {
-        datasets::Datasets { client: self.inner.clone() }
+        datasets::Datasets {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `projects` resource.
     pub fn projects(&self) -> projects::Projects {
-        projects::Projects { client: self.inner.clone() }
+        projects::Projects {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `batchPredictionJobs` resource (feature `batch-prediction-jobs`).
     #[cfg(feature = "batch-prediction-jobs")]
     pub fn batch_prediction_jobs(&self) -> batch_prediction_jobs::BatchPredictionJobs {
-        batch_prediction_jobs::BatchPredictionJobs { client: self.inner.clone() }
+        batch_prediction_jobs::BatchPredictionJobs {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        batch_prediction_jobs,
-        "batch-prediction-jobs",
+        batch_prediction_jobs, "batch-prediction-jobs",
         "compiled out: enable the cargo feature `batch-prediction-jobs` of google-aiplatform-v1"
     );
 
     /// The `endpoints` resource.
     pub fn endpoints(&self) -> endpoints::Endpoints {
-        endpoints::Endpoints { client: self.inner.clone() }
+        endpoints::Endpoints {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `publishers` resource.
     pub fn publishers(&self) -> publishers_resource::PublishersResource {
-        publishers_resource::PublishersResource { client: self.inner.clone() }
+        publishers_resource::PublishersResource {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `reasoningEngines` resource (feature `reasoning-engines`).
     #[cfg(feature = "reasoning-engines")]
     pub fn reasoning_engines(&self) -> reasoning_engines::ReasoningEngines {
-        reasoning_engines::ReasoningEngines { client: self.inner.clone() }
+        reasoning_engines::ReasoningEngines {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        reasoning_engines,
-        "reasoning-engines",
+        reasoning_engines, "reasoning-engines",
         "compiled out: enable the cargo feature `reasoning-engines` of google-aiplatform-v1"
     );
 
     /// The `media` resource (feature `media`).
     #[cfg(feature = "media")]
     pub fn media(&self) -> media::Media {
-        media::Media { client: self.inner.clone() }
+        media::Media {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        media,
-        "media",
+        media, "media",
         "compiled out: enable the cargo feature `media` of google-aiplatform-v1"
     );
 
     #[cfg(feature = "datasets-dataset-versions")]
     discogen_runtime::moved_accessor!(
-        datasets_dataset_versions,
-        datasets_dataset_versions::DatasetsDatasetVersions,
+        datasets_dataset_versions, datasets_dataset_versions::DatasetsDatasetVersions,
         "accessors follow the method id: use `client.datasets().dataset_versions()`"
     );
 
     discogen_runtime::moved_accessor!(
-        locations,
-        locations::Locations,
+        locations, locations::Locations,
         "accessors follow the method id: use `client.projects().locations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        featurestores,
-        featurestores::Featurestores,
+        featurestores, featurestores::Featurestores,
         "accessors follow the method id: use `client.projects().locations().featurestores()`"
     );
 
     discogen_runtime::moved_accessor!(
-        entity_types,
-        entity_types::EntityTypes,
+        entity_types, entity_types::EntityTypes,
         "accessors follow the method id: use `client.projects().locations().featurestores().entity_types()`"
     );
 
@@ -1099,8 +1159,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        entity_types_features,
-        entity_types_features::EntityTypesFeatures,
+        entity_types_features, entity_types_features::EntityTypesFeatures,
         "accessors follow the method id: use `client.projects().locations().featurestores().entity_types().features()`"
     );
 
@@ -1113,47 +1172,40 @@ impl Client {
 
     #[cfg(feature = "featurestores-operations")]
     discogen_runtime::moved_accessor!(
-        featurestores_operations,
-        featurestores_operations::FeaturestoresOperations,
+        featurestores_operations, featurestores_operations::FeaturestoresOperations,
         "accessors follow the method id: use `client.projects().locations().featurestores().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        locations_models,
-        locations_models::LocationsModels,
+        locations_models, locations_models::LocationsModels,
         "accessors follow the method id: use `client.projects().locations().models()`"
     );
 
     #[cfg(feature = "models-operations")]
     discogen_runtime::moved_accessor!(
-        models_operations,
-        models_operations::ModelsOperations,
+        models_operations, models_operations::ModelsOperations,
         "accessors follow the method id: use `client.projects().locations().models().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        evaluations,
-        evaluations::Evaluations,
+        evaluations, evaluations::Evaluations,
         "accessors follow the method id: use `client.projects().locations().models().evaluations()`"
     );
 
     #[cfg(feature = "evaluations-operations")]
     discogen_runtime::moved_accessor!(
-        evaluations_operations,
-        evaluations_operations::EvaluationsOperations,
+        evaluations_operations, evaluations_operations::EvaluationsOperations,
         "accessors follow the method id: use `client.projects().locations().models().evaluations().operations()`"
     );
 
     #[cfg(feature = "slices")]
     discogen_runtime::moved_accessor!(
-        slices,
-        slices::Slices,
+        slices, slices::Slices,
         "accessors follow the method id: use `client.projects().locations().models().evaluations().slices()`"
     );
 
     discogen_runtime::moved_accessor!(
-        notebook_runtime_templates,
-        notebook_runtime_templates::NotebookRuntimeTemplates,
+        notebook_runtime_templates, notebook_runtime_templates::NotebookRuntimeTemplates,
         "accessors follow the method id: use `client.projects().locations().notebook_runtime_templates()`"
     );
 
@@ -1165,14 +1217,12 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        feature_online_stores,
-        feature_online_stores::FeatureOnlineStores,
+        feature_online_stores, feature_online_stores::FeatureOnlineStores,
         "accessors follow the method id: use `client.projects().locations().feature_online_stores()`"
     );
 
     discogen_runtime::moved_accessor!(
-        feature_views,
-        feature_views::FeatureViews,
+        feature_views, feature_views::FeatureViews,
         "accessors follow the method id: use `client.projects().locations().feature_online_stores().feature_views()`"
     );
 
@@ -1196,21 +1246,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        feature_groups,
-        feature_groups::FeatureGroups,
+        feature_groups, feature_groups::FeatureGroups,
         "accessors follow the method id: use `client.projects().locations().feature_groups()`"
     );
 
     #[cfg(feature = "feature-groups-operations")]
     discogen_runtime::moved_accessor!(
-        feature_groups_operations,
-        feature_groups_operations::FeatureGroupsOperations,
+        feature_groups_operations, feature_groups_operations::FeatureGroupsOperations,
         "accessors follow the method id: use `client.projects().locations().feature_groups().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        feature_groups_features,
-        feature_groups_features::FeatureGroupsFeatures,
+        feature_groups_features, feature_groups_features::FeatureGroupsFeatures,
         "accessors follow the method id: use `client.projects().locations().feature_groups().features()`"
     );
 
@@ -1223,8 +1270,7 @@ impl Client {
 
     #[cfg(feature = "locations-operations")]
     discogen_runtime::moved_accessor!(
-        locations_operations,
-        locations_operations::LocationsOperations,
+        locations_operations, locations_operations::LocationsOperations,
         "accessors follow the method id: use `client.projects().locations().operations()`"
     );
 
@@ -1236,15 +1282,13 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        locations_datasets,
-        locations_datasets::LocationsDatasets,
+        locations_datasets, locations_datasets::LocationsDatasets,
         "accessors follow the method id: use `client.projects().locations().datasets()`"
     );
 
     #[cfg(feature = "datasets-operations")]
     discogen_runtime::moved_accessor!(
-        datasets_operations,
-        datasets_operations::DatasetsOperations,
+        datasets_operations, datasets_operations::DatasetsOperations,
         "accessors follow the method id: use `client.projects().locations().datasets().operations()`"
     );
 
@@ -1256,21 +1300,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        data_items,
-        data_items::DataItems,
+        data_items, data_items::DataItems,
         "accessors follow the method id: use `client.projects().locations().datasets().data_items()`"
     );
 
     #[cfg(feature = "data-items-operations")]
     discogen_runtime::moved_accessor!(
-        data_items_operations,
-        data_items_operations::DataItemsOperations,
+        data_items_operations, data_items_operations::DataItemsOperations,
         "accessors follow the method id: use `client.projects().locations().datasets().data_items().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        annotations,
-        annotations::Annotations,
+        annotations, annotations::Annotations,
         "accessors follow the method id: use `client.projects().locations().datasets().data_items().annotations()`"
     );
 
@@ -1281,21 +1322,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        saved_queries,
-        saved_queries::SavedQueries,
+        saved_queries, saved_queries::SavedQueries,
         "accessors follow the method id: use `client.projects().locations().datasets().saved_queries()`"
     );
 
     #[cfg(feature = "saved-queries-operations")]
     discogen_runtime::moved_accessor!(
-        saved_queries_operations,
-        saved_queries_operations::SavedQueriesOperations,
+        saved_queries_operations, saved_queries_operations::SavedQueriesOperations,
         "accessors follow the method id: use `client.projects().locations().datasets().saved_queries().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        annotation_specs,
-        annotation_specs::AnnotationSpecs,
+        annotation_specs, annotation_specs::AnnotationSpecs,
         "accessors follow the method id: use `client.projects().locations().datasets().annotation_specs()`"
     );
 
@@ -1307,8 +1345,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        deployment_resource_pools,
-        deployment_resource_pools::DeploymentResourcePools,
+        deployment_resource_pools, deployment_resource_pools::DeploymentResourcePools,
         "accessors follow the method id: use `client.projects().locations().deployment_resource_pools()`"
     );
 
@@ -1320,87 +1357,74 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        locations_endpoints,
-        locations_endpoints::LocationsEndpoints,
+        locations_endpoints, locations_endpoints::LocationsEndpoints,
         "accessors follow the method id: use `client.projects().locations().endpoints()`"
     );
 
     #[cfg(feature = "endpoints-operations")]
     discogen_runtime::moved_accessor!(
-        endpoints_operations,
-        endpoints_operations::EndpointsOperations,
+        endpoints_operations, endpoints_operations::EndpointsOperations,
         "accessors follow the method id: use `client.projects().locations().endpoints().operations()`"
     );
 
     #[cfg(feature = "locations-endpoints-chat")]
     discogen_runtime::moved_accessor!(
-        locations_endpoints_chat,
-        locations_endpoints_chat::LocationsEndpointsChat,
+        locations_endpoints_chat, locations_endpoints_chat::LocationsEndpointsChat,
         "accessors follow the method id: use `client.projects().locations().endpoints().chat()`"
     );
 
     #[cfg(feature = "cached-contents")]
     discogen_runtime::moved_accessor!(
-        cached_contents,
-        cached_contents::CachedContents,
+        cached_contents, cached_contents::CachedContents,
         "accessors follow the method id: use `client.projects().locations().cached_contents()`"
     );
 
     discogen_runtime::moved_accessor!(
-        tuning_jobs,
-        tuning_jobs::TuningJobs,
+        tuning_jobs, tuning_jobs::TuningJobs,
         "accessors follow the method id: use `client.projects().locations().tuning_jobs()`"
     );
 
     #[cfg(feature = "tuning-jobs-operations")]
     discogen_runtime::moved_accessor!(
-        tuning_jobs_operations,
-        tuning_jobs_operations::TuningJobsOperations,
+        tuning_jobs_operations, tuning_jobs_operations::TuningJobsOperations,
         "accessors follow the method id: use `client.projects().locations().tuning_jobs().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        indexes,
-        indexes::Indexes,
+        indexes, indexes::Indexes,
         "accessors follow the method id: use `client.projects().locations().indexes()`"
     );
 
     #[cfg(feature = "indexes-operations")]
     discogen_runtime::moved_accessor!(
-        indexes_operations,
-        indexes_operations::IndexesOperations,
+        indexes_operations, indexes_operations::IndexesOperations,
         "accessors follow the method id: use `client.projects().locations().indexes().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        index_endpoints,
-        index_endpoints::IndexEndpoints,
+        index_endpoints, index_endpoints::IndexEndpoints,
         "accessors follow the method id: use `client.projects().locations().index_endpoints()`"
     );
 
     #[cfg(feature = "index-endpoints-operations")]
     discogen_runtime::moved_accessor!(
-        index_endpoints_operations,
-        index_endpoints_operations::IndexEndpointsOperations,
+        index_endpoints_operations, index_endpoints_operations::IndexEndpointsOperations,
         "accessors follow the method id: use `client.projects().locations().index_endpoints().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        custom_jobs,
-        custom_jobs::CustomJobs,
+        custom_jobs, custom_jobs::CustomJobs,
         "accessors follow the method id: use `client.projects().locations().custom_jobs()`"
     );
 
     #[cfg(feature = "custom-jobs-operations")]
     discogen_runtime::moved_accessor!(
-        custom_jobs_operations,
-        custom_jobs_operations::CustomJobsOperations,
+        custom_jobs_operations, custom_jobs_operations::CustomJobsOperations,
         "accessors follow the method id: use `client.projects().locations().custom_jobs().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        data_labeling_jobs,
-        data_labeling_jobs::DataLabelingJobs,
+        data_labeling_jobs, data_labeling_jobs::DataLabelingJobs,
         "accessors follow the method id: use `client.projects().locations().data_labeling_jobs()`"
     );
 
@@ -1412,8 +1436,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        hyperparameter_tuning_jobs,
-        hyperparameter_tuning_jobs::HyperparameterTuningJobs,
+        hyperparameter_tuning_jobs, hyperparameter_tuning_jobs::HyperparameterTuningJobs,
         "accessors follow the method id: use `client.projects().locations().hyperparameter_tuning_jobs()`"
     );
 
@@ -1425,15 +1448,13 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        nas_jobs,
-        nas_jobs::NasJobs,
+        nas_jobs, nas_jobs::NasJobs,
         "accessors follow the method id: use `client.projects().locations().nas_jobs()`"
     );
 
     #[cfg(feature = "nas-trial-details")]
     discogen_runtime::moved_accessor!(
-        nas_trial_details,
-        nas_trial_details::NasTrialDetails,
+        nas_trial_details, nas_trial_details::NasTrialDetails,
         "accessors follow the method id: use `client.projects().locations().nas_jobs().nas_trial_details()`"
     );
 
@@ -1465,21 +1486,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        metadata_stores,
-        metadata_stores::MetadataStores,
+        metadata_stores, metadata_stores::MetadataStores,
         "accessors follow the method id: use `client.projects().locations().metadata_stores()`"
     );
 
     #[cfg(feature = "metadata-stores-operations")]
     discogen_runtime::moved_accessor!(
-        metadata_stores_operations,
-        metadata_stores_operations::MetadataStoresOperations,
+        metadata_stores_operations, metadata_stores_operations::MetadataStoresOperations,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        artifacts,
-        artifacts::Artifacts,
+        artifacts, artifacts::Artifacts,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().artifacts()`"
     );
 
@@ -1490,21 +1508,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        contexts,
-        contexts::Contexts,
+        contexts, contexts::Contexts,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().contexts()`"
     );
 
     #[cfg(feature = "contexts-operations")]
     discogen_runtime::moved_accessor!(
-        contexts_operations,
-        contexts_operations::ContextsOperations,
+        contexts_operations, contexts_operations::ContextsOperations,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().contexts().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        executions,
-        executions::Executions,
+        executions, executions::Executions,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().executions()`"
     );
 
@@ -1516,14 +1531,12 @@ impl Client {
 
     #[cfg(feature = "metadata-schemas")]
     discogen_runtime::moved_accessor!(
-        metadata_schemas,
-        metadata_schemas::MetadataSchemas,
+        metadata_schemas, metadata_schemas::MetadataSchemas,
         "accessors follow the method id: use `client.projects().locations().metadata_stores().metadata_schemas()`"
     );
 
     discogen_runtime::moved_accessor!(
-        migratable_resources,
-        migratable_resources::MigratableResources,
+        migratable_resources, migratable_resources::MigratableResources,
         "accessors follow the method id: use `client.projects().locations().migratable_resources()`"
     );
 
@@ -1535,8 +1548,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        notebook_runtimes,
-        notebook_runtimes::NotebookRuntimes,
+        notebook_runtimes, notebook_runtimes::NotebookRuntimes,
         "accessors follow the method id: use `client.projects().locations().notebook_runtimes()`"
     );
 
@@ -1548,8 +1560,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        notebook_execution_jobs,
-        notebook_execution_jobs::NotebookExecutionJobs,
+        notebook_execution_jobs, notebook_execution_jobs::NotebookExecutionJobs,
         "accessors follow the method id: use `client.projects().locations().notebook_execution_jobs()`"
     );
 
@@ -1561,8 +1572,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        persistent_resources,
-        persistent_resources::PersistentResources,
+        persistent_resources, persistent_resources::PersistentResources,
         "accessors follow the method id: use `client.projects().locations().persistent_resources()`"
     );
 
@@ -1574,8 +1584,7 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        training_pipelines,
-        training_pipelines::TrainingPipelines,
+        training_pipelines, training_pipelines::TrainingPipelines,
         "accessors follow the method id: use `client.projects().locations().training_pipelines()`"
     );
 
@@ -1587,15 +1596,13 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        pipeline_jobs,
-        pipeline_jobs::PipelineJobs,
+        pipeline_jobs, pipeline_jobs::PipelineJobs,
         "accessors follow the method id: use `client.projects().locations().pipeline_jobs()`"
     );
 
     #[cfg(feature = "pipeline-jobs-operations")]
     discogen_runtime::moved_accessor!(
-        pipeline_jobs_operations,
-        pipeline_jobs_operations::PipelineJobsOperations,
+        pipeline_jobs_operations, pipeline_jobs_operations::PipelineJobsOperations,
         "accessors follow the method id: use `client.projects().locations().pipeline_jobs().operations()`"
     );
 
@@ -1613,21 +1620,18 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        schedules,
-        schedules::Schedules,
+        schedules, schedules::Schedules,
         "accessors follow the method id: use `client.projects().locations().schedules()`"
     );
 
     #[cfg(feature = "schedules-operations")]
     discogen_runtime::moved_accessor!(
-        schedules_operations,
-        schedules_operations::SchedulesOperations,
+        schedules_operations, schedules_operations::SchedulesOperations,
         "accessors follow the method id: use `client.projects().locations().schedules().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        specialist_pools,
-        specialist_pools::SpecialistPools,
+        specialist_pools, specialist_pools::SpecialistPools,
         "accessors follow the method id: use `client.projects().locations().specialist_pools()`"
     );
 
@@ -1639,34 +1643,29 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        tensorboards,
-        tensorboards::Tensorboards,
+        tensorboards, tensorboards::Tensorboards,
         "accessors follow the method id: use `client.projects().locations().tensorboards()`"
     );
 
     #[cfg(feature = "tensorboards-operations")]
     discogen_runtime::moved_accessor!(
-        tensorboards_operations,
-        tensorboards_operations::TensorboardsOperations,
+        tensorboards_operations, tensorboards_operations::TensorboardsOperations,
         "accessors follow the method id: use `client.projects().locations().tensorboards().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        experiments,
-        experiments::Experiments,
+        experiments, experiments::Experiments,
         "accessors follow the method id: use `client.projects().locations().tensorboards().experiments()`"
     );
 
     #[cfg(feature = "experiments-operations")]
     discogen_runtime::moved_accessor!(
-        experiments_operations,
-        experiments_operations::ExperimentsOperations,
+        experiments_operations, experiments_operations::ExperimentsOperations,
         "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        runs,
-        runs::Runs,
+        runs, runs::Runs,
         "accessors follow the method id: use `client.projects().locations().tensorboards().experiments().runs()`"
     );
 
@@ -1688,68 +1687,58 @@ impl Client {
     );
 
     discogen_runtime::moved_accessor!(
-        studies,
-        studies::Studies,
+        studies, studies::Studies,
         "accessors follow the method id: use `client.projects().locations().studies()`"
     );
 
     #[cfg(feature = "studies-operations")]
     discogen_runtime::moved_accessor!(
-        studies_operations,
-        studies_operations::StudiesOperations,
+        studies_operations, studies_operations::StudiesOperations,
         "accessors follow the method id: use `client.projects().locations().studies().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        trials,
-        trials::Trials,
+        trials, trials::Trials,
         "accessors follow the method id: use `client.projects().locations().studies().trials()`"
     );
 
     #[cfg(feature = "trials-operations")]
     discogen_runtime::moved_accessor!(
-        trials_operations,
-        trials_operations::TrialsOperations,
+        trials_operations, trials_operations::TrialsOperations,
         "accessors follow the method id: use `client.projects().locations().studies().trials().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        rag_corpora,
-        rag_corpora::RagCorpora,
+        rag_corpora, rag_corpora::RagCorpora,
         "accessors follow the method id: use `client.projects().locations().rag_corpora()`"
     );
 
     #[cfg(feature = "rag-corpora-operations")]
     discogen_runtime::moved_accessor!(
-        rag_corpora_operations,
-        rag_corpora_operations::RagCorporaOperations,
+        rag_corpora_operations, rag_corpora_operations::RagCorporaOperations,
         "accessors follow the method id: use `client.projects().locations().rag_corpora().operations()`"
     );
 
     discogen_runtime::moved_accessor!(
-        rag_files,
-        rag_files::RagFiles,
+        rag_files, rag_files::RagFiles,
         "accessors follow the method id: use `client.projects().locations().rag_corpora().rag_files()`"
     );
 
     #[cfg(feature = "rag-files-operations")]
     discogen_runtime::moved_accessor!(
-        rag_files_operations,
-        rag_files_operations::RagFilesOperations,
+        rag_files_operations, rag_files_operations::RagFilesOperations,
         "accessors follow the method id: use `client.projects().locations().rag_corpora().rag_files().operations()`"
     );
 
     #[cfg(feature = "endpoints-chat")]
     discogen_runtime::moved_accessor!(
-        endpoints_chat,
-        endpoints_chat::EndpointsChat,
+        endpoints_chat, endpoints_chat::EndpointsChat,
         "accessors follow the method id: use `client.endpoints().chat()`"
     );
 
     #[cfg(feature = "publishers-models")]
     discogen_runtime::moved_accessor!(
-        publishers_models,
-        publishers_models::PublishersModels,
+        publishers_models, publishers_models::PublishersModels,
         "accessors follow the method id: use `client.publishers().models()`"
     );
 }

@@ -13,117 +13,162 @@ pub struct Locations {
 impl Locations {
     /// The `projects.locations.featurestores` resource.
     pub fn featurestores(&self) -> crate::featurestores::Featurestores {
-        crate::featurestores::Featurestores { client: self.client.clone() }
+        crate::featurestores::Featurestores {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.models` resource.
     pub fn models(&self) -> crate::locations_models::LocationsModels {
-        crate::locations_models::LocationsModels { client: self.client.clone() }
+        crate::locations_models::LocationsModels {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimeTemplates` resource.
-    pub fn notebook_runtime_templates(&self) -> crate::notebook_runtime_templates::NotebookRuntimeTemplates {
-        crate::notebook_runtime_templates::NotebookRuntimeTemplates { client: self.client.clone() }
+    pub fn notebook_runtime_templates(
+        &self,
+    ) -> crate::notebook_runtime_templates::NotebookRuntimeTemplates {
+        crate::notebook_runtime_templates::NotebookRuntimeTemplates {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.featureOnlineStores` resource.
-    pub fn feature_online_stores(&self) -> crate::feature_online_stores::FeatureOnlineStores {
-        crate::feature_online_stores::FeatureOnlineStores { client: self.client.clone() }
+    pub fn feature_online_stores(
+        &self,
+    ) -> crate::feature_online_stores::FeatureOnlineStores {
+        crate::feature_online_stores::FeatureOnlineStores {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.featureGroups` resource.
     pub fn feature_groups(&self) -> crate::feature_groups::FeatureGroups {
-        crate::feature_groups::FeatureGroups { client: self.client.clone() }
+        crate::feature_groups::FeatureGroups {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.operations` resource (feature `locations-operations`).
     #[cfg(feature = "locations-operations")]
     pub fn operations(&self) -> crate::locations_operations::LocationsOperations {
-        crate::locations_operations::LocationsOperations { client: self.client.clone() }
+        crate::locations_operations::LocationsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "locations-operations",
+        operations, "locations-operations",
         "compiled out: enable the cargo feature `locations-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.ragEngineConfig` resource.
     pub fn rag_engine_config(&self) -> crate::rag_engine_config::RagEngineConfig {
-        crate::rag_engine_config::RagEngineConfig { client: self.client.clone() }
+        crate::rag_engine_config::RagEngineConfig {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.datasets` resource.
     pub fn datasets(&self) -> crate::locations_datasets::LocationsDatasets {
-        crate::locations_datasets::LocationsDatasets { client: self.client.clone() }
+        crate::locations_datasets::LocationsDatasets {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.deploymentResourcePools` resource.
-    pub fn deployment_resource_pools(&self) -> crate::deployment_resource_pools::DeploymentResourcePools {
-        crate::deployment_resource_pools::DeploymentResourcePools { client: self.client.clone() }
+    pub fn deployment_resource_pools(
+        &self,
+    ) -> crate::deployment_resource_pools::DeploymentResourcePools {
+        crate::deployment_resource_pools::DeploymentResourcePools {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.endpoints` resource.
     pub fn endpoints(&self) -> crate::locations_endpoints::LocationsEndpoints {
-        crate::locations_endpoints::LocationsEndpoints { client: self.client.clone() }
+        crate::locations_endpoints::LocationsEndpoints {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.cachedContents` resource (feature `cached-contents`).
     #[cfg(feature = "cached-contents")]
     pub fn cached_contents(&self) -> crate::cached_contents::CachedContents {
-        crate::cached_contents::CachedContents { client: self.client.clone() }
+        crate::cached_contents::CachedContents {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        cached_contents,
-        "cached-contents",
+        cached_contents, "cached-contents",
         "compiled out: enable the cargo feature `cached-contents` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tuningJobs` resource.
     pub fn tuning_jobs(&self) -> crate::tuning_jobs::TuningJobs {
-        crate::tuning_jobs::TuningJobs { client: self.client.clone() }
+        crate::tuning_jobs::TuningJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.indexes` resource.
     pub fn indexes(&self) -> crate::indexes::Indexes {
-        crate::indexes::Indexes { client: self.client.clone() }
+        crate::indexes::Indexes {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.indexEndpoints` resource.
     pub fn index_endpoints(&self) -> crate::index_endpoints::IndexEndpoints {
-        crate::index_endpoints::IndexEndpoints { client: self.client.clone() }
+        crate::index_endpoints::IndexEndpoints {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.customJobs` resource.
     pub fn custom_jobs(&self) -> crate::custom_jobs::CustomJobs {
-        crate::custom_jobs::CustomJobs { client: self.client.clone() }
+        crate::custom_jobs::CustomJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.dataLabelingJobs` resource.
     pub fn data_labeling_jobs(&self) -> crate::data_labeling_jobs::DataLabelingJobs {
-        crate::data_labeling_jobs::DataLabelingJobs { client: self.client.clone() }
+        crate::data_labeling_jobs::DataLabelingJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.hyperparameterTuningJobs` resource.
-    pub fn hyperparameter_tuning_jobs(&self) -> crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
-        crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs { client: self.client.clone() }
+    pub fn hyperparameter_tuning_jobs(
+        &self,
+    ) -> crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
+        crate::hyperparameter_tuning_jobs::HyperparameterTuningJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.nasJobs` resource.
     pub fn nas_jobs(&self) -> crate::nas_jobs::NasJobs {
-        crate::nas_jobs::NasJobs { client: self.client.clone() }
+        crate::nas_jobs::NasJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.batchPredictionJobs` resource (feature `locations-batch-prediction-jobs`).
     #[cfg(feature = "locations-batch-prediction-jobs")]
-    pub fn batch_prediction_jobs(&self) -> crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
-        crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs { client: self.client.clone() }
+    pub fn batch_prediction_jobs(
+        &self,
+    ) -> crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
+        crate::locations_batch_prediction_jobs::LocationsBatchPredictionJobs {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        batch_prediction_jobs,
-        "locations-batch-prediction-jobs",
+        batch_prediction_jobs, "locations-batch-prediction-jobs",
         "compiled out: enable the cargo feature `locations-batch-prediction-jobs` of google-aiplatform-v1"
     );
 
@@ -131,77 +176,115 @@ impl Locations {
     pub fn model_deployment_monitoring_jobs(
         &self,
     ) -> crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
-        crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs { client: self.client.clone() }
+        crate::model_deployment_monitoring_jobs::ModelDeploymentMonitoringJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.publishers` resource.
     pub fn publishers(&self) -> crate::publishers::Publishers {
-        crate::publishers::Publishers { client: self.client.clone() }
+        crate::publishers::Publishers {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores` resource.
     pub fn metadata_stores(&self) -> crate::metadata_stores::MetadataStores {
-        crate::metadata_stores::MetadataStores { client: self.client.clone() }
+        crate::metadata_stores::MetadataStores {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.migratableResources` resource.
-    pub fn migratable_resources(&self) -> crate::migratable_resources::MigratableResources {
-        crate::migratable_resources::MigratableResources { client: self.client.clone() }
+    pub fn migratable_resources(
+        &self,
+    ) -> crate::migratable_resources::MigratableResources {
+        crate::migratable_resources::MigratableResources {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.notebookRuntimes` resource.
     pub fn notebook_runtimes(&self) -> crate::notebook_runtimes::NotebookRuntimes {
-        crate::notebook_runtimes::NotebookRuntimes { client: self.client.clone() }
+        crate::notebook_runtimes::NotebookRuntimes {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.notebookExecutionJobs` resource.
-    pub fn notebook_execution_jobs(&self) -> crate::notebook_execution_jobs::NotebookExecutionJobs {
-        crate::notebook_execution_jobs::NotebookExecutionJobs { client: self.client.clone() }
+    pub fn notebook_execution_jobs(
+        &self,
+    ) -> crate::notebook_execution_jobs::NotebookExecutionJobs {
+        crate::notebook_execution_jobs::NotebookExecutionJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.persistentResources` resource.
-    pub fn persistent_resources(&self) -> crate::persistent_resources::PersistentResources {
-        crate::persistent_resources::PersistentResources { client: self.client.clone() }
+    pub fn persistent_resources(
+        &self,
+    ) -> crate::persistent_resources::PersistentResources {
+        crate::persistent_resources::PersistentResources {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.trainingPipelines` resource.
     pub fn training_pipelines(&self) -> crate::training_pipelines::TrainingPipelines {
-        crate::training_pipelines::TrainingPipelines { client: self.client.clone() }
+        crate::training_pipelines::TrainingPipelines {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.pipelineJobs` resource.
     pub fn pipeline_jobs(&self) -> crate::pipeline_jobs::PipelineJobs {
-        crate::pipeline_jobs::PipelineJobs { client: self.client.clone() }
+        crate::pipeline_jobs::PipelineJobs {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.reasoningEngines` resource.
-    pub fn reasoning_engines(&self) -> crate::locations_reasoning_engines::LocationsReasoningEngines {
-        crate::locations_reasoning_engines::LocationsReasoningEngines { client: self.client.clone() }
+    pub fn reasoning_engines(
+        &self,
+    ) -> crate::locations_reasoning_engines::LocationsReasoningEngines {
+        crate::locations_reasoning_engines::LocationsReasoningEngines {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.schedules` resource.
     pub fn schedules(&self) -> crate::schedules::Schedules {
-        crate::schedules::Schedules { client: self.client.clone() }
+        crate::schedules::Schedules {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.specialistPools` resource.
     pub fn specialist_pools(&self) -> crate::specialist_pools::SpecialistPools {
-        crate::specialist_pools::SpecialistPools { client: self.client.clone() }
+        crate::specialist_pools::SpecialistPools {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.tensorboards` resource.
     pub fn tensorboards(&self) -> crate::tensorboards::Tensorboards {
-        crate::tensorboards::Tensorboards { client: self.client.clone() }
+        crate::tensorboards::Tensorboards {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.studies` resource.
     pub fn studies(&self) -> crate::studies::Studies {
-        crate::studies::Studies { client: self.client.clone() }
+        crate::studies::Studies {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.ragCorpora` resource.
     pub fn rag_corpora(&self) -> crate::rag_corpora::RagCorpora {
-        crate::rag_corpora::RagCorpora { client: self.client.clone() }
+        crate::rag_corpora::RagCorpora {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -228,7 +311,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, name: impl discogen_runtime::model::IntoName<crate::ProjectName>) -> List {
+        pub fn list(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ProjectName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 name: call.name_arg("name", name),
@@ -251,9 +337,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Evaluates instances based on a given metric.
@@ -273,7 +365,11 @@ mod calls {
             body: crate::EvaluateInstancesRequest,
         ) -> EvaluateInstances {
             let mut call = Call::new(&self.client);
-            EvaluateInstances { location: call.name_arg("location", location), body, call }
+            EvaluateInstances {
+                location: call.name_arg("location", location),
+                body,
+                call,
+            }
         }
 
         /// Evaluates a dataset based on a set of given metrics.
@@ -294,7 +390,11 @@ mod calls {
             body: crate::EvaluateDatasetRequest,
         ) -> EvaluateDataset {
             let mut call = Call::new(&self.client);
-            EvaluateDataset { location: call.name_arg("location", location), body, call }
+            EvaluateDataset {
+                location: call.name_arg("location", location),
+                body,
+                call,
+            }
         }
 
         /// Generates rubrics for a given prompt. A rubric represents a single testable criterion for evaluation. One input prompt could have multiple rubrics This RPC allows users to get suggested rubrics based on provided prompt, which can then be reviewed and used for subsequent evaluations.
@@ -314,7 +414,11 @@ mod calls {
             body: crate::GenerateInstanceRubricsRequest,
         ) -> GenerateInstanceRubrics {
             let mut call = Call::new(&self.client);
-            GenerateInstanceRubrics { location: call.name_arg("location", location), body, call }
+            GenerateInstanceRubrics {
+                location: call.name_arg("location", location),
+                body,
+                call,
+            }
         }
 
         /// Deploys a model to a new endpoint.
@@ -335,7 +439,11 @@ mod calls {
             body: crate::DeployRequest,
         ) -> Deploy {
             let mut call = Call::new(&self.client);
-            Deploy { destination: call.name_arg("destination", destination), body, call }
+            Deploy {
+                destination: call.name_arg("destination", destination),
+                body,
+                call,
+            }
         }
 
         /// Updates a RagEngineConfig.
@@ -356,7 +464,11 @@ mod calls {
             body: crate::RagEngineConfig,
         ) -> UpdateRagEngineConfig {
             let mut call = Call::new(&self.client);
-            UpdateRagEngineConfig { name: call.name_arg("name", name), body, call }
+            UpdateRagEngineConfig {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Gets a RagEngineConfig.
@@ -375,7 +487,10 @@ mod calls {
             name: impl discogen_runtime::model::IntoName<crate::RagEngineConfigName>,
         ) -> GetRagEngineConfig {
             let mut call = Call::new(&self.client);
-            GetRagEngineConfig { name: call.name_arg("name", name), call }
+            GetRagEngineConfig {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Retrieves relevant contexts for a query.
@@ -395,7 +510,11 @@ mod calls {
             body: crate::RetrieveContextsRequest,
         ) -> RetrieveContexts {
             let mut call = Call::new(&self.client);
-            RetrieveContexts { parent: call.name_arg("parent", parent), body, call }
+            RetrieveContexts {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Given an input prompt, it returns augmented prompt from vertex rag store to guide LLM towards generating grounded responses.
@@ -415,7 +534,11 @@ mod calls {
             body: crate::AugmentPromptRequest,
         ) -> AugmentPrompt {
             let mut call = Call::new(&self.client);
-            AugmentPrompt { parent: call.name_arg("parent", parent), body, call }
+            AugmentPrompt {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Given an input text, it returns a score that evaluates the factuality of the text. It also extracts and returns claims from the text and provides supporting facts.
@@ -435,7 +558,11 @@ mod calls {
             body: crate::CorroborateContentRequest,
         ) -> CorroborateContent {
             let mut call = Call::new(&self.client);
-            CorroborateContent { parent: call.name_arg("parent", parent), body, call }
+            CorroborateContent {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -473,14 +600,23 @@ mod calls {
         }
 
         /// Optional. Do not use this field. It is unsupported and is ignored unless explicitly documented otherwise. This is primarily for internal usage.
-        pub fn extra_location_types(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn extra_location_types(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.extra_location_types = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+name}/locations", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleCloudLocationListLocationsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}/locations",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -491,9 +627,7 @@ mod calls {
     }
 
     discogen_runtime::paginated!(
-        List,
-        page_token,
-        GoogleCloudLocationListLocationsResponse,
+        List, page_token, GoogleCloudLocationListLocationsResponse,
         GoogleCloudLocationLocation
     );
 
@@ -509,8 +643,14 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleCloudLocationLocation> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.get");
             self.call.execute(request).await
         }
@@ -529,8 +669,14 @@ mod calls {
 
     impl EvaluateInstances {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::EvaluateInstancesResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+location}:evaluateInstances", &[&self.location])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::EvaluateInstancesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+location}:evaluateInstances",
+                    &[&self.location],
+                )
                 .method_id("aiplatform.projects.locations.evaluateInstances");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -552,12 +698,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+location}:evaluateDataset", &[&self.location])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+location}:evaluateDataset",
+                    &[&self.location],
+                )
                 .method_id("aiplatform.projects.locations.evaluateDataset");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -574,10 +732,15 @@ mod calls {
 
     impl GenerateInstanceRubrics {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateInstanceRubricsResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+location}:generateInstanceRubrics", &[&self.location])
-                    .method_id("aiplatform.projects.locations.generateInstanceRubrics");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GenerateInstanceRubricsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+location}:generateInstanceRubrics",
+                    &[&self.location],
+                )
+                .method_id("aiplatform.projects.locations.generateInstanceRubrics");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -598,13 +761,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+destination}:deploy", &[&self.destination])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::DeployOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+destination}:deploy",
+                    &[&self.destination],
+                )
                 .method_id("aiplatform.projects.locations.deploy");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -623,12 +800,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::RagEngineConfig, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.updateRagEngineConfig");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -645,7 +834,11 @@ mod calls {
     impl GetRagEngineConfig {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagEngineConfig> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.getRagEngineConfig");
             self.call.execute(request).await
         }
@@ -664,8 +857,14 @@ mod calls {
 
     impl RetrieveContexts {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::RetrieveContextsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}:retrieveContexts", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::RetrieveContextsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}:retrieveContexts",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.retrieveContexts");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -685,8 +884,14 @@ mod calls {
 
     impl AugmentPrompt {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}:augmentPrompt", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::AugmentPromptResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}:augmentPrompt",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.augmentPrompt");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -706,8 +911,14 @@ mod calls {
 
     impl CorroborateContent {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::CorroborateContentResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}:corroborateContent", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::CorroborateContentResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}:corroborateContent",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.corroborateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -30,7 +30,11 @@ impl LocationsBatchPredictionJobs {
         body: crate::BatchPredictionJob,
     ) -> Create {
         let mut call = Call::new(&self.client);
-        Create { parent: call.name_arg("parent", parent), body, call }
+        Create {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 
     /// Lists BatchPredictionJobs in a Location.
@@ -47,7 +51,10 @@ impl LocationsBatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
         List {
             parent: call.name_arg("parent", parent),
@@ -70,9 +77,17 @@ impl LocationsBatchPredictionJobs {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<
+            crate::LocationBatchPredictionJobName,
+        >,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Deletes a BatchPredictionJob. Can only be called on jobs that already finished.
@@ -89,10 +104,15 @@ impl LocationsBatchPredictionJobs {
     /// ```
     pub fn delete(
         &self,
-        name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>,
+        name: impl discogen_runtime::model::IntoName<
+            crate::LocationBatchPredictionJobName,
+        >,
     ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Cancels a BatchPredictionJob. Starts asynchronous cancellation on the BatchPredictionJob. The server makes the best effort to cancel the job, but success is not guaranteed. Clients can use JobService.GetBatchPredictionJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On a successful cancellation, the BatchPredictionJob is not deleted;instead its BatchPredictionJob.state is set to `CANCELLED`. Any files already outputted by the job are not deleted.
@@ -108,11 +128,17 @@ impl LocationsBatchPredictionJobs {
     /// ```
     pub fn cancel(
         &self,
-        name: impl discogen_runtime::model::IntoName<crate::LocationBatchPredictionJobName>,
+        name: impl discogen_runtime::model::IntoName<
+            crate::LocationBatchPredictionJobName,
+        >,
         body: crate::CancelBatchPredictionJobRequest,
     ) -> Cancel {
         let mut call = Call::new(&self.client);
-        Cancel { name: call.name_arg("name", name), body, call }
+        Cancel {
+            name: call.name_arg("name", name),
+            body,
+            call,
+        }
     }
 }
 
@@ -130,7 +156,11 @@ discogen_runtime::call_options!(Create);
 impl Create {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BatchPredictionJob> {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/batchPredictionJobs", &[&self.parent])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/batchPredictionJobs",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.batchPredictionJobs.create");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -171,14 +201,23 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/batchPredictionJobs", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListBatchPredictionJobsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/batchPredictionJobs",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.batchPredictionJobs.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -188,7 +227,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob);
+discogen_runtime::paginated!(
+    List, page_token, ListBatchPredictionJobsResponse, BatchPredictionJob
+);
 
 /// The `aiplatform.projects.locations.batchPredictionJobs.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
@@ -224,12 +265,18 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+        discogen_runtime::Operation<
+            discogen_runtime::wkt::Empty,
+            crate::DeleteOperationMetadata,
+        >,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.batchPredictionJobs.delete");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -247,7 +294,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.batchPredictionJobs.cancel");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

@@ -14,40 +14,50 @@ impl LocationsDatasets {
     /// The `projects.locations.datasets.operations` resource (feature `datasets-operations`).
     #[cfg(feature = "datasets-operations")]
     pub fn operations(&self) -> crate::datasets_operations::DatasetsOperations {
-        crate::datasets_operations::DatasetsOperations { client: self.client.clone() }
+        crate::datasets_operations::DatasetsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "datasets-operations",
+        operations, "datasets-operations",
         "compiled out: enable the cargo feature `datasets-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.datasets.datasetVersions` resource (feature `locations-datasets-dataset-versions`).
     #[cfg(feature = "locations-datasets-dataset-versions")]
-    pub fn dataset_versions(&self) -> crate::locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
-        crate::locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions { client: self.client.clone() }
+    pub fn dataset_versions(
+        &self,
+    ) -> crate::locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
+        crate::locations_datasets_dataset_versions::LocationsDatasetsDatasetVersions {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        dataset_versions,
-        "locations-datasets-dataset-versions",
+        dataset_versions, "locations-datasets-dataset-versions",
         "compiled out: enable the cargo feature `locations-datasets-dataset-versions` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.datasets.dataItems` resource.
     pub fn data_items(&self) -> crate::data_items::DataItems {
-        crate::data_items::DataItems { client: self.client.clone() }
+        crate::data_items::DataItems {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.savedQueries` resource.
     pub fn saved_queries(&self) -> crate::saved_queries::SavedQueries {
-        crate::saved_queries::SavedQueries { client: self.client.clone() }
+        crate::saved_queries::SavedQueries {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.datasets.annotationSpecs` resource.
     pub fn annotation_specs(&self) -> crate::annotation_specs::AnnotationSpecs {
-        crate::annotation_specs::AnnotationSpecs { client: self.client.clone() }
+        crate::annotation_specs::AnnotationSpecs {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -78,7 +88,11 @@ mod calls {
             body: crate::Dataset,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists Datasets in a Location.
@@ -95,7 +109,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -119,9 +136,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), read_mask: None, call }
+            Get {
+                name: call.name_arg("name", name),
+                read_mask: None,
+                call,
+            }
         }
 
         /// Updates a Dataset.
@@ -141,7 +165,12 @@ mod calls {
             body: crate::Dataset,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a Dataset.
@@ -156,9 +185,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Imports data into a Dataset.
@@ -179,7 +214,11 @@ mod calls {
             body: crate::ImportDataRequest,
         ) -> Import {
             let mut call = Call::new(&self.client);
-            Import { name: call.name_arg("name", name), body, call }
+            Import {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Exports data from a Dataset.
@@ -200,7 +239,11 @@ mod calls {
             body: crate::ExportDataRequest,
         ) -> Export {
             let mut call = Call::new(&self.client);
-            Export { name: call.name_arg("name", name), body, call }
+            Export {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Searches DataItems in a Dataset.
@@ -257,13 +300,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Dataset, crate::CreateDatasetOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/datasets", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::Dataset,
+                crate::CreateDatasetOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/datasets",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.datasets.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -302,7 +359,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -314,8 +374,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/datasets", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListDatasetsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/datasets",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.datasets.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -341,14 +407,21 @@ mod calls {
 
     impl Get {
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.get")
                 .query_opt("readMask", self.read_mask.as_ref());
             self.call.execute(request).await
@@ -369,14 +442,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name` * `description` * `labels`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Dataset> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -399,12 +479,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -423,12 +516,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:import", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:import",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.import");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -447,12 +552,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:export", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:export",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.export");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -487,7 +604,10 @@ mod calls {
         }
 
         /// Required. Saved query of the Annotation. Only Annotations belong to this saved query will be considered for ordering.
-        pub fn order_by_annotation_saved_query(mut self, value: impl Into<String>) -> Self {
+        pub fn order_by_annotation_saved_query(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
             self.order_by_annotation_saved_query = Some(value.into());
             self
         }
@@ -523,13 +643,19 @@ mod calls {
         }
 
         /// An expression that specifies what Annotations will be returned per DataItem. Annotations satisfied either of the conditions will be returned. * `annotation_spec_id` - for = or !=. Must specify `saved_query_id=` - saved query id that annotations should belong to.
-        pub fn annotation_filters(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn annotation_filters(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.annotation_filters = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Mask specifying which fields of DataItemView to read.
-        pub fn field_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn field_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.field_mask = Some(value.into());
             self
         }
@@ -559,12 +685,24 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::SearchDataItemsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+dataset}:searchDataItems", &[&self.dataset])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::SearchDataItemsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+dataset}:searchDataItems",
+                    &[&self.dataset],
+                )
                 .method_id("aiplatform.projects.locations.datasets.searchDataItems")
                 .query_opt("orderByDataItem", self.order_by_data_item.as_ref())
-                .query_opt("orderByAnnotation.savedQuery", self.order_by_annotation_saved_query.as_ref())
-                .query_opt("orderByAnnotation.orderBy", self.order_by_annotation_order_by.as_ref())
+                .query_opt(
+                    "orderByAnnotation.savedQuery",
+                    self.order_by_annotation_saved_query.as_ref(),
+                )
+                .query_opt(
+                    "orderByAnnotation.orderBy",
+                    self.order_by_annotation_order_by.as_ref(),
+                )
                 .query_opt("savedQuery", self.saved_query.as_ref())
                 .query_opt("dataLabelingJob", self.data_labeling_job.as_ref())
                 .query_opt("dataItemFilter", self.data_item_filter.as_ref())
@@ -579,5 +717,7 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(SearchDataItems, page_token, SearchDataItemsResponse, DataItemView);
+    discogen_runtime::paginated!(
+        SearchDataItems, page_token, SearchDataItemsResponse, DataItemView
+    );
 }

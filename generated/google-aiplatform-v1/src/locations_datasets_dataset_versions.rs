@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().datasets().dataset_versions()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct LocationsDatasetsDatasetVersions {
-    #[cfg_attr(not(any(feature = "locations-datasets-dataset-versions")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "locations-datasets-dataset-versions")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 use discogen_runtime::{__support::Call, Method, Request};
@@ -31,7 +34,11 @@ impl LocationsDatasetsDatasetVersions {
         body: crate::DatasetVersion,
     ) -> Create {
         let mut call = Call::new(&self.client);
-        Create { parent: call.name_arg("parent", parent), body, call }
+        Create {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 
     /// Lists DatasetVersions in a Dataset.
@@ -48,7 +55,10 @@ impl LocationsDatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
         List {
             parent: call.name_arg("parent", parent),
@@ -78,7 +88,12 @@ impl LocationsDatasetsDatasetVersions {
         body: crate::DatasetVersion,
     ) -> Patch {
         let mut call = Call::new(&self.client);
-        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+        Patch {
+            name: call.name_arg("name", name),
+            body,
+            update_mask: None,
+            call,
+        }
     }
 
     /// Deletes a Dataset version.
@@ -93,9 +108,15 @@ impl LocationsDatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Gets a Dataset version.
@@ -109,9 +130,16 @@ impl LocationsDatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), read_mask: None, call }
+        Get {
+            name: call.name_arg("name", name),
+            read_mask: None,
+            call,
+        }
     }
 
     /// Restores a dataset version.
@@ -126,9 +154,15 @@ impl LocationsDatasetsDatasetVersions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(&self, name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>) -> Restore {
+    pub fn restore(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::DatasetDatasetVersionName>,
+    ) -> Restore {
         let mut call = Call::new(&self.client);
-        Restore { name: call.name_arg("name", name), call }
+        Restore {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -148,13 +182,23 @@ impl Create {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<crate::DatasetVersion, crate::CreateDatasetVersionOperationMetadata>,
+        discogen_runtime::Operation<
+            crate::DatasetVersion,
+            crate::CreateDatasetVersionOperationMetadata,
+        >,
     > {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/datasetVersions", &[&self.parent])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.datasets.datasetVersions.create");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -193,7 +237,10 @@ impl List {
     }
 
     /// Optional. Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -205,8 +252,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/datasetVersions", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListDatasetVersionsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/datasetVersions",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.datasets.datasetVersions.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -217,7 +270,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListDatasetVersionsResponse, DatasetVersion);
+discogen_runtime::paginated!(
+    List, page_token, ListDatasetVersionsResponse, DatasetVersion
+);
 
 /// The `aiplatform.projects.locations.datasets.datasetVersions.patch` call: configure it, then [`Patch::send`] it.
 #[derive(Clone, Debug)]
@@ -233,7 +288,10 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Updatable fields: * `display_name`
-    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn update_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -263,12 +321,18 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+        discogen_runtime::Operation<
+            discogen_runtime::wkt::Empty,
+            crate::DeleteOperationMetadata,
+        >,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.datasets.datasetVersions.delete");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -285,7 +349,10 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
@@ -314,11 +381,21 @@ impl Restore {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<serde_json::Value, crate::RestoreDatasetVersionOperationMetadata>,
+        discogen_runtime::Operation<
+            serde_json::Value,
+            crate::RestoreDatasetVersionOperationMetadata,
+        >,
     > {
-        let request = Request::from_template(Method::Get, "v1/{+name}:restore", &[&self.name])
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}:restore",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.datasets.datasetVersions.restore");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }

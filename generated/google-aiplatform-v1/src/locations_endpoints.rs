@@ -8,11 +8,13 @@
 #[derive(Clone, Debug)]
 pub struct LocationsEndpoints {
     #[cfg_attr(
-        not(any(
-            feature = "locations-endpoints",
-            feature = "endpoints-operations",
-            feature = "locations-endpoints-chat"
-        )),
+        not(
+            any(
+                feature = "locations-endpoints",
+                feature = "endpoints-operations",
+                feature = "locations-endpoints-chat"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -22,24 +24,26 @@ impl LocationsEndpoints {
     /// The `projects.locations.endpoints.operations` resource (feature `endpoints-operations`).
     #[cfg(feature = "endpoints-operations")]
     pub fn operations(&self) -> crate::endpoints_operations::EndpointsOperations {
-        crate::endpoints_operations::EndpointsOperations { client: self.client.clone() }
+        crate::endpoints_operations::EndpointsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "endpoints-operations",
+        operations, "endpoints-operations",
         "compiled out: enable the cargo feature `endpoints-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.endpoints.chat` resource (feature `locations-endpoints-chat`).
     #[cfg(feature = "locations-endpoints-chat")]
     pub fn chat(&self) -> crate::locations_endpoints_chat::LocationsEndpointsChat {
-        crate::locations_endpoints_chat::LocationsEndpointsChat { client: self.client.clone() }
+        crate::locations_endpoints_chat::LocationsEndpointsChat {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        chat,
-        "locations-endpoints-chat",
+        chat, "locations-endpoints-chat",
         "compiled out: enable the cargo feature `locations-endpoints-chat` of google-aiplatform-v1"
     );
 }
@@ -71,7 +75,12 @@ mod calls {
             body: crate::Endpoint,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, endpoint_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                endpoint_id: None,
+                call,
+            }
         }
 
         /// Lists Endpoints in a Location.
@@ -88,7 +97,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -113,9 +125,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates an Endpoint.
@@ -135,7 +153,12 @@ mod calls {
             body: crate::Endpoint,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes an Endpoint.
@@ -150,9 +173,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates an Endpoint with a long running operation.
@@ -173,7 +202,11 @@ mod calls {
             body: crate::UpdateEndpointLongRunningRequest,
         ) -> Update {
             let mut call = Call::new(&self.client);
-            Update { name: call.name_arg("name", name), body, call }
+            Update {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Deploys a Model into this Endpoint, creating a DeployedModel within it.
@@ -190,11 +223,17 @@ mod calls {
         /// ```
         pub fn deploy_model(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::DeployModelRequest,
         ) -> DeployModel {
             let mut call = Call::new(&self.client);
-            DeployModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            DeployModel {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Undeploys a Model from an Endpoint, removing a DeployedModel from it, and freeing all resources it's using.
@@ -211,11 +250,17 @@ mod calls {
         /// ```
         pub fn undeploy_model(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::UndeployModelRequest,
         ) -> UndeployModel {
             let mut call = Call::new(&self.client);
-            UndeployModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            UndeployModel {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Updates an existing deployed model. Updatable fields include `min_replica_count`, `max_replica_count`, `required_replica_count`, `autoscaling_metric_specs`, `disable_container_logging` (v1 only), and `enable_container_logging` (v1beta1 only).
@@ -232,11 +277,17 @@ mod calls {
         /// ```
         pub fn mutate_deployed_model(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::MutateDeployedModelRequest,
         ) -> MutateDeployedModel {
             let mut call = Call::new(&self.client);
-            MutateDeployedModel { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            MutateDeployedModel {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform an online prediction.
@@ -252,11 +303,17 @@ mod calls {
         /// ```
         pub fn predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::PredictRequest,
         ) -> Predict {
             let mut call = Call::new(&self.client);
-            Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            Predict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform an online prediction with an arbitrary HTTP payload. The response includes the following HTTP headers: * `X-Vertex-AI-Endpoint-Id`: ID of the Endpoint that served this prediction. * `X-Vertex-AI-Deployed-Model-Id`: ID of the Endpoint's DeployedModel that served this prediction.
@@ -272,11 +329,17 @@ mod calls {
         /// ```
         pub fn raw_predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::RawPredictRequest,
         ) -> RawPredict {
             let mut call = Call::new(&self.client);
-            RawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            RawPredict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform a streaming online prediction with an arbitrary HTTP payload.
@@ -292,11 +355,17 @@ mod calls {
         /// ```
         pub fn stream_raw_predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::StreamRawPredictRequest,
         ) -> StreamRawPredict {
             let mut call = Call::new(&self.client);
-            StreamRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            StreamRawPredict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform an unary online prediction request to a gRPC model server for Vertex first-party products and frameworks.
@@ -312,11 +381,17 @@ mod calls {
         /// ```
         pub fn direct_predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::DirectPredictRequest,
         ) -> DirectPredict {
             let mut call = Call::new(&self.client);
-            DirectPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            DirectPredict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform an unary online prediction request to a gRPC model server for custom containers.
@@ -332,11 +407,17 @@ mod calls {
         /// ```
         pub fn direct_raw_predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::DirectRawPredictRequest,
         ) -> DirectRawPredict {
             let mut call = Call::new(&self.client);
-            DirectRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            DirectRawPredict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform a server-side streaming online prediction request for Vertex LLM streaming.
@@ -352,11 +433,17 @@ mod calls {
         /// ```
         pub fn server_streaming_predict(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::StreamingPredictRequest,
         ) -> ServerStreamingPredict {
             let mut call = Call::new(&self.client);
-            ServerStreamingPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            ServerStreamingPredict {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Calls `aiplatform.projects.locations.endpoints.predictLongRunning`.
@@ -373,11 +460,17 @@ mod calls {
         /// ```
         pub fn predict_long_running(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::PredictLongRunningRequest,
         ) -> PredictLongRunning {
             let mut call = Call::new(&self.client);
-            PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            PredictLongRunning {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Fetch an asynchronous online prediction operation.
@@ -394,11 +487,17 @@ mod calls {
         /// ```
         pub fn fetch_predict_operation(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::FetchPredictOperationRequest,
         ) -> FetchPredictOperation {
             let mut call = Call::new(&self.client);
-            FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            FetchPredictOperation {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Perform an online explanation. If deployed\_model\_id is specified, the corresponding DeployModel must have explanation\_spec populated. If deployed\_model\_id is not specified, all DeployedModels must have explanation\_spec populated.
@@ -414,11 +513,17 @@ mod calls {
         /// ```
         pub fn explain(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::ExplainRequest,
         ) -> Explain {
             let mut call = Call::new(&self.client);
-            Explain { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            Explain {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Generate content with multimodal inputs.
@@ -438,7 +543,11 @@ mod calls {
             body: crate::GenerateContentRequest,
         ) -> GenerateContent {
             let mut call = Call::new(&self.client);
-            GenerateContent { model: call.name_arg("model", model), body, call }
+            GenerateContent {
+                model: call.name_arg("model", model),
+                body,
+                call,
+            }
         }
 
         /// Generate content with multimodal inputs with streaming support.
@@ -458,7 +567,11 @@ mod calls {
             body: crate::GenerateContentRequest,
         ) -> StreamGenerateContent {
             let mut call = Call::new(&self.client);
-            StreamGenerateContent { model: call.name_arg("model", model), body, call }
+            StreamGenerateContent {
+                model: call.name_arg("model", model),
+                body,
+                call,
+            }
         }
 
         /// Perform a token counting.
@@ -474,11 +587,17 @@ mod calls {
         /// ```
         pub fn count_tokens(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::CountTokensRequest,
         ) -> CountTokens {
             let mut call = Call::new(&self.client);
-            CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            CountTokens {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
 
         /// Return a list of tokens based on the input text.
@@ -494,11 +613,17 @@ mod calls {
         /// ```
         pub fn compute_tokens(
             &self,
-            endpoint: impl discogen_runtime::model::IntoName<crate::LocationEndpointName>,
+            endpoint: impl discogen_runtime::model::IntoName<
+                crate::LocationEndpointName,
+            >,
             body: crate::ComputeTokensRequest,
         ) -> ComputeTokens {
             let mut call = Call::new(&self.client);
-            ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+            ComputeTokens {
+                endpoint: call.name_arg("endpoint", endpoint),
+                body,
+                call,
+            }
         }
     }
 
@@ -525,14 +650,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::Endpoint, crate::CreateEndpointOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::Endpoint,
+                crate::CreateEndpointOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/endpoints", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/endpoints",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.create")
                 .query_opt("endpointId", self.endpoint_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -572,7 +710,10 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -590,8 +731,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/endpoints", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListEndpointsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/endpoints",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -618,7 +765,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.get");
             self.call.execute(request).await
         }
@@ -638,14 +789,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Endpoint> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -668,12 +826,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -693,13 +864,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::UpdateEndpointLongRunningRequest, serde_json::Value>,
+            discogen_runtime::Operation<
+                crate::UpdateEndpointLongRunningRequest,
+                serde_json::Value,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+name}:update", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:update",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.update");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -718,13 +902,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::DeployModelOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:deployModel", &[&self.endpoint])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::DeployModelOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:deployModel",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.deployModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -744,13 +942,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::UndeployModelOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::UndeployModelOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:undeployModel", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:undeployModel",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.undeployModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -770,13 +981,28 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::MutateDeployedModelOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::MutateDeployedModelOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:mutateDeployedModel", &[&self.endpoint])
-                .method_id("aiplatform.projects.locations.endpoints.mutateDeployedModel");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:mutateDeployedModel",
+                    &[&self.endpoint],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.endpoints.mutateDeployedModel",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -794,7 +1020,11 @@ mod calls {
     impl Predict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:predict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.predict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -815,7 +1045,11 @@ mod calls {
     impl RawPredict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:rawPredict", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:rawPredict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.rawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -836,7 +1070,11 @@ mod calls {
     impl StreamRawPredict {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:streamRawPredict", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:streamRawPredict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.streamRawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -856,8 +1094,14 @@ mod calls {
 
     impl DirectPredict {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::DirectPredictResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:directPredict", &[&self.endpoint])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::DirectPredictResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:directPredict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.directPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -877,8 +1121,14 @@ mod calls {
 
     impl DirectRawPredict {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::DirectRawPredictResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:directRawPredict", &[&self.endpoint])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::DirectRawPredictResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:directRawPredict",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.directRawPredict");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -898,10 +1148,17 @@ mod calls {
 
     impl ServerStreamingPredict {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+endpoint}:serverStreamingPredict", &[&self.endpoint])
-                    .method_id("aiplatform.projects.locations.endpoints.serverStreamingPredict");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:serverStreamingPredict",
+                    &[&self.endpoint],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.endpoints.serverStreamingPredict",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -922,12 +1179,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:predictLongRunning",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.predictLongRunning");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -946,13 +1215,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
-                    .method_id("aiplatform.projects.locations.endpoints.fetchPredictOperation");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:fetchPredictOperation",
+                    &[&self.endpoint],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.endpoints.fetchPredictOperation",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -970,7 +1252,11 @@ mod calls {
     impl Explain {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ExplainResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:explain", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:explain",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.explain");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -990,8 +1276,14 @@ mod calls {
 
     impl GenerateContent {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+model}:generateContent",
+                    &[&self.model],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.generateContent");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1011,9 +1303,17 @@ mod calls {
 
     impl StreamGenerateContent {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
-                .method_id("aiplatform.projects.locations.endpoints.streamGenerateContent");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GenerateContentResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+model}:streamGenerateContent",
+                    &[&self.model],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.endpoints.streamGenerateContent",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -1033,7 +1333,11 @@ mod calls {
     impl CountTokens {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:countTokens",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.countTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -1053,8 +1357,14 @@ mod calls {
 
     impl ComputeTokens {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+endpoint}:computeTokens",
+                    &[&self.endpoint],
+                )
                 .method_id("aiplatform.projects.locations.endpoints.computeTokens");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -14,18 +14,21 @@ impl LocationsModels {
     /// The `projects.locations.models.operations` resource (feature `models-operations`).
     #[cfg(feature = "models-operations")]
     pub fn operations(&self) -> crate::models_operations::ModelsOperations {
-        crate::models_operations::ModelsOperations { client: self.client.clone() }
+        crate::models_operations::ModelsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "models-operations",
+        operations, "models-operations",
         "compiled out: enable the cargo feature `models-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.models.evaluations` resource.
     pub fn evaluations(&self) -> crate::evaluations::Evaluations {
-        crate::evaluations::Evaluations { client: self.client.clone() }
+        crate::evaluations::Evaluations {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +58,11 @@ mod calls {
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -74,7 +81,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -93,7 +104,11 @@ mod calls {
             resource: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Uploads a Model artifact into Vertex AI.
@@ -114,7 +129,11 @@ mod calls {
             body: crate::UploadModelRequest,
         ) -> Upload {
             let mut call = Call::new(&self.client);
-            Upload { parent: call.name_arg("parent", parent), body, call }
+            Upload {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets a Model.
@@ -128,9 +147,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a Model.
@@ -150,7 +175,12 @@ mod calls {
             body: crate::Model,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a Model. A model cannot be deleted if any Endpoint resource has a DeployedModel based on the model in its deployed\_models field.
@@ -165,9 +195,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::LocationModelName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Lists Models in a Location.
@@ -184,7 +220,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -246,7 +285,12 @@ mod calls {
             name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> ListCheckpoints {
             let mut call = Call::new(&self.client);
-            ListCheckpoints { name: call.name_arg("name", name), page_size: None, page_token: None, call }
+            ListCheckpoints {
+                name: call.name_arg("name", name),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Incrementally update the dataset used for an examples model.
@@ -267,7 +311,11 @@ mod calls {
             body: crate::UpdateExplanationDatasetRequest,
         ) -> UpdateExplanationDataset {
             let mut call = Call::new(&self.client);
-            UpdateExplanationDataset { model: call.name_arg("model", model), body, call }
+            UpdateExplanationDataset {
+                model: call.name_arg("model", model),
+                body,
+                call,
+            }
         }
 
         /// Deletes a Model version. Model version can only be deleted if there are no DeployedModels created from it. Deleting the only version in the Model is not allowed. Use DeleteModel for deleting the Model instead.
@@ -287,7 +335,10 @@ mod calls {
             name: impl discogen_runtime::model::IntoName<crate::LocationModelName>,
         ) -> DeleteVersion {
             let mut call = Call::new(&self.client);
-            DeleteVersion { name: call.name_arg("name", name), call }
+            DeleteVersion {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Merges a set of aliases for a Model version.
@@ -307,7 +358,11 @@ mod calls {
             body: crate::MergeVersionAliasesRequest,
         ) -> MergeVersionAliases {
             let mut call = Call::new(&self.client);
-            MergeVersionAliases { name: call.name_arg("name", name), body, call }
+            MergeVersionAliases {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Exports a trained, exportable Model to a location specified by the user. A Model is considered to be exportable if it has at least one supported export format.
@@ -328,7 +383,11 @@ mod calls {
             body: crate::ExportModelRequest,
         ) -> Export {
             let mut call = Call::new(&self.client);
-            Export { name: call.name_arg("name", name), body, call }
+            Export {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Copies an already existing Vertex AI Model into the specified Location. The source Model must exist in the same Project. When copying custom Models, the users themselves are responsible for Model.metadata content to be region-agnostic, as well as making sure that any resources (e.g. files) it depends on remain accessible.
@@ -349,7 +408,11 @@ mod calls {
             body: crate::CopyModelRequest,
         ) -> Copy {
             let mut call = Call::new(&self.client);
-            Copy { parent: call.name_arg("parent", parent), body, call }
+            Copy {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -367,7 +430,11 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.models.setIamPolicy");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -394,9 +461,16 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.models.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -414,14 +488,23 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
                 .method_id("aiplatform.projects.locations.models.testIamPermissions")
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
@@ -443,13 +526,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::UploadModelOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/models:upload", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::UploadModelOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/models:upload",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.models.upload");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -466,7 +563,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.get");
             self.call.execute(request).await
         }
@@ -486,14 +587,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -516,12 +624,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -560,7 +681,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -573,7 +697,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListModelsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/models", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/models",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.models.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -621,7 +749,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -633,8 +764,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+name}:listVersions", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListModelVersionsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}:listVersions",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.listVersions")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -645,7 +782,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(ListVersions, page_token, ListModelVersionsResponse, Model);
+    discogen_runtime::paginated!(
+        ListVersions, page_token, ListModelVersionsResponse, Model
+    );
 
     /// The `aiplatform.projects.locations.models.listCheckpoints` call: configure it, then [`ListCheckpoints::send`] it.
     #[derive(Clone, Debug)]
@@ -673,8 +812,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelVersionCheckpointsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+name}:listCheckpoints", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListModelVersionCheckpointsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}:listCheckpoints",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.listCheckpoints")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -683,9 +828,7 @@ mod calls {
     }
 
     discogen_runtime::paginated!(
-        ListCheckpoints,
-        page_token,
-        ListModelVersionCheckpointsResponse,
+        ListCheckpoints, page_token, ListModelVersionCheckpointsResponse,
         ModelVersionCheckpoint
     );
 
@@ -710,11 +853,23 @@ mod calls {
                 crate::UpdateExplanationDatasetOperationMetadata,
             >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+model}:updateExplanationDataset", &[&self.model])
-                .method_id("aiplatform.projects.locations.models.updateExplanationDataset");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+model}:updateExplanationDataset",
+                    &[&self.model],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.models.updateExplanationDataset",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -732,12 +887,23 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<discogen_runtime::wkt::Empty, serde_json::Value>>
-        {
-            let request = Request::from_template(Method::Delete, "v1/{+name}:deleteVersion", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<discogen_runtime::wkt::Empty, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}:deleteVersion",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.deleteVersion");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -755,7 +921,11 @@ mod calls {
     impl MergeVersionAliases {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Model> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:mergeVersionAliases", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:mergeVersionAliases",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.mergeVersionAliases");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -777,13 +947,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::ExportModelOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+name}:export", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::ExportModelOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:export",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.models.export");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -802,13 +986,27 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, crate::CopyModelOperationMetadata>>
-        {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/models:copy", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::CopyModelOperationMetadata,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/models:copy",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.models.copy");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct LocationsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    LocationsOperations,
-    LocationName,
-    LocationOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.operations",
+    LocationsOperations, LocationName, LocationOperationName,
+    GoogleLongrunningListOperationsResponse, "aiplatform.projects.locations.operations",
     "v1/"
 );

@@ -30,7 +30,11 @@ impl LocationsPublishersModels {
         body: crate::PredictRequest,
     ) -> Predict {
         let mut call = Call::new(&self.client);
-        Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        Predict {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Perform an online prediction with an arbitrary HTTP payload. The response includes the following HTTP headers: * `X-Vertex-AI-Endpoint-Id`: ID of the Endpoint that served this prediction. * `X-Vertex-AI-Deployed-Model-Id`: ID of the Endpoint's DeployedModel that served this prediction.
@@ -50,7 +54,11 @@ impl LocationsPublishersModels {
         body: crate::RawPredictRequest,
     ) -> RawPredict {
         let mut call = Call::new(&self.client);
-        RawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        RawPredict {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Perform a streaming online prediction with an arbitrary HTTP payload.
@@ -70,7 +78,11 @@ impl LocationsPublishersModels {
         body: crate::StreamRawPredictRequest,
     ) -> StreamRawPredict {
         let mut call = Call::new(&self.client);
-        StreamRawPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        StreamRawPredict {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Perform a server-side streaming online prediction request for Vertex LLM streaming.
@@ -90,7 +102,11 @@ impl LocationsPublishersModels {
         body: crate::StreamingPredictRequest,
     ) -> ServerStreamingPredict {
         let mut call = Call::new(&self.client);
-        ServerStreamingPredict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        ServerStreamingPredict {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Calls `aiplatform.projects.locations.publishers.models.predictLongRunning`.
@@ -111,7 +127,11 @@ impl LocationsPublishersModels {
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         let mut call = Call::new(&self.client);
-        PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        PredictLongRunning {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Fetch an asynchronous online prediction operation.
@@ -132,7 +152,11 @@ impl LocationsPublishersModels {
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         let mut call = Call::new(&self.client);
-        FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        FetchPredictOperation {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Generate content with multimodal inputs.
@@ -152,7 +176,11 @@ impl LocationsPublishersModels {
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         let mut call = Call::new(&self.client);
-        GenerateContent { model: call.name_arg("model", model), body, call }
+        GenerateContent {
+            model: call.name_arg("model", model),
+            body,
+            call,
+        }
     }
 
     /// Generate content with multimodal inputs with streaming support.
@@ -172,7 +200,11 @@ impl LocationsPublishersModels {
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         let mut call = Call::new(&self.client);
-        StreamGenerateContent { model: call.name_arg("model", model), body, call }
+        StreamGenerateContent {
+            model: call.name_arg("model", model),
+            body,
+            call,
+        }
     }
 
     /// Perform a token counting.
@@ -192,7 +224,11 @@ impl LocationsPublishersModels {
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         let mut call = Call::new(&self.client);
-        CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        CountTokens {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Return a list of tokens based on the input text.
@@ -212,7 +248,11 @@ impl LocationsPublishersModels {
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         let mut call = Call::new(&self.client);
-        ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        ComputeTokens {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 }
 
@@ -230,7 +270,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -251,7 +295,11 @@ discogen_runtime::call_options!(RawPredict);
 impl RawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:rawPredict", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:rawPredict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.publishers.models.rawPredict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -272,8 +320,14 @@ discogen_runtime::call_options!(StreamRawPredict);
 impl StreamRawPredict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:streamRawPredict", &[&self.endpoint])
-            .method_id("aiplatform.projects.locations.publishers.models.streamRawPredict");
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:streamRawPredict",
+                &[&self.endpoint],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.streamRawPredict",
+            );
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -292,9 +346,17 @@ discogen_runtime::call_options!(ServerStreamingPredict);
 
 impl ServerStreamingPredict {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:serverStreamingPredict", &[&self.endpoint])
-            .method_id("aiplatform.projects.locations.publishers.models.serverStreamingPredict");
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::StreamingPredictResponse> {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:serverStreamingPredict",
+                &[&self.endpoint],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.serverStreamingPredict",
+            );
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -315,12 +377,23 @@ impl PredictLongRunning {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
-            .method_id("aiplatform.projects.locations.publishers.models.predictLongRunning");
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.predictLongRunning",
+            );
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -339,12 +412,23 @@ impl FetchPredictOperation {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
-            .method_id("aiplatform.projects.locations.publishers.models.fetchPredictOperation");
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.fetchPredictOperation",
+            );
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -362,8 +446,14 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
-            .method_id("aiplatform.projects.locations.publishers.models.generateContent");
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+model}:generateContent",
+                &[&self.model],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.generateContent",
+            );
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -383,8 +473,14 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
-            .method_id("aiplatform.projects.locations.publishers.models.streamGenerateContent");
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
+            )
+            .method_id(
+                "aiplatform.projects.locations.publishers.models.streamGenerateContent",
+            );
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -404,7 +500,11 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.publishers.models.countTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -425,7 +525,11 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.projects.locations.publishers.models.computeTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct LocationsReasoningEngines {
     #[cfg_attr(
-        not(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations")),
+        not(
+            any(
+                feature = "locations-reasoning-engines",
+                feature = "reasoning-engines-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct LocationsReasoningEngines {
 impl LocationsReasoningEngines {
     /// The `projects.locations.reasoningEngines.operations` resource (feature `reasoning-engines-operations`).
     #[cfg(feature = "reasoning-engines-operations")]
-    pub fn operations(&self) -> crate::reasoning_engines_operations::ReasoningEnginesOperations {
-        crate::reasoning_engines_operations::ReasoningEnginesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::reasoning_engines_operations::ReasoningEnginesOperations {
+        crate::reasoning_engines_operations::ReasoningEnginesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "reasoning-engines-operations",
+        operations, "reasoning-engines-operations",
         "compiled out: enable the cargo feature `reasoning-engines-operations` of google-aiplatform-v1"
     );
 }
@@ -50,11 +58,17 @@ mod calls {
         /// ```
         pub fn query(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::LocationReasoningEngineName,
+            >,
             body: crate::QueryReasoningEngineRequest,
         ) -> Query {
             let mut call = Call::new(&self.client);
-            Query { name: call.name_arg("name", name), body, call }
+            Query {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Streams queries using a reasoning engine.
@@ -70,11 +84,17 @@ mod calls {
         /// ```
         pub fn stream_query(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::LocationReasoningEngineName,
+            >,
             body: crate::StreamQueryReasoningEngineRequest,
         ) -> StreamQuery {
             let mut call = Call::new(&self.client);
-            StreamQuery { name: call.name_arg("name", name), body, call }
+            StreamQuery {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Creates a reasoning engine.
@@ -95,7 +115,11 @@ mod calls {
             body: crate::ReasoningEngine,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists reasoning engines in a location.
@@ -112,9 +136,18 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), filter: None, page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Gets a reasoning engine.
@@ -128,9 +161,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<
+                crate::LocationReasoningEngineName,
+            >,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a reasoning engine.
@@ -147,11 +188,18 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::LocationReasoningEngineName,
+            >,
             body: crate::ReasoningEngine,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a reasoning engine.
@@ -168,10 +216,16 @@ mod calls {
         /// ```
         pub fn delete(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::LocationReasoningEngineName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::LocationReasoningEngineName,
+            >,
         ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
     }
 
@@ -188,8 +242,14 @@ mod calls {
 
     impl Query {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:query", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:query",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.query");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -210,7 +270,11 @@ mod calls {
     impl StreamQuery {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:streamQuery", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:streamQuery",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.streamQuery");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -232,12 +296,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/reasoningEngines", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/reasoningEngines",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -274,8 +350,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/reasoningEngines", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/reasoningEngines",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -284,7 +366,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListReasoningEnginesResponse, ReasoningEngine);
+    discogen_runtime::paginated!(
+        List, page_token, ListReasoningEnginesResponse, ReasoningEngine
+    );
 
     /// The `aiplatform.projects.locations.reasoningEngines.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -299,7 +383,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ReasoningEngine> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.get");
             self.call.execute(request).await
         }
@@ -319,7 +407,10 @@ mod calls {
 
     impl Patch {
         /// Optional. Mask specifying which fields to update.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -327,13 +418,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -359,13 +462,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.reasoningEngines.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -33,7 +33,11 @@ impl Media {
         body: crate::UploadRagFileRequest,
     ) -> Upload {
         let mut call = Call::new(&self.client);
-        Upload { parent: call.name_arg("parent", parent), body, call }
+        Upload {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 }
 
@@ -51,7 +55,11 @@ discogen_runtime::call_options!(Upload);
 impl Upload {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::UploadRagFileResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/ragFiles:upload", &[&self.parent])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/ragFiles:upload",
+                &[&self.parent],
+            )
             .method_id("aiplatform.media.upload");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -62,20 +70,26 @@ impl Upload {
         self,
         media: discogen_runtime::media::MediaSource,
     ) -> discogen_runtime::media::MediaUpload<crate::UploadRagFileResponse> {
-        let request = self.call.request(
-            Request::from_template(Method::Post, "upload/v1/{+parent}/ragFiles:upload", &[&self.parent])
-                .method_id("aiplatform.media.upload"),
-        );
+        let request = self
+            .call
+            .request(
+                Request::from_template(
+                        Method::Post,
+                        "upload/v1/{+parent}/ragFiles:upload",
+                        &[&self.parent],
+                    )
+                    .method_id("aiplatform.media.upload"),
+            );
         let request = request.json(&self.body);
 
         discogen_runtime::media::MediaUpload::new(
-            self.call.client,
-            "aiplatform.media.upload",
-            crate::SERVICE_PATH,
-            request,
-            media,
-        )
-        .accept(&["*/*"])
-        .max_size(None)
+                self.call.client,
+                "aiplatform.media.upload",
+                crate::SERVICE_PATH,
+                request,
+                media,
+            )
+            .accept(&["*/*"])
+            .max_size(None)
     }
 }

@@ -30,7 +30,12 @@ impl MetadataSchemas {
         body: crate::MetadataSchema,
     ) -> Create {
         let mut call = Call::new(&self.client);
-        Create { parent: call.name_arg("parent", parent), body, metadata_schema_id: None, call }
+        Create {
+            parent: call.name_arg("parent", parent),
+            body,
+            metadata_schema_id: None,
+            call,
+        }
     }
 
     /// Lists MetadataSchemas.
@@ -47,9 +52,18 @@ impl MetadataSchemas {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
-        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, filter: None, call }
+        List {
+            parent: call.name_arg("parent", parent),
+            page_size: None,
+            page_token: None,
+            filter: None,
+            call,
+        }
     }
 
     /// Retrieves a specific MetadataSchema.
@@ -63,9 +77,15 @@ impl MetadataSchemas {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataSchemaName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::MetadataSchemaName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -90,8 +110,14 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
-        let request = Request::from_template(Method::Post, "v1/{+parent}/metadataSchemas", &[&self.parent])
-            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.create")
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}/metadataSchemas",
+                &[&self.parent],
+            )
+            .method_id(
+                "aiplatform.projects.locations.metadataStores.metadataSchemas.create",
+            )
             .query_opt("metadataSchemaId", self.metadata_schema_id.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -131,9 +157,17 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListMetadataSchemasResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/metadataSchemas", &[&self.parent])
-            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.list")
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListMetadataSchemasResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/metadataSchemas",
+                &[&self.parent],
+            )
+            .method_id(
+                "aiplatform.projects.locations.metadataStores.metadataSchemas.list",
+            )
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("filter", self.filter.as_ref());
@@ -141,7 +175,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListMetadataSchemasResponse, MetadataSchema);
+discogen_runtime::paginated!(
+    List, page_token, ListMetadataSchemasResponse, MetadataSchema
+);
 
 /// The `aiplatform.projects.locations.metadataStores.metadataSchemas.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
@@ -157,7 +193,9 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::MetadataSchema> {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-            .method_id("aiplatform.projects.locations.metadataStores.metadataSchemas.get");
+            .method_id(
+                "aiplatform.projects.locations.metadataStores.metadataSchemas.get",
+            );
         self.call.execute(request).await
     }
 }

@@ -13,40 +13,50 @@ pub struct MetadataStores {
 impl MetadataStores {
     /// The `projects.locations.metadataStores.operations` resource (feature `metadata-stores-operations`).
     #[cfg(feature = "metadata-stores-operations")]
-    pub fn operations(&self) -> crate::metadata_stores_operations::MetadataStoresOperations {
-        crate::metadata_stores_operations::MetadataStoresOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::metadata_stores_operations::MetadataStoresOperations {
+        crate::metadata_stores_operations::MetadataStoresOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "metadata-stores-operations",
+        operations, "metadata-stores-operations",
         "compiled out: enable the cargo feature `metadata-stores-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.metadataStores.artifacts` resource.
     pub fn artifacts(&self) -> crate::artifacts::Artifacts {
-        crate::artifacts::Artifacts { client: self.client.clone() }
+        crate::artifacts::Artifacts {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.contexts` resource.
     pub fn contexts(&self) -> crate::contexts::Contexts {
-        crate::contexts::Contexts { client: self.client.clone() }
+        crate::contexts::Contexts {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.executions` resource.
     pub fn executions(&self) -> crate::executions::Executions {
-        crate::executions::Executions { client: self.client.clone() }
+        crate::executions::Executions {
+            client: self.client.clone(),
+        }
     }
 
     /// The `projects.locations.metadataStores.metadataSchemas` resource (feature `metadata-schemas`).
     #[cfg(feature = "metadata-schemas")]
     pub fn metadata_schemas(&self) -> crate::metadata_schemas::MetadataSchemas {
-        crate::metadata_schemas::MetadataSchemas { client: self.client.clone() }
+        crate::metadata_schemas::MetadataSchemas {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        metadata_schemas,
-        "metadata-schemas",
+        metadata_schemas, "metadata-schemas",
         "compiled out: enable the cargo feature `metadata-schemas` of google-aiplatform-v1"
     );
 }
@@ -78,7 +88,12 @@ mod calls {
             body: crate::MetadataStore,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, metadata_store_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                metadata_store_id: None,
+                call,
+            }
         }
 
         /// Lists MetadataStores for a Location.
@@ -95,9 +110,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Retrieves a specific MetadataStore.
@@ -111,9 +134,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a single MetadataStore and all its child resources (Artifacts, Executions, and Contexts).
@@ -128,9 +157,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::MetadataStoreName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
     }
 
@@ -157,14 +193,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::MetadataStore, crate::CreateMetadataStoreOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::MetadataStore,
+                crate::CreateMetadataStoreOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/metadataStores", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/metadataStores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.create")
                 .query_opt("metadataStoreId", self.metadata_store_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -194,8 +243,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListMetadataStoresResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/metadataStores", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListMetadataStoresResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/metadataStores",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -203,7 +258,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListMetadataStoresResponse, MetadataStore);
+    discogen_runtime::paginated!(
+        List, page_token, ListMetadataStoresResponse, MetadataStore
+    );
 
     /// The `aiplatform.projects.locations.metadataStores.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -218,7 +275,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::MetadataStore> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.get");
             self.call.execute(request).await
         }
@@ -246,13 +307,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteMetadataStoreOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteMetadataStoreOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.metadataStores.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

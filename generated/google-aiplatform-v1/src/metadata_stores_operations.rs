@@ -11,10 +11,7 @@ pub struct MetadataStoresOperations {
 }
 
 discogen_runtime::operations_resource!(
-    MetadataStoresOperations,
-    MetadataStoreName,
-    MetadataStoreOperationName,
+    MetadataStoresOperations, MetadataStoreName, MetadataStoreOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.metadataStores.operations",
-    "v1/"
+    "aiplatform.projects.locations.metadataStores.operations", "v1/"
 );

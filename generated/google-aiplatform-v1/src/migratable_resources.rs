@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct MigratableResources {
     #[cfg_attr(
-        not(any(feature = "migratable-resources", feature = "migratable-resources-operations")),
+        not(
+            any(
+                feature = "migratable-resources",
+                feature = "migratable-resources-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct MigratableResources {
 impl MigratableResources {
     /// The `projects.locations.migratableResources.operations` resource (feature `migratable-resources-operations`).
     #[cfg(feature = "migratable-resources-operations")]
-    pub fn operations(&self) -> crate::migratable_resources_operations::MigratableResourcesOperations {
-        crate::migratable_resources_operations::MigratableResourcesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::migratable_resources_operations::MigratableResourcesOperations {
+        crate::migratable_resources_operations::MigratableResourcesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "migratable-resources-operations",
+        operations, "migratable-resources-operations",
         "compiled out: enable the cargo feature `migratable-resources-operations` of google-aiplatform-v1"
     );
 }
@@ -54,7 +62,11 @@ mod calls {
             body: crate::SearchMigratableResourcesRequest,
         ) -> Search {
             let mut call = Call::new(&self.client);
-            Search { parent: call.name_arg("parent", parent), body, call }
+            Search {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Batch migrates resources from ml.googleapis.com, automl.googleapis.com, and datalabeling.googleapis.com to Vertex AI.
@@ -75,7 +87,11 @@ mod calls {
             body: crate::BatchMigrateResourcesRequest,
         ) -> BatchMigrate {
             let mut call = Call::new(&self.client);
-            BatchMigrate { parent: call.name_arg("parent", parent), body, call }
+            BatchMigrate {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -92,10 +108,15 @@ mod calls {
 
     impl Search {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::SearchMigratableResourcesResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/migratableResources:search", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.migratableResources.search");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::SearchMigratableResourcesResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/migratableResources:search",
+                    &[&self.parent],
+                )
+                .method_id("aiplatform.projects.locations.migratableResources.search");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -116,13 +137,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/migratableResources:batchMigrate", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.migratableResources.batchMigrate");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/migratableResources:batchMigrate",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.migratableResources.batchMigrate",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct MigratableResourcesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    MigratableResourcesOperations,
-    MigratableResourceName,
-    MigratableResourceOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.migratableResources.operations",
-    "v1/"
+    MigratableResourcesOperations, MigratableResourceName,
+    MigratableResourceOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.migratableResources.operations", "v1/"
 );

@@ -8,10 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct ModelDeploymentMonitoringJobs {
     #[cfg_attr(
-        not(any(
-            feature = "model-deployment-monitoring-jobs",
-            feature = "model-deployment-monitoring-jobs-operations"
-        )),
+        not(
+            any(
+                feature = "model-deployment-monitoring-jobs",
+                feature = "model-deployment-monitoring-jobs-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -29,8 +31,7 @@ impl ModelDeploymentMonitoringJobs {
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "model-deployment-monitoring-jobs-operations",
+        operations, "model-deployment-monitoring-jobs-operations",
         "compiled out: enable the cargo feature `model-deployment-monitoring-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -61,7 +62,11 @@ mod calls {
             body: crate::ModelDeploymentMonitoringJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists ModelDeploymentMonitoringJobs in a Location.
@@ -78,7 +83,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -103,13 +111,18 @@ mod calls {
         /// ```
         pub fn search_model_deployment_monitoring_stats_anomalies(
             &self,
-            model_deployment_monitoring_job: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            model_deployment_monitoring_job: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
             body: crate::SearchModelDeploymentMonitoringStatsAnomaliesRequest,
         ) -> SearchModelDeploymentMonitoringStatsAnomalies {
             let mut call = Call::new(&self.client);
             SearchModelDeploymentMonitoringStatsAnomalies {
                 model_deployment_monitoring_job: call
-                    .name_arg("modelDeploymentMonitoringJob", model_deployment_monitoring_job),
+                    .name_arg(
+                        "modelDeploymentMonitoringJob",
+                        model_deployment_monitoring_job,
+                    ),
                 body,
                 call,
             }
@@ -128,10 +141,15 @@ mod calls {
         /// ```
         pub fn get(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
         ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a ModelDeploymentMonitoringJob.
@@ -148,11 +166,18 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
             body: crate::ModelDeploymentMonitoringJob,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a ModelDeploymentMonitoringJob.
@@ -169,10 +194,15 @@ mod calls {
         /// ```
         pub fn delete(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
         ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Pauses a ModelDeploymentMonitoringJob. If the job is running, the server makes a best effort to cancel the job. Will mark ModelDeploymentMonitoringJob.state to 'PAUSED'.
@@ -188,11 +218,17 @@ mod calls {
         /// ```
         pub fn pause(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
             body: crate::PauseModelDeploymentMonitoringJobRequest,
         ) -> Pause {
             let mut call = Call::new(&self.client);
-            Pause { name: call.name_arg("name", name), body, call }
+            Pause {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Resumes a paused ModelDeploymentMonitoringJob. It will start to run from next scheduled time. A deleted ModelDeploymentMonitoringJob can't be resumed.
@@ -208,11 +244,17 @@ mod calls {
         /// ```
         pub fn resume(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::ModelDeploymentMonitoringJobName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::ModelDeploymentMonitoringJobName,
+            >,
             body: crate::ResumeModelDeploymentMonitoringJobRequest,
         ) -> Resume {
             let mut call = Call::new(&self.client);
-            Resume { name: call.name_arg("name", name), body, call }
+            Resume {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -229,10 +271,17 @@ mod calls {
 
     impl Create {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/modelDeploymentMonitoringJobs", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.create");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/modelDeploymentMonitoringJobs",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.create",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -272,28 +321,36 @@ mod calls {
         }
 
         /// Mask specifying which fields to read
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListModelDeploymentMonitoringJobsResponse> {
-            let request =
-                Request::from_template(Method::Get, "v1/{+parent}/modelDeploymentMonitoringJobs", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.list")
-                    .query_opt("filter", self.filter.as_ref())
-                    .query_opt("pageSize", self.page_size.as_ref())
-                    .query_opt("pageToken", self.page_token.as_ref())
-                    .query_opt("readMask", self.read_mask.as_ref());
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListModelDeploymentMonitoringJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/modelDeploymentMonitoringJobs",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.list",
+                )
+                .query_opt("filter", self.filter.as_ref())
+                .query_opt("pageSize", self.page_size.as_ref())
+                .query_opt("pageToken", self.page_token.as_ref())
+                .query_opt("readMask", self.read_mask.as_ref());
             self.call.execute(request).await
         }
     }
 
     discogen_runtime::paginated!(
-        List,
-        page_token,
-        ListModelDeploymentMonitoringJobsResponse,
+        List, page_token, ListModelDeploymentMonitoringJobsResponse,
         ModelDeploymentMonitoringJob
     );
 
@@ -312,7 +369,9 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<crate::SearchModelDeploymentMonitoringStatsAnomaliesResponse> {
+        ) -> discogen_runtime::Result<
+            crate::SearchModelDeploymentMonitoringStatsAnomaliesResponse,
+        > {
             let request = Request::from_template(
                     Method::Post,
                     "v1/{+modelDeploymentMonitoringJob}:searchModelDeploymentMonitoringStatsAnomalies",
@@ -338,9 +397,17 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.get");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ModelDeploymentMonitoringJob> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -359,7 +426,10 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask is used to specify the fields to be overwritten in the ModelDeploymentMonitoringJob resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field will be overwritten if it is in the mask. If the user does not provide a mask then only the non-empty fields present in the request will be overwritten. Set the update\_mask to `*` to override all fields. For the objective config, the user can either provide the update mask for model\_deployment\_monitoring\_objective\_configs or any combination of its nested fields, such as: model\_deployment\_monitoring\_objective\_configs.objective\_config.training\_dataset. Updatable fields: * `display_name` * `model_deployment_monitoring_schedule_config` * `model_monitoring_alert_config` * `logging_sampling_strategy` * `labels` * `log_ttl` * `enable_monitoring_pipeline_logs` . and * `model_deployment_monitoring_objective_configs` . or * `model_deployment_monitoring_objective_configs.objective_config.training_dataset` * `model_deployment_monitoring_objective_configs.objective_config.training_prediction_skew_detection_config` * `model_deployment_monitoring_objective_configs.objective_config.prediction_drift_detection_config`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -367,14 +437,30 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ModelDeploymentMonitoringJob, serde_json::Value>>
-        {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.patch")
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<
+                crate::ModelDeploymentMonitoringJob,
+                serde_json::Value,
+            >,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -393,12 +479,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -415,9 +516,17 @@ mod calls {
 
     impl Pause {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:pause", &[&self.name])
-                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.pause");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:pause",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.pause",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -436,9 +545,17 @@ mod calls {
 
     impl Resume {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:resume", &[&self.name])
-                .method_id("aiplatform.projects.locations.modelDeploymentMonitoringJobs.resume");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:resume",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.resume",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -11,10 +11,7 @@ pub struct ModelDeploymentMonitoringJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ModelDeploymentMonitoringJobsOperations,
-    ModelDeploymentMonitoringJobName,
-    ModelDeploymentMonitoringJobOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations",
-    "v1/"
+    ModelDeploymentMonitoringJobsOperations, ModelDeploymentMonitoringJobName,
+    ModelDeploymentMonitoringJobOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.modelDeploymentMonitoringJobs.operations", "v1/"
 );

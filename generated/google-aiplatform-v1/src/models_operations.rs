@@ -11,10 +11,7 @@ pub struct ModelsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ModelsOperations,
-    LocationModelName,
-    ModelOperationName,
+    ModelsOperations, LocationModelName, ModelOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.models.operations",
-    "v1/"
+    "aiplatform.projects.locations.models.operations", "v1/"
 );

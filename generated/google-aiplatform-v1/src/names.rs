@@ -24,8 +24,14 @@ discogen_runtime::resource_name!(DatasetName = "datasets/*" { dataset });
 impl DatasetName {
     /// The `datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
     #[cfg(feature = "datasets-dataset-versions")]
-    pub fn dataset_version(&self, dataset_version: impl Into<String>) -> DatasetVersionName {
-        DatasetVersionName { dataset: self.dataset.clone(), dataset_version: dataset_version.into() }
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetVersionName {
+        DatasetVersionName {
+            dataset: self.dataset.clone(),
+            dataset_version: dataset_version.into(),
+        }
     }
 }
 
@@ -92,7 +98,10 @@ discogen_runtime::resource_name!(ProjectName = "projects/*" { project });
 impl ProjectName {
     /// The `projects/{project}/locations/{location}` named `{location}` under this one.
     pub fn location(&self, location: impl Into<String>) -> LocationName {
-        LocationName { project: self.project.clone(), location: location.into() }
+        LocationName {
+            project: self.project.clone(),
+            location: location.into(),
+        }
     }
 }
 
@@ -104,41 +113,43 @@ impl ProjectName {
 /// let parsed: LocationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "locations-models",
-    feature = "notebook-runtime-templates",
-    feature = "feature-online-stores",
-    feature = "feature-groups",
-    feature = "locations-operations",
-    feature = "locations-datasets",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "indexes",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "data-labeling-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "metadata-stores",
-    feature = "migratable-resources",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "training-pipelines",
-    feature = "pipeline-jobs",
-    feature = "locations-reasoning-engines",
-    feature = "schedules",
-    feature = "specialist-pools",
-    feature = "tensorboards",
-    feature = "studies",
-    feature = "rag-corpora"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationName {
     /// The `{project}` segment.
@@ -148,83 +159,93 @@ pub struct LocationName {
     pub location: String,
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "locations-models",
-    feature = "notebook-runtime-templates",
-    feature = "feature-online-stores",
-    feature = "feature-groups",
-    feature = "locations-operations",
-    feature = "locations-datasets",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "indexes",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "data-labeling-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "metadata-stores",
-    feature = "migratable-resources",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "training-pipelines",
-    feature = "pipeline-jobs",
-    feature = "locations-reasoning-engines",
-    feature = "schedules",
-    feature = "specialist-pools",
-    feature = "tensorboards",
-    feature = "studies",
-    feature = "rag-corpora"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
 discogen_runtime::resource_name!(
     LocationName = "projects/*/locations/*" { project, location }
 );
 
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "locations-models",
-    feature = "notebook-runtime-templates",
-    feature = "feature-online-stores",
-    feature = "feature-groups",
-    feature = "locations-operations",
-    feature = "locations-datasets",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "indexes",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "data-labeling-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "metadata-stores",
-    feature = "migratable-resources",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "training-pipelines",
-    feature = "pipeline-jobs",
-    feature = "locations-reasoning-engines",
-    feature = "schedules",
-    feature = "specialist-pools",
-    feature = "tensorboards",
-    feature = "studies",
-    feature = "rag-corpora"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "feature-online-stores",
+        feature = "feature-groups",
+        feature = "locations-operations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "indexes",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "data-labeling-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "metadata-stores",
+        feature = "migratable-resources",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "training-pipelines",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "specialist-pools",
+        feature = "tensorboards",
+        feature = "studies",
+        feature = "rag-corpora"
+    )
+)]
 impl LocationName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}` named `{featurestore}` under this one.
-    #[cfg(any(feature = "featurestores", feature = "entity-types", feature = "featurestores-operations"))]
+    #[cfg(
+        any(
+            feature = "featurestores",
+            feature = "entity-types",
+            feature = "featurestores-operations"
+        )
+    )]
     pub fn featurestore(&self, featurestore: impl Into<String>) -> FeaturestoreName {
         FeaturestoreName {
             project: self.project.clone(),
@@ -234,13 +255,28 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/models/{model}` named `{model}` under this one.
-    #[cfg(any(feature = "locations-models", feature = "models-operations", feature = "evaluations"))]
+    #[cfg(
+        any(
+            feature = "locations-models",
+            feature = "models-operations",
+            feature = "evaluations"
+        )
+    )]
     pub fn model(&self, model: impl Into<String>) -> LocationModelName {
-        LocationModelName { project: self.project.clone(), location: self.location.clone(), model: model.into() }
+        LocationModelName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            model: model.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}` named `{notebook_runtime_template}` under this one.
-    #[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtime-templates-operations"))]
+    #[cfg(
+        any(
+            feature = "notebook-runtime-templates",
+            feature = "notebook-runtime-templates-operations"
+        )
+    )]
     pub fn notebook_runtime_template(
         &self,
         notebook_runtime_template: impl Into<String>,
@@ -254,7 +290,10 @@ impl LocationName {
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}` named `{feature_online_store}` under this one.
     #[cfg(any(feature = "feature-online-stores", feature = "feature-views"))]
-    pub fn feature_online_store(&self, feature_online_store: impl Into<String>) -> FeatureOnlineStoreName {
+    pub fn feature_online_store(
+        &self,
+        feature_online_store: impl Into<String>,
+    ) -> FeatureOnlineStoreName {
         FeatureOnlineStoreName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -283,20 +322,34 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}` named `{dataset}` under this one.
-    #[cfg(any(
-        feature = "locations-datasets",
-        feature = "datasets-operations",
-        feature = "locations-datasets-dataset-versions",
-        feature = "data-items",
-        feature = "saved-queries"
-    ))]
+    #[cfg(
+        any(
+            feature = "locations-datasets",
+            feature = "datasets-operations",
+            feature = "locations-datasets-dataset-versions",
+            feature = "data-items",
+            feature = "saved-queries"
+        )
+    )]
     pub fn dataset(&self, dataset: impl Into<String>) -> LocationDatasetName {
-        LocationDatasetName { project: self.project.clone(), location: self.location.clone(), dataset: dataset.into() }
+        LocationDatasetName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            dataset: dataset.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}` named `{deployment_resource_pool}` under this one.
-    #[cfg(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations"))]
-    pub fn deployment_resource_pool(&self, deployment_resource_pool: impl Into<String>) -> DeploymentResourcePoolName {
+    #[cfg(
+        any(
+            feature = "deployment-resource-pools",
+            feature = "deployment-resource-pools-operations"
+        )
+    )]
+    pub fn deployment_resource_pool(
+        &self,
+        deployment_resource_pool: impl Into<String>,
+    ) -> DeploymentResourcePoolName {
         DeploymentResourcePoolName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -305,11 +358,13 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/endpoints/{endpoint}` named `{endpoint}` under this one.
-    #[cfg(any(
-        feature = "locations-endpoints",
-        feature = "endpoints-operations",
-        feature = "locations-endpoints-chat"
-    ))]
+    #[cfg(
+        any(
+            feature = "locations-endpoints",
+            feature = "endpoints-operations",
+            feature = "locations-endpoints-chat"
+        )
+    )]
     pub fn endpoint(&self, endpoint: impl Into<String>) -> LocationEndpointName {
         LocationEndpointName {
             project: self.project.clone(),
@@ -320,7 +375,10 @@ impl LocationName {
 
     /// The `projects/{project}/locations/{location}/cachedContents/{cached_content}` named `{cached_content}` under this one.
     #[cfg(feature = "cached-contents")]
-    pub fn cached_content(&self, cached_content: impl Into<String>) -> CachedContentName {
+    pub fn cached_content(
+        &self,
+        cached_content: impl Into<String>,
+    ) -> CachedContentName {
         CachedContentName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -331,18 +389,29 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/tuningJobs/{tuning_job}` named `{tuning_job}` under this one.
     #[cfg(any(feature = "tuning-jobs", feature = "tuning-jobs-operations"))]
     pub fn tuning_job(&self, tuning_job: impl Into<String>) -> TuningJobName {
-        TuningJobName { project: self.project.clone(), location: self.location.clone(), tuning_job: tuning_job.into() }
+        TuningJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            tuning_job: tuning_job.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/indexes/{index}` named `{index}` under this one.
     #[cfg(any(feature = "indexes", feature = "indexes-operations"))]
     pub fn index(&self, index: impl Into<String>) -> IndexName {
-        IndexName { project: self.project.clone(), location: self.location.clone(), index: index.into() }
+        IndexName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            index: index.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/indexEndpoints/{index_endpoint}` named `{index_endpoint}` under this one.
     #[cfg(any(feature = "index-endpoints", feature = "index-endpoints-operations"))]
-    pub fn index_endpoint(&self, index_endpoint: impl Into<String>) -> IndexEndpointName {
+    pub fn index_endpoint(
+        &self,
+        index_endpoint: impl Into<String>,
+    ) -> IndexEndpointName {
         IndexEndpointName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -353,12 +422,21 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/customJobs/{custom_job}` named `{custom_job}` under this one.
     #[cfg(any(feature = "custom-jobs", feature = "custom-jobs-operations"))]
     pub fn custom_job(&self, custom_job: impl Into<String>) -> CustomJobName {
-        CustomJobName { project: self.project.clone(), location: self.location.clone(), custom_job: custom_job.into() }
+        CustomJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            custom_job: custom_job.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}` named `{data_labeling_job}` under this one.
-    #[cfg(any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations"))]
-    pub fn data_labeling_job(&self, data_labeling_job: impl Into<String>) -> DataLabelingJobName {
+    #[cfg(
+        any(feature = "data-labeling-jobs", feature = "data-labeling-jobs-operations")
+    )]
+    pub fn data_labeling_job(
+        &self,
+        data_labeling_job: impl Into<String>,
+    ) -> DataLabelingJobName {
         DataLabelingJobName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -367,7 +445,12 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}` named `{hyperparameter_tuning_job}` under this one.
-    #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations"))]
+    #[cfg(
+        any(
+            feature = "hyperparameter-tuning-jobs",
+            feature = "hyperparameter-tuning-jobs-operations"
+        )
+    )]
     pub fn hyperparameter_tuning_job(
         &self,
         hyperparameter_tuning_job: impl Into<String>,
@@ -382,12 +465,19 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}` named `{nas_job}` under this one.
     #[cfg(any(feature = "nas-jobs", feature = "nas-trial-details"))]
     pub fn nas_job(&self, nas_job: impl Into<String>) -> NasJobName {
-        NasJobName { project: self.project.clone(), location: self.location.clone(), nas_job: nas_job.into() }
+        NasJobName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            nas_job: nas_job.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/batchPredictionJobs/{batch_prediction_job}` named `{batch_prediction_job}` under this one.
     #[cfg(feature = "locations-batch-prediction-jobs")]
-    pub fn batch_prediction_job(&self, batch_prediction_job: impl Into<String>) -> LocationBatchPredictionJobName {
+    pub fn batch_prediction_job(
+        &self,
+        batch_prediction_job: impl Into<String>,
+    ) -> LocationBatchPredictionJobName {
         LocationBatchPredictionJobName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -396,7 +486,12 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}` named `{model_deployment_monitoring_job}` under this one.
-    #[cfg(any(feature = "model-deployment-monitoring-jobs", feature = "model-deployment-monitoring-jobs-operations"))]
+    #[cfg(
+        any(
+            feature = "model-deployment-monitoring-jobs",
+            feature = "model-deployment-monitoring-jobs-operations"
+        )
+    )]
     pub fn model_deployment_monitoring_job(
         &self,
         model_deployment_monitoring_job: impl Into<String>,
@@ -409,15 +504,20 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}` named `{metadata_store}` under this one.
-    #[cfg(any(
-        feature = "metadata-stores",
-        feature = "metadata-stores-operations",
-        feature = "artifacts",
-        feature = "contexts",
-        feature = "executions",
-        feature = "metadata-schemas"
-    ))]
-    pub fn metadata_store(&self, metadata_store: impl Into<String>) -> MetadataStoreName {
+    #[cfg(
+        any(
+            feature = "metadata-stores",
+            feature = "metadata-stores-operations",
+            feature = "artifacts",
+            feature = "contexts",
+            feature = "executions",
+            feature = "metadata-schemas"
+        )
+    )]
+    pub fn metadata_store(
+        &self,
+        metadata_store: impl Into<String>,
+    ) -> MetadataStoreName {
         MetadataStoreName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -427,7 +527,10 @@ impl LocationName {
 
     /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}` named `{migratable_resource}` under this one.
     #[cfg(feature = "migratable-resources-operations")]
-    pub fn migratable_resource(&self, migratable_resource: impl Into<String>) -> MigratableResourceName {
+    pub fn migratable_resource(
+        &self,
+        migratable_resource: impl Into<String>,
+    ) -> MigratableResourceName {
         MigratableResourceName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -437,7 +540,10 @@ impl LocationName {
 
     /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}` named `{notebook_runtime}` under this one.
     #[cfg(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations"))]
-    pub fn notebook_runtime(&self, notebook_runtime: impl Into<String>) -> NotebookRuntimeName {
+    pub fn notebook_runtime(
+        &self,
+        notebook_runtime: impl Into<String>,
+    ) -> NotebookRuntimeName {
         NotebookRuntimeName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -446,8 +552,16 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}` named `{notebook_execution_job}` under this one.
-    #[cfg(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations"))]
-    pub fn notebook_execution_job(&self, notebook_execution_job: impl Into<String>) -> NotebookExecutionJobName {
+    #[cfg(
+        any(
+            feature = "notebook-execution-jobs",
+            feature = "notebook-execution-jobs-operations"
+        )
+    )]
+    pub fn notebook_execution_job(
+        &self,
+        notebook_execution_job: impl Into<String>,
+    ) -> NotebookExecutionJobName {
         NotebookExecutionJobName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -456,8 +570,16 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}` named `{persistent_resource}` under this one.
-    #[cfg(any(feature = "persistent-resources", feature = "persistent-resources-operations"))]
-    pub fn persistent_resource(&self, persistent_resource: impl Into<String>) -> PersistentResourceName {
+    #[cfg(
+        any(
+            feature = "persistent-resources",
+            feature = "persistent-resources-operations"
+        )
+    )]
+    pub fn persistent_resource(
+        &self,
+        persistent_resource: impl Into<String>,
+    ) -> PersistentResourceName {
         PersistentResourceName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -466,8 +588,13 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}` named `{training_pipeline}` under this one.
-    #[cfg(any(feature = "training-pipelines", feature = "training-pipelines-operations"))]
-    pub fn training_pipeline(&self, training_pipeline: impl Into<String>) -> TrainingPipelineName {
+    #[cfg(
+        any(feature = "training-pipelines", feature = "training-pipelines-operations")
+    )]
+    pub fn training_pipeline(
+        &self,
+        training_pipeline: impl Into<String>,
+    ) -> TrainingPipelineName {
         TrainingPipelineName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -486,8 +613,16 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}` named `{reasoning_engine}` under this one.
-    #[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations"))]
-    pub fn reasoning_engine(&self, reasoning_engine: impl Into<String>) -> LocationReasoningEngineName {
+    #[cfg(
+        any(
+            feature = "locations-reasoning-engines",
+            feature = "reasoning-engines-operations"
+        )
+    )]
+    pub fn reasoning_engine(
+        &self,
+        reasoning_engine: impl Into<String>,
+    ) -> LocationReasoningEngineName {
         LocationReasoningEngineName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -498,12 +633,19 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/schedules/{schedule}` named `{schedule}` under this one.
     #[cfg(any(feature = "schedules", feature = "schedules-operations"))]
     pub fn schedule(&self, schedule: impl Into<String>) -> ScheduleName {
-        ScheduleName { project: self.project.clone(), location: self.location.clone(), schedule: schedule.into() }
+        ScheduleName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            schedule: schedule.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}` named `{specialist_pool}` under this one.
     #[cfg(any(feature = "specialist-pools", feature = "specialist-pools-operations"))]
-    pub fn specialist_pool(&self, specialist_pool: impl Into<String>) -> SpecialistPoolName {
+    pub fn specialist_pool(
+        &self,
+        specialist_pool: impl Into<String>,
+    ) -> SpecialistPoolName {
         SpecialistPoolName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -512,7 +654,13 @@ impl LocationName {
     }
 
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}` named `{tensorboard}` under this one.
-    #[cfg(any(feature = "tensorboards", feature = "tensorboards-operations", feature = "experiments"))]
+    #[cfg(
+        any(
+            feature = "tensorboards",
+            feature = "tensorboards-operations",
+            feature = "experiments"
+        )
+    )]
     pub fn tensorboard(&self, tensorboard: impl Into<String>) -> TensorboardName {
         TensorboardName {
             project: self.project.clone(),
@@ -524,11 +672,22 @@ impl LocationName {
     /// The `projects/{project}/locations/{location}/studies/{study}` named `{study}` under this one.
     #[cfg(any(feature = "studies", feature = "studies-operations", feature = "trials"))]
     pub fn study(&self, study: impl Into<String>) -> StudyName {
-        StudyName { project: self.project.clone(), location: self.location.clone(), study: study.into() }
+        StudyName {
+            project: self.project.clone(),
+            location: self.location.clone(),
+            study: study.into(),
+        }
     }
 
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}` named `{rag_corpora}` under this one.
-    #[cfg(any(feature = "rag-corpora", feature = "rag-corpora-operations", feature = "rag-files", feature = "media"))]
+    #[cfg(
+        any(
+            feature = "rag-corpora",
+            feature = "rag-corpora-operations",
+            feature = "rag-files",
+            feature = "media"
+        )
+    )]
     pub fn rag_corpora(&self, rag_corpora: impl Into<String>) -> RagCorporaName {
         RagCorporaName {
             project: self.project.clone(),
@@ -565,7 +724,10 @@ discogen_runtime::resource_name!(
 impl RagEngineConfigName {
     /// The `projects/{project}/locations/{location}/ragEngineConfig/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-engine-config-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> RagEngineConfigOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> RagEngineConfigOperationName {
         RagEngineConfigOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -582,7 +744,13 @@ impl RagEngineConfigName {
 /// let parsed: FeaturestoreName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "featurestores", feature = "entity-types", feature = "featurestores-operations"))]
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FeaturestoreName {
     /// The `{project}` segment.
@@ -595,16 +763,34 @@ pub struct FeaturestoreName {
     pub featurestore: String,
 }
 
-#[cfg(any(feature = "featurestores", feature = "entity-types", feature = "featurestores-operations"))]
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     FeaturestoreName = "projects/*/locations/*/featurestores/*" { project, location,
     featurestore }
 );
 
-#[cfg(any(feature = "featurestores", feature = "entity-types", feature = "featurestores-operations"))]
+#[cfg(
+    any(
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "featurestores-operations"
+    )
+)]
 impl FeaturestoreName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}` named `{entity_type}` under this one.
-    #[cfg(any(feature = "entity-types", feature = "entity-types-operations", feature = "entity-types-features"))]
+    #[cfg(
+        any(
+            feature = "entity-types",
+            feature = "entity-types-operations",
+            feature = "entity-types-features"
+        )
+    )]
     pub fn entity_type(&self, entity_type: impl Into<String>) -> EntityTypeName {
         EntityTypeName {
             project: self.project.clone(),
@@ -634,7 +820,13 @@ impl FeaturestoreName {
 /// let parsed: EntityTypeName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "entity-types", feature = "entity-types-operations", feature = "entity-types-features"))]
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityTypeName {
     /// The `{project}` segment.
@@ -650,13 +842,25 @@ pub struct EntityTypeName {
     pub entity_type: String,
 }
 
-#[cfg(any(feature = "entity-types", feature = "entity-types-operations", feature = "entity-types-features"))]
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
 discogen_runtime::resource_name!(
     EntityTypeName = "projects/*/locations/*/featurestores/*/entityTypes/*" { project,
     location, featurestore, entity_type }
 );
 
-#[cfg(any(feature = "entity-types", feature = "entity-types-operations", feature = "entity-types-features"))]
+#[cfg(
+    any(
+        feature = "entity-types",
+        feature = "entity-types-operations",
+        feature = "entity-types-features"
+    )
+)]
 impl EntityTypeName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-operations")]
@@ -671,7 +875,12 @@ impl EntityTypeName {
     }
 
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}` named `{feature}` under this one.
-    #[cfg(any(feature = "entity-types-features", feature = "entity-types-features-operations"))]
+    #[cfg(
+        any(
+            feature = "entity-types-features",
+            feature = "entity-types-features-operations"
+        )
+    )]
     pub fn feature(&self, feature: impl Into<String>) -> EntityTypeFeatureName {
         EntityTypeFeatureName {
             project: self.project.clone(),
@@ -725,7 +934,9 @@ discogen_runtime::resource_name!(
 /// let parsed: EntityTypeFeatureName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "entity-types-features", feature = "entity-types-features-operations"))]
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EntityTypeFeatureName {
     /// The `{project}` segment.
@@ -744,18 +955,25 @@ pub struct EntityTypeFeatureName {
     pub feature: String,
 }
 
-#[cfg(any(feature = "entity-types-features", feature = "entity-types-features-operations"))]
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
 discogen_runtime::resource_name!(
     EntityTypeFeatureName =
     "projects/*/locations/*/featurestores/*/entityTypes/*/features/*" { project,
     location, featurestore, entity_type, feature }
 );
 
-#[cfg(any(feature = "entity-types-features", feature = "entity-types-features-operations"))]
+#[cfg(
+    any(feature = "entity-types-features", feature = "entity-types-features-operations")
+)]
 impl EntityTypeFeatureName {
     /// The `projects/{project}/locations/{location}/featurestores/{featurestore}/entityTypes/{entity_type}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "entity-types-features-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> EntityTypeFeatureOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> EntityTypeFeatureOperationName {
         EntityTypeFeatureOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -842,7 +1060,13 @@ discogen_runtime::resource_name!(
 /// let parsed: LocationModelName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "locations-models", feature = "models-operations", feature = "evaluations"))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationModelName {
     /// The `{project}` segment.
@@ -855,12 +1079,24 @@ pub struct LocationModelName {
     pub model: String,
 }
 
-#[cfg(any(feature = "locations-models", feature = "models-operations", feature = "evaluations"))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
 discogen_runtime::resource_name!(
     LocationModelName = "projects/*/locations/*/models/*" { project, location, model }
 );
 
-#[cfg(any(feature = "locations-models", feature = "models-operations", feature = "evaluations"))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "models-operations",
+        feature = "evaluations"
+    )
+)]
 impl LocationModelName {
     /// The `projects/{project}/locations/{location}/models/{model}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "models-operations")]
@@ -874,7 +1110,13 @@ impl LocationModelName {
     }
 
     /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}` named `{evaluation}` under this one.
-    #[cfg(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices"))]
+    #[cfg(
+        any(
+            feature = "evaluations",
+            feature = "evaluations-operations",
+            feature = "slices"
+        )
+    )]
     pub fn evaluation(&self, evaluation: impl Into<String>) -> EvaluationName {
         EvaluationName {
             project: self.project.clone(),
@@ -923,7 +1165,9 @@ discogen_runtime::resource_name!(
 /// let parsed: EvaluationName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices"))]
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EvaluationName {
     /// The `{project}` segment.
@@ -939,13 +1183,17 @@ pub struct EvaluationName {
     pub evaluation: String,
 }
 
-#[cfg(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices"))]
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
 discogen_runtime::resource_name!(
     EvaluationName = "projects/*/locations/*/models/*/evaluations/*" { project, location,
     model, evaluation }
 );
 
-#[cfg(any(feature = "evaluations", feature = "evaluations-operations", feature = "slices"))]
+#[cfg(
+    any(feature = "evaluations", feature = "evaluations-operations", feature = "slices")
+)]
 impl EvaluationName {
     /// The `projects/{project}/locations/{location}/models/{model}/evaluations/{evaluation}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "evaluations-operations")]
@@ -1047,7 +1295,12 @@ discogen_runtime::resource_name!(
 /// let parsed: NotebookRuntimeTemplateName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtime-templates-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotebookRuntimeTemplateName {
     /// The `{project}` segment.
@@ -1060,17 +1313,30 @@ pub struct NotebookRuntimeTemplateName {
     pub notebook_runtime_template: String,
 }
 
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtime-templates-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     NotebookRuntimeTemplateName = "projects/*/locations/*/notebookRuntimeTemplates/*" {
     project, location, notebook_runtime_template }
 );
 
-#[cfg(any(feature = "notebook-runtime-templates", feature = "notebook-runtime-templates-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtime-templates-operations"
+    )
+)]
 impl NotebookRuntimeTemplateName {
     /// The `projects/{project}/locations/{location}/notebookRuntimeTemplates/{notebook_runtime_template}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtime-templates-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> NotebookRuntimeTemplateOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeTemplateOperationName {
         NotebookRuntimeTemplateOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1153,7 +1419,10 @@ impl FeatureOnlineStoreName {
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-online-stores-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> FeatureOnlineStoreOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> FeatureOnlineStoreOperationName {
         FeatureOnlineStoreOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1209,7 +1478,10 @@ impl FeatureViewName {
 
     /// The `projects/{project}/locations/{location}/featureOnlineStores/{feature_online_store}/featureViews/{feature_view}/featureViewSyncs/{feature_view_sync}` named `{feature_view_sync}` under this one.
     #[cfg(feature = "feature-view-syncs")]
-    pub fn feature_view_sync(&self, feature_view_sync: impl Into<String>) -> FeatureViewSyncName {
+    pub fn feature_view_sync(
+        &self,
+        feature_view_sync: impl Into<String>,
+    ) -> FeatureViewSyncName {
         FeatureViewSyncName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1435,7 +1707,10 @@ discogen_runtime::resource_name!(
 impl FeatureGroupFeatureName {
     /// The `projects/{project}/locations/{location}/featureGroups/{feature_group}/features/{feature}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "feature-groups-features-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> FeatureGroupFeatureOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> FeatureGroupFeatureOperationName {
         FeatureGroupFeatureOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1542,13 +1817,15 @@ discogen_runtime::resource_name!(
 /// let parsed: LocationDatasetName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(
-    feature = "locations-datasets",
-    feature = "datasets-operations",
-    feature = "locations-datasets-dataset-versions",
-    feature = "data-items",
-    feature = "saved-queries"
-))]
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationDatasetName {
     /// The `{project}` segment.
@@ -1561,25 +1838,29 @@ pub struct LocationDatasetName {
     pub dataset: String,
 }
 
-#[cfg(any(
-    feature = "locations-datasets",
-    feature = "datasets-operations",
-    feature = "locations-datasets-dataset-versions",
-    feature = "data-items",
-    feature = "saved-queries"
-))]
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
 discogen_runtime::resource_name!(
     LocationDatasetName = "projects/*/locations/*/datasets/*" { project, location,
     dataset }
 );
 
-#[cfg(any(
-    feature = "locations-datasets",
-    feature = "datasets-operations",
-    feature = "locations-datasets-dataset-versions",
-    feature = "data-items",
-    feature = "saved-queries"
-))]
+#[cfg(
+    any(
+        feature = "locations-datasets",
+        feature = "datasets-operations",
+        feature = "locations-datasets-dataset-versions",
+        feature = "data-items",
+        feature = "saved-queries"
+    )
+)]
 impl LocationDatasetName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "datasets-operations")]
@@ -1594,7 +1875,10 @@ impl LocationDatasetName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/datasetVersions/{dataset_version}` named `{dataset_version}` under this one.
     #[cfg(feature = "locations-datasets-dataset-versions")]
-    pub fn dataset_version(&self, dataset_version: impl Into<String>) -> DatasetDatasetVersionName {
+    pub fn dataset_version(
+        &self,
+        dataset_version: impl Into<String>,
+    ) -> DatasetDatasetVersionName {
         DatasetDatasetVersionName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1627,7 +1911,10 @@ impl LocationDatasetName {
 
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}` named `{annotation_spec}` under this one.
     #[cfg(any(feature = "annotation-specs", feature = "annotation-specs-operations"))]
-    pub fn annotation_spec(&self, annotation_spec: impl Into<String>) -> AnnotationSpecName {
+    pub fn annotation_spec(
+        &self,
+        annotation_spec: impl Into<String>,
+    ) -> AnnotationSpecName {
         AnnotationSpecName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -1985,7 +2272,10 @@ discogen_runtime::resource_name!(
 impl AnnotationSpecName {
     /// The `projects/{project}/locations/{location}/datasets/{dataset}/annotationSpecs/{annotation_spec}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "annotation-specs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> AnnotationSpecOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> AnnotationSpecOperationName {
         AnnotationSpecOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -2038,7 +2328,12 @@ discogen_runtime::resource_name!(
 /// let parsed: DeploymentResourcePoolName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations"))]
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeploymentResourcePoolName {
     /// The `{project}` segment.
@@ -2051,17 +2346,30 @@ pub struct DeploymentResourcePoolName {
     pub deployment_resource_pool: String,
 }
 
-#[cfg(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations"))]
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     DeploymentResourcePoolName = "projects/*/locations/*/deploymentResourcePools/*" {
     project, location, deployment_resource_pool }
 );
 
-#[cfg(any(feature = "deployment-resource-pools", feature = "deployment-resource-pools-operations"))]
+#[cfg(
+    any(
+        feature = "deployment-resource-pools",
+        feature = "deployment-resource-pools-operations"
+    )
+)]
 impl DeploymentResourcePoolName {
     /// The `projects/{project}/locations/{location}/deploymentResourcePools/{deployment_resource_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "deployment-resource-pools-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> DeploymentResourcePoolOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DeploymentResourcePoolOperationName {
         DeploymentResourcePoolOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -2110,7 +2418,13 @@ discogen_runtime::resource_name!(
 /// let parsed: LocationEndpointName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "locations-endpoints", feature = "endpoints-operations", feature = "locations-endpoints-chat"))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationEndpointName {
     /// The `{project}` segment.
@@ -2123,13 +2437,25 @@ pub struct LocationEndpointName {
     pub endpoint: String,
 }
 
-#[cfg(any(feature = "locations-endpoints", feature = "endpoints-operations", feature = "locations-endpoints-chat"))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
 discogen_runtime::resource_name!(
     LocationEndpointName = "projects/*/locations/*/endpoints/*" { project, location,
     endpoint }
 );
 
-#[cfg(any(feature = "locations-endpoints", feature = "endpoints-operations", feature = "locations-endpoints-chat"))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "endpoints-operations",
+        feature = "locations-endpoints-chat"
+    )
+)]
 impl LocationEndpointName {
     /// The `projects/{project}/locations/{location}/endpoints/{endpoint}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "endpoints-operations")]
@@ -2514,7 +2840,10 @@ discogen_runtime::resource_name!(
 impl DataLabelingJobName {
     /// The `projects/{project}/locations/{location}/dataLabelingJobs/{data_labeling_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "data-labeling-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> DataLabelingJobOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> DataLabelingJobOperationName {
         DataLabelingJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -2563,7 +2892,12 @@ discogen_runtime::resource_name!(
 /// let parsed: HyperparameterTuningJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HyperparameterTuningJobName {
     /// The `{project}` segment.
@@ -2576,17 +2910,30 @@ pub struct HyperparameterTuningJobName {
     pub hyperparameter_tuning_job: String,
 }
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     HyperparameterTuningJobName = "projects/*/locations/*/hyperparameterTuningJobs/*" {
     project, location, hyperparameter_tuning_job }
 );
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "hyperparameter-tuning-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "hyperparameter-tuning-jobs-operations"
+    )
+)]
 impl HyperparameterTuningJobName {
     /// The `projects/{project}/locations/{location}/hyperparameterTuningJobs/{hyperparameter_tuning_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "hyperparameter-tuning-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> HyperparameterTuningJobOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> HyperparameterTuningJobOperationName {
         HyperparameterTuningJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -2657,7 +3004,10 @@ discogen_runtime::resource_name!(
 impl NasJobName {
     /// The `projects/{project}/locations/{location}/nasJobs/{nas_job}/nasTrialDetails/{nas_trial_detail}` named `{nas_trial_detail}` under this one.
     #[cfg(feature = "nas-trial-details")]
-    pub fn nas_trial_detail(&self, nas_trial_detail: impl Into<String>) -> NasTrialDetailName {
+    pub fn nas_trial_detail(
+        &self,
+        nas_trial_detail: impl Into<String>,
+    ) -> NasTrialDetailName {
         NasTrialDetailName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -2732,7 +3082,12 @@ discogen_runtime::resource_name!(
 /// let parsed: ModelDeploymentMonitoringJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "model-deployment-monitoring-jobs", feature = "model-deployment-monitoring-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModelDeploymentMonitoringJobName {
     /// The `{project}` segment.
@@ -2745,22 +3100,37 @@ pub struct ModelDeploymentMonitoringJobName {
     pub model_deployment_monitoring_job: String,
 }
 
-#[cfg(any(feature = "model-deployment-monitoring-jobs", feature = "model-deployment-monitoring-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     ModelDeploymentMonitoringJobName =
     "projects/*/locations/*/modelDeploymentMonitoringJobs/*" { project, location,
     model_deployment_monitoring_job }
 );
 
-#[cfg(any(feature = "model-deployment-monitoring-jobs", feature = "model-deployment-monitoring-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "model-deployment-monitoring-jobs",
+        feature = "model-deployment-monitoring-jobs-operations"
+    )
+)]
 impl ModelDeploymentMonitoringJobName {
     /// The `projects/{project}/locations/{location}/modelDeploymentMonitoringJobs/{model_deployment_monitoring_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "model-deployment-monitoring-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> ModelDeploymentMonitoringJobOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ModelDeploymentMonitoringJobOperationName {
         ModelDeploymentMonitoringJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
-            model_deployment_monitoring_job: self.model_deployment_monitoring_job.clone(),
+            model_deployment_monitoring_job: self
+                .model_deployment_monitoring_job
+                .clone(),
             operation: operation.into(),
         }
     }
@@ -2835,14 +3205,16 @@ discogen_runtime::resource_name!(
 /// let parsed: MetadataStoreName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(
-    feature = "metadata-stores",
-    feature = "metadata-stores-operations",
-    feature = "artifacts",
-    feature = "contexts",
-    feature = "executions",
-    feature = "metadata-schemas"
-))]
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MetadataStoreName {
     /// The `{project}` segment.
@@ -2855,27 +3227,31 @@ pub struct MetadataStoreName {
     pub metadata_store: String,
 }
 
-#[cfg(any(
-    feature = "metadata-stores",
-    feature = "metadata-stores-operations",
-    feature = "artifacts",
-    feature = "contexts",
-    feature = "executions",
-    feature = "metadata-schemas"
-))]
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
 discogen_runtime::resource_name!(
     MetadataStoreName = "projects/*/locations/*/metadataStores/*" { project, location,
     metadata_store }
 );
 
-#[cfg(any(
-    feature = "metadata-stores",
-    feature = "metadata-stores-operations",
-    feature = "artifacts",
-    feature = "contexts",
-    feature = "executions",
-    feature = "metadata-schemas"
-))]
+#[cfg(
+    any(
+        feature = "metadata-stores",
+        feature = "metadata-stores-operations",
+        feature = "artifacts",
+        feature = "contexts",
+        feature = "executions",
+        feature = "metadata-schemas"
+    )
+)]
 impl MetadataStoreName {
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "metadata-stores-operations")]
@@ -2923,7 +3299,10 @@ impl MetadataStoreName {
 
     /// The `projects/{project}/locations/{location}/metadataStores/{metadata_store}/metadataSchemas/{metadata_schema}` named `{metadata_schema}` under this one.
     #[cfg(feature = "metadata-schemas")]
-    pub fn metadata_schema(&self, metadata_schema: impl Into<String>) -> MetadataSchemaName {
+    pub fn metadata_schema(
+        &self,
+        metadata_schema: impl Into<String>,
+    ) -> MetadataSchemaName {
         MetadataSchemaName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3260,7 +3639,10 @@ discogen_runtime::resource_name!(
 #[cfg(feature = "migratable-resources-operations")]
 impl MigratableResourceName {
     /// The `projects/{project}/locations/{location}/migratableResources/{migratable_resource}/operations/{operation}` named `{operation}` under this one.
-    pub fn operation(&self, operation: impl Into<String>) -> MigratableResourceOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> MigratableResourceOperationName {
         MigratableResourceOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3332,7 +3714,10 @@ discogen_runtime::resource_name!(
 impl NotebookRuntimeName {
     /// The `projects/{project}/locations/{location}/notebookRuntimes/{notebook_runtime}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-runtimes-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> NotebookRuntimeOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookRuntimeOperationName {
         NotebookRuntimeOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3381,7 +3766,12 @@ discogen_runtime::resource_name!(
 /// let parsed: NotebookExecutionJobName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotebookExecutionJobName {
     /// The `{project}` segment.
@@ -3394,17 +3784,30 @@ pub struct NotebookExecutionJobName {
     pub notebook_execution_job: String,
 }
 
-#[cfg(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     NotebookExecutionJobName = "projects/*/locations/*/notebookExecutionJobs/*" {
     project, location, notebook_execution_job }
 );
 
-#[cfg(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations"))]
+#[cfg(
+    any(
+        feature = "notebook-execution-jobs",
+        feature = "notebook-execution-jobs-operations"
+    )
+)]
 impl NotebookExecutionJobName {
     /// The `projects/{project}/locations/{location}/notebookExecutionJobs/{notebook_execution_job}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "notebook-execution-jobs-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> NotebookExecutionJobOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> NotebookExecutionJobOperationName {
         NotebookExecutionJobOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3453,7 +3856,9 @@ discogen_runtime::resource_name!(
 /// let parsed: PersistentResourceName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "persistent-resources", feature = "persistent-resources-operations"))]
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PersistentResourceName {
     /// The `{project}` segment.
@@ -3466,17 +3871,24 @@ pub struct PersistentResourceName {
     pub persistent_resource: String,
 }
 
-#[cfg(any(feature = "persistent-resources", feature = "persistent-resources-operations"))]
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
 discogen_runtime::resource_name!(
     PersistentResourceName = "projects/*/locations/*/persistentResources/*" { project,
     location, persistent_resource }
 );
 
-#[cfg(any(feature = "persistent-resources", feature = "persistent-resources-operations"))]
+#[cfg(
+    any(feature = "persistent-resources", feature = "persistent-resources-operations")
+)]
 impl PersistentResourceName {
     /// The `projects/{project}/locations/{location}/persistentResources/{persistent_resource}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "persistent-resources-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> PersistentResourceOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> PersistentResourceOperationName {
         PersistentResourceOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3548,7 +3960,10 @@ discogen_runtime::resource_name!(
 impl TrainingPipelineName {
     /// The `projects/{project}/locations/{location}/trainingPipelines/{training_pipeline}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "training-pipelines-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> TrainingPipelineOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> TrainingPipelineOperationName {
         TrainingPipelineOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3668,7 +4083,12 @@ discogen_runtime::resource_name!(
 /// let parsed: LocationReasoningEngineName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations"))]
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LocationReasoningEngineName {
     /// The `{project}` segment.
@@ -3681,17 +4101,30 @@ pub struct LocationReasoningEngineName {
     pub reasoning_engine: String,
 }
 
-#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations"))]
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
 discogen_runtime::resource_name!(
     LocationReasoningEngineName = "projects/*/locations/*/reasoningEngines/*" { project,
     location, reasoning_engine }
 );
 
-#[cfg(any(feature = "locations-reasoning-engines", feature = "reasoning-engines-operations"))]
+#[cfg(
+    any(
+        feature = "locations-reasoning-engines",
+        feature = "reasoning-engines-operations"
+    )
+)]
 impl LocationReasoningEngineName {
     /// The `projects/{project}/locations/{location}/reasoningEngines/{reasoning_engine}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "reasoning-engines-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> ReasoningEngineOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> ReasoningEngineOperationName {
         ReasoningEngineOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3833,7 +4266,10 @@ discogen_runtime::resource_name!(
 impl SpecialistPoolName {
     /// The `projects/{project}/locations/{location}/specialistPools/{specialist_pool}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "specialist-pools-operations")]
-    pub fn operation(&self, operation: impl Into<String>) -> SpecialistPoolOperationName {
+    pub fn operation(
+        &self,
+        operation: impl Into<String>,
+    ) -> SpecialistPoolOperationName {
         SpecialistPoolOperationName {
             project: self.project.clone(),
             location: self.location.clone(),
@@ -3881,7 +4317,13 @@ discogen_runtime::resource_name!(
 /// let parsed: TensorboardName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "tensorboards", feature = "tensorboards-operations", feature = "experiments"))]
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TensorboardName {
     /// The `{project}` segment.
@@ -3894,13 +4336,25 @@ pub struct TensorboardName {
     pub tensorboard: String,
 }
 
-#[cfg(any(feature = "tensorboards", feature = "tensorboards-operations", feature = "experiments"))]
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
 discogen_runtime::resource_name!(
     TensorboardName = "projects/*/locations/*/tensorboards/*" { project, location,
     tensorboard }
 );
 
-#[cfg(any(feature = "tensorboards", feature = "tensorboards-operations", feature = "experiments"))]
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "tensorboards-operations",
+        feature = "experiments"
+    )
+)]
 impl TensorboardName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "tensorboards-operations")]
@@ -3914,7 +4368,13 @@ impl TensorboardName {
     }
 
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}` named `{experiment}` under this one.
-    #[cfg(any(feature = "experiments", feature = "experiments-operations", feature = "runs"))]
+    #[cfg(
+        any(
+            feature = "experiments",
+            feature = "experiments-operations",
+            feature = "runs"
+        )
+    )]
     pub fn experiment(&self, experiment: impl Into<String>) -> ExperimentName {
         ExperimentName {
             project: self.project.clone(),
@@ -3963,7 +4423,9 @@ discogen_runtime::resource_name!(
 /// let parsed: ExperimentName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "experiments", feature = "experiments-operations", feature = "runs"))]
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExperimentName {
     /// The `{project}` segment.
@@ -3979,13 +4441,17 @@ pub struct ExperimentName {
     pub experiment: String,
 }
 
-#[cfg(any(feature = "experiments", feature = "experiments-operations", feature = "runs"))]
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
 discogen_runtime::resource_name!(
     ExperimentName = "projects/*/locations/*/tensorboards/*/experiments/*" { project,
     location, tensorboard, experiment }
 );
 
-#[cfg(any(feature = "experiments", feature = "experiments-operations", feature = "runs"))]
+#[cfg(
+    any(feature = "experiments", feature = "experiments-operations", feature = "runs")
+)]
 impl ExperimentName {
     /// The `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "experiments-operations")]
@@ -4406,7 +4872,14 @@ discogen_runtime::resource_name!(
 /// let parsed: RagCorporaName = name.to_string().parse().unwrap();
 /// assert_eq!(parsed, name);
 /// ```
-#[cfg(any(feature = "rag-corpora", feature = "rag-corpora-operations", feature = "rag-files", feature = "media"))]
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RagCorporaName {
     /// The `{project}` segment.
@@ -4419,13 +4892,27 @@ pub struct RagCorporaName {
     pub rag_corpora: String,
 }
 
-#[cfg(any(feature = "rag-corpora", feature = "rag-corpora-operations", feature = "rag-files", feature = "media"))]
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
 discogen_runtime::resource_name!(
     RagCorporaName = "projects/*/locations/*/ragCorpora/*" { project, location,
     rag_corpora }
 );
 
-#[cfg(any(feature = "rag-corpora", feature = "rag-corpora-operations", feature = "rag-files", feature = "media"))]
+#[cfg(
+    any(
+        feature = "rag-corpora",
+        feature = "rag-corpora-operations",
+        feature = "rag-files",
+        feature = "media"
+    )
+)]
 impl RagCorporaName {
     /// The `projects/{project}/locations/{location}/ragCorpora/{rag_corpora}/operations/{operation}` named `{operation}` under this one.
     #[cfg(feature = "rag-corpora-operations")]

@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().nas_jobs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NasJobs {
-    #[cfg_attr(not(any(feature = "nas-jobs", feature = "nas-trial-details")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "nas-jobs", feature = "nas-trial-details")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl NasJobs {
     /// The `projects.locations.nasJobs.nasTrialDetails` resource (feature `nas-trial-details`).
     #[cfg(feature = "nas-trial-details")]
     pub fn nas_trial_details(&self) -> crate::nas_trial_details::NasTrialDetails {
-        crate::nas_trial_details::NasTrialDetails { client: self.client.clone() }
+        crate::nas_trial_details::NasTrialDetails {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        nas_trial_details,
-        "nas-trial-details",
+        nas_trial_details, "nas-trial-details",
         "compiled out: enable the cargo feature `nas-trial-details` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,11 @@ mod calls {
             body: crate::NasJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists NasJobs in a Location.
@@ -68,7 +76,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -91,9 +102,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NasJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NasJobName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a NasJob.
@@ -108,9 +125,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::NasJobName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NasJobName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Cancels a NasJob. Starts asynchronous cancellation on the NasJob. The server makes a best effort to cancel the job, but success is not guaranteed. Clients can use JobService.GetNasJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On successful cancellation, the NasJob is not deleted; instead it becomes a job with a NasJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and NasJob.state is set to `CANCELLED`.
@@ -130,7 +153,11 @@ mod calls {
             body: crate::CancelNasJobRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -148,7 +175,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::NasJob> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/nasJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/nasJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.nasJobs.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -189,14 +220,21 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListNasJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/nasJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/nasJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.nasJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -221,7 +259,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::NasJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.nasJobs.get");
             self.call.execute(request).await
         }
@@ -242,12 +284,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.nasJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -264,8 +319,14 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.nasJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

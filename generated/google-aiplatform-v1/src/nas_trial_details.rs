@@ -24,9 +24,15 @@ impl NasTrialDetails {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NasTrialDetailName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::NasTrialDetailName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// List top NasTrialDetails of a NasJob.
@@ -43,9 +49,17 @@ impl NasTrialDetails {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::NasJobName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::NasJobName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
-        List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+        List {
+            parent: call.name_arg("parent", parent),
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 }
 
@@ -94,8 +108,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListNasTrialDetailsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/nasTrialDetails", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListNasTrialDetailsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/nasTrialDetails",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.nasJobs.nasTrialDetails.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -103,4 +123,6 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListNasTrialDetailsResponse, NasTrialDetail);
+discogen_runtime::paginated!(
+    List, page_token, ListNasTrialDetailsResponse, NasTrialDetail
+);

@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct NotebookExecutionJobs {
     #[cfg_attr(
-        not(any(feature = "notebook-execution-jobs", feature = "notebook-execution-jobs-operations")),
+        not(
+            any(
+                feature = "notebook-execution-jobs",
+                feature = "notebook-execution-jobs-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct NotebookExecutionJobs {
 impl NotebookExecutionJobs {
     /// The `projects.locations.notebookExecutionJobs.operations` resource (feature `notebook-execution-jobs-operations`).
     #[cfg(feature = "notebook-execution-jobs-operations")]
-    pub fn operations(&self) -> crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
-        crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
+        crate::notebook_execution_jobs_operations::NotebookExecutionJobsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "notebook-execution-jobs-operations",
+        operations, "notebook-execution-jobs-operations",
         "compiled out: enable the cargo feature `notebook-execution-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +63,12 @@ mod calls {
             body: crate::NotebookExecutionJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, notebook_execution_job_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                notebook_execution_job_id: None,
+                call,
+            }
         }
 
         /// Lists NotebookExecutionJobs in a Location.
@@ -72,7 +85,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -96,9 +112,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), view: None, call }
+            Get {
+                name: call.name_arg("name", name),
+                view: None,
+                call,
+            }
         }
 
         /// Deletes a NotebookExecutionJob.
@@ -113,9 +136,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookExecutionJobName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -147,12 +176,25 @@ mod calls {
                 crate::CreateNotebookExecutionJobOperationMetadata,
             >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/notebookExecutionJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/notebookExecutionJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.create")
-                .query_opt("notebookExecutionJobId", self.notebook_execution_job_id.as_ref());
+                .query_opt(
+                    "notebookExecutionJobId",
+                    self.notebook_execution_job_id.as_ref(),
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -203,8 +245,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListNotebookExecutionJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/notebookExecutionJobs", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListNotebookExecutionJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/notebookExecutionJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -215,7 +263,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListNotebookExecutionJobsResponse, NotebookExecutionJob);
+    discogen_runtime::paginated!(
+        List, page_token, ListNotebookExecutionJobsResponse, NotebookExecutionJob
+    );
 
     /// The `aiplatform.projects.locations.notebookExecutionJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -236,8 +286,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::NotebookExecutionJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::NotebookExecutionJob> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.get")
                 .query_opt("view", self.view.as_ref());
             self.call.execute(request).await
@@ -259,12 +315,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookExecutionJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

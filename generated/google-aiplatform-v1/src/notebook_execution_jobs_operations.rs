@@ -11,10 +11,7 @@ pub struct NotebookExecutionJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    NotebookExecutionJobsOperations,
-    NotebookExecutionJobName,
-    NotebookExecutionJobOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.notebookExecutionJobs.operations",
-    "v1/"
+    NotebookExecutionJobsOperations, NotebookExecutionJobName,
+    NotebookExecutionJobOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.notebookExecutionJobs.operations", "v1/"
 );

@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct NotebookRuntimeTemplates {
     #[cfg_attr(
-        not(any(feature = "notebook-runtime-templates", feature = "notebook-runtime-templates-operations")),
+        not(
+            any(
+                feature = "notebook-runtime-templates",
+                feature = "notebook-runtime-templates-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct NotebookRuntimeTemplates {
 impl NotebookRuntimeTemplates {
     /// The `projects.locations.notebookRuntimeTemplates.operations` resource (feature `notebook-runtime-templates-operations`).
     #[cfg(feature = "notebook-runtime-templates-operations")]
-    pub fn operations(&self) -> crate::notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
-        crate::notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
+        crate::notebook_runtime_templates_operations::NotebookRuntimeTemplatesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "notebook-runtime-templates-operations",
+        operations, "notebook-runtime-templates-operations",
         "compiled out: enable the cargo feature `notebook-runtime-templates-operations` of google-aiplatform-v1"
     );
 }
@@ -50,11 +58,17 @@ mod calls {
         /// ```
         pub fn set_iam_policy(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
             body: crate::GoogleIamV1SetIamPolicyRequest,
         ) -> SetIamPolicy {
             let mut call = Call::new(&self.client);
-            SetIamPolicy { resource: call.name_arg("resource", resource), body, call }
+            SetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                body,
+                call,
+            }
         }
 
         /// Gets the access control policy for a resource. Returns an empty policy if the resource exists and does not have a policy set.
@@ -70,10 +84,16 @@ mod calls {
         /// ```
         pub fn get_iam_policy(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
         ) -> GetIamPolicy {
             let mut call = Call::new(&self.client);
-            GetIamPolicy { resource: call.name_arg("resource", resource), options_requested_policy_version: None, call }
+            GetIamPolicy {
+                resource: call.name_arg("resource", resource),
+                options_requested_policy_version: None,
+                call,
+            }
         }
 
         /// Returns permissions that a caller has on the specified resource. If the resource does not exist, this will return an empty set of permissions, not a `NOT_FOUND` error. Note: This operation is designed to be used for building permission-aware UIs and command-line tools, not for authorization checking. This operation may "fail open" without warning.
@@ -89,10 +109,16 @@ mod calls {
         /// ```
         pub fn test_iam_permissions(
             &self,
-            resource: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>,
+            resource: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
         ) -> TestIamPermissions {
             let mut call = Call::new(&self.client);
-            TestIamPermissions { resource: call.name_arg("resource", resource), permissions: Vec::new(), call }
+            TestIamPermissions {
+                resource: call.name_arg("resource", resource),
+                permissions: Vec::new(),
+                call,
+            }
         }
 
         /// Creates a NotebookRuntimeTemplate.
@@ -113,7 +139,12 @@ mod calls {
             body: crate::NotebookRuntimeTemplate,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, notebook_runtime_template_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                notebook_runtime_template_id: None,
+                call,
+            }
         }
 
         /// Lists NotebookRuntimeTemplates in a Location.
@@ -130,7 +161,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -154,9 +188,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a NotebookRuntimeTemplate.
@@ -173,10 +215,15 @@ mod calls {
         /// ```
         pub fn delete(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
         ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a NotebookRuntimeTemplate.
@@ -192,11 +239,18 @@ mod calls {
         /// ```
         pub fn patch(
             &self,
-            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeTemplateName>,
+            name: impl discogen_runtime::model::IntoName<
+                crate::NotebookRuntimeTemplateName,
+            >,
             body: crate::NotebookRuntimeTemplate,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
     }
 
@@ -214,8 +268,14 @@ mod calls {
     impl SetIamPolicy {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:setIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.setIamPolicy");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:setIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.setIamPolicy",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -241,9 +301,18 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1Policy> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:getIamPolicy", &[&self.resource])
-                .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.getIamPolicy")
-                .query_opt("options.requestedPolicyVersion", self.options_requested_policy_version.as_ref());
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:getIamPolicy",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.getIamPolicy",
+                )
+                .query_opt(
+                    "options.requestedPolicyVersion",
+                    self.options_requested_policy_version.as_ref(),
+                );
             self.call.execute(request).await
         }
     }
@@ -261,15 +330,26 @@ mod calls {
 
     impl TestIamPermissions {
         /// The set of permissions to check for the `resource`. Permissions with wildcards (such as `*` or `storage.*`) are not allowed. For more information see [IAM Overview](https://cloud.google.com/iam/docs/overview#permissions).
-        pub fn permissions(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn permissions(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.permissions = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+resource}:testIamPermissions", &[&self.resource])
-                .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.testIamPermissions")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::GoogleIamV1TestIamPermissionsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+resource}:testIamPermissions",
+                    &[&self.resource],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.testIamPermissions",
+                )
                 .query_all("permissions", self.permissions.iter());
             self.call.execute(request).await
         }
@@ -303,13 +383,27 @@ mod calls {
                 crate::CreateNotebookRuntimeTemplateOperationMetadata,
             >,
         > {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/notebookRuntimeTemplates", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.create")
-                    .query_opt("notebookRuntimeTemplateId", self.notebook_runtime_template_id.as_ref());
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/notebookRuntimeTemplates",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.create",
+                )
+                .query_opt(
+                    "notebookRuntimeTemplateId",
+                    self.notebook_runtime_template_id.as_ref(),
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -348,7 +442,10 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -360,8 +457,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListNotebookRuntimeTemplatesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/notebookRuntimeTemplates", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListNotebookRuntimeTemplatesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/notebookRuntimeTemplates",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -372,7 +475,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListNotebookRuntimeTemplatesResponse, NotebookRuntimeTemplate);
+    discogen_runtime::paginated!(
+        List, page_token, ListNotebookRuntimeTemplatesResponse, NotebookRuntimeTemplate
+    );
 
     /// The `aiplatform.projects.locations.notebookRuntimeTemplates.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -386,8 +491,14 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.get");
             self.call.execute(request).await
         }
@@ -408,12 +519,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -431,15 +557,26 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. For the `FieldMask` definition, see google.protobuf.FieldMask. Input format: `{paths: "${updated_filed}"}` Updatable fields: * `encryption_spec.kms_key_name`
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.notebookRuntimeTemplates.patch")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::NotebookRuntimeTemplate> {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.notebookRuntimeTemplates.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await

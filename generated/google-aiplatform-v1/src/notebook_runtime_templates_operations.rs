@@ -11,10 +11,7 @@ pub struct NotebookRuntimeTemplatesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    NotebookRuntimeTemplatesOperations,
-    NotebookRuntimeTemplateName,
-    NotebookRuntimeTemplateOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.notebookRuntimeTemplates.operations",
-    "v1/"
+    NotebookRuntimeTemplatesOperations, NotebookRuntimeTemplateName,
+    NotebookRuntimeTemplateOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.notebookRuntimeTemplates.operations", "v1/"
 );

@@ -7,20 +7,28 @@
 /// Get one with `client.projects().locations().notebook_runtimes()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct NotebookRuntimes {
-    #[cfg_attr(not(any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(
+            any(feature = "notebook-runtimes", feature = "notebook-runtimes-operations")
+        ),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl NotebookRuntimes {
     /// The `projects.locations.notebookRuntimes.operations` resource (feature `notebook-runtimes-operations`).
     #[cfg(feature = "notebook-runtimes-operations")]
-    pub fn operations(&self) -> crate::notebook_runtimes_operations::NotebookRuntimesOperations {
-        crate::notebook_runtimes_operations::NotebookRuntimesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::notebook_runtimes_operations::NotebookRuntimesOperations {
+        crate::notebook_runtimes_operations::NotebookRuntimesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "notebook-runtimes-operations",
+        operations, "notebook-runtimes-operations",
         "compiled out: enable the cargo feature `notebook-runtimes-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +60,11 @@ mod calls {
             body: crate::AssignNotebookRuntimeRequest,
         ) -> Assign {
             let mut call = Call::new(&self.client);
-            Assign { parent: call.name_arg("parent", parent), body, call }
+            Assign {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets a NotebookRuntime.
@@ -66,9 +78,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a NotebookRuntime.
@@ -83,9 +101,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::NotebookRuntimeName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Lists NotebookRuntimes in a Location.
@@ -102,7 +126,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -133,7 +160,11 @@ mod calls {
             body: crate::UpgradeNotebookRuntimeRequest,
         ) -> Upgrade {
             let mut call = Call::new(&self.client);
-            Upgrade { name: call.name_arg("name", name), body, call }
+            Upgrade {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Starts a NotebookRuntime.
@@ -154,7 +185,11 @@ mod calls {
             body: crate::StartNotebookRuntimeRequest,
         ) -> Start {
             let mut call = Call::new(&self.client);
-            Start { name: call.name_arg("name", name), body, call }
+            Start {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Stops a NotebookRuntime.
@@ -175,7 +210,11 @@ mod calls {
             body: crate::StopNotebookRuntimeRequest,
         ) -> Stop {
             let mut call = Call::new(&self.client);
-            Stop { name: call.name_arg("name", name), body, call }
+            Stop {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -195,13 +234,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::AssignNotebookRuntimeOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::AssignNotebookRuntimeOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/notebookRuntimes:assign", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/notebookRuntimes:assign",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.assign");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -218,7 +270,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::NotebookRuntime> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.get");
             self.call.execute(request).await
         }
@@ -239,12 +295,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -283,7 +352,10 @@ mod calls {
         }
 
         /// Optional. Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -295,8 +367,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListNotebookRuntimesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/notebookRuntimes", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListNotebookRuntimesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/notebookRuntimes",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -307,7 +385,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListNotebookRuntimesResponse, NotebookRuntime);
+    discogen_runtime::paginated!(
+        List, page_token, ListNotebookRuntimesResponse, NotebookRuntime
+    );
 
     /// The `aiplatform.projects.locations.notebookRuntimes.upgrade` call: configure it, then [`Upgrade::send`] it.
     #[derive(Clone, Debug)]
@@ -325,13 +405,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::UpgradeNotebookRuntimeOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::UpgradeNotebookRuntimeOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+name}:upgrade", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:upgrade",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.upgrade");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -351,13 +444,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::StartNotebookRuntimeOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::StartNotebookRuntimeOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+name}:start", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:start",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.start");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -376,12 +482,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:stop", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:stop",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.notebookRuntimes.stop");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct NotebookRuntimesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    NotebookRuntimesOperations,
-    NotebookRuntimeName,
-    NotebookRuntimeOperationName,
+    NotebookRuntimesOperations, NotebookRuntimeName, NotebookRuntimeOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.notebookRuntimes.operations",
-    "v1/"
+    "aiplatform.projects.locations.notebookRuntimes.operations", "v1/"
 );

@@ -8,7 +8,12 @@
 #[derive(Clone, Debug)]
 pub struct PersistentResources {
     #[cfg_attr(
-        not(any(feature = "persistent-resources", feature = "persistent-resources-operations")),
+        not(
+            any(
+                feature = "persistent-resources",
+                feature = "persistent-resources-operations"
+            )
+        ),
         allow(dead_code)
     )]
     pub(crate) client: discogen_runtime::Client,
@@ -17,13 +22,16 @@ pub struct PersistentResources {
 impl PersistentResources {
     /// The `projects.locations.persistentResources.operations` resource (feature `persistent-resources-operations`).
     #[cfg(feature = "persistent-resources-operations")]
-    pub fn operations(&self) -> crate::persistent_resources_operations::PersistentResourcesOperations {
-        crate::persistent_resources_operations::PersistentResourcesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::persistent_resources_operations::PersistentResourcesOperations {
+        crate::persistent_resources_operations::PersistentResourcesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "persistent-resources-operations",
+        operations, "persistent-resources-operations",
         "compiled out: enable the cargo feature `persistent-resources-operations` of google-aiplatform-v1"
     );
 }
@@ -55,7 +63,12 @@ mod calls {
             body: crate::PersistentResource,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, persistent_resource_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                persistent_resource_id: None,
+                call,
+            }
         }
 
         /// Lists PersistentResources in a Location.
@@ -72,9 +85,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Gets a PersistentResource.
@@ -88,9 +109,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a PersistentResource.
@@ -105,9 +132,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::PersistentResourceName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a PersistentResource.
@@ -128,7 +161,12 @@ mod calls {
             body: crate::PersistentResource,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Reboots a PersistentResource.
@@ -149,7 +187,11 @@ mod calls {
             body: crate::RebootPersistentResourceRequest,
         ) -> Reboot {
             let mut call = Call::new(&self.client);
-            Reboot { name: call.name_arg("name", name), body, call }
+            Reboot {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -176,14 +218,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::PersistentResource, crate::CreatePersistentResourceOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::PersistentResource,
+                crate::CreatePersistentResourceOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/persistentResources", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/persistentResources",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.create")
                 .query_opt("persistentResourceId", self.persistent_resource_id.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -213,8 +268,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListPersistentResourcesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/persistentResources", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListPersistentResourcesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/persistentResources",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -222,7 +283,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListPersistentResourcesResponse, PersistentResource);
+    discogen_runtime::paginated!(
+        List, page_token, ListPersistentResourcesResponse, PersistentResource
+    );
 
     /// The `aiplatform.projects.locations.persistentResources.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -237,7 +300,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PersistentResource> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.get");
             self.call.execute(request).await
         }
@@ -258,12 +325,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -281,7 +361,10 @@ mod calls {
 
     impl Patch {
         /// Required. Specify the fields to be overwritten in the PersistentResource by the update method.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -289,14 +372,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::PersistentResource, serde_json::Value>>
-        {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::PersistentResource, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -316,13 +410,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<serde_json::Value, crate::RebootPersistentResourceOperationMetadata>,
+            discogen_runtime::Operation<
+                serde_json::Value,
+                crate::RebootPersistentResourceOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+name}:reboot", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:reboot",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.persistentResources.reboot");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct PersistentResourcesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    PersistentResourcesOperations,
-    PersistentResourceName,
-    PersistentResourceOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.persistentResources.operations",
-    "v1/"
+    PersistentResourcesOperations, PersistentResourceName,
+    PersistentResourceOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.persistentResources.operations", "v1/"
 );

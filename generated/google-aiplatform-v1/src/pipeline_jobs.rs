@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().pipeline_jobs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct PipelineJobs {
-    #[cfg_attr(not(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "pipeline-jobs", feature = "pipeline-jobs-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl PipelineJobs {
     /// The `projects.locations.pipelineJobs.operations` resource (feature `pipeline-jobs-operations`).
     #[cfg(feature = "pipeline-jobs-operations")]
     pub fn operations(&self) -> crate::pipeline_jobs_operations::PipelineJobsOperations {
-        crate::pipeline_jobs_operations::PipelineJobsOperations { client: self.client.clone() }
+        crate::pipeline_jobs_operations::PipelineJobsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "pipeline-jobs-operations",
+        operations, "pipeline-jobs-operations",
         "compiled out: enable the cargo feature `pipeline-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,12 @@ mod calls {
             body: crate::PipelineJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, pipeline_job_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                pipeline_job_id: None,
+                call,
+            }
         }
 
         /// Lists PipelineJobs in a Location.
@@ -68,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +104,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a PipelineJob.
@@ -109,9 +127,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::PipelineJobName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Batch deletes PipelineJobs The Operation is atomic. If it fails, none of the PipelineJobs are deleted. If it succeeds, all of the PipelineJobs are deleted.
@@ -132,7 +156,11 @@ mod calls {
             body: crate::BatchDeletePipelineJobsRequest,
         ) -> BatchDelete {
             let mut call = Call::new(&self.client);
-            BatchDelete { parent: call.name_arg("parent", parent), body, call }
+            BatchDelete {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Cancels a PipelineJob. Starts asynchronous cancellation on the PipelineJob. The server makes a best effort to cancel the pipeline, but success is not guaranteed. Clients can use PipelineService.GetPipelineJob or other methods to check whether the cancellation succeeded or whether the pipeline completed despite cancellation. On successful cancellation, the PipelineJob is not deleted; instead it becomes a pipeline with a PipelineJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and PipelineJob.state is set to `CANCELLED`.
@@ -152,7 +180,11 @@ mod calls {
             body: crate::CancelPipelineJobRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Batch cancel PipelineJobs. Firstly the server will check if all the jobs are in non-terminal states, and skip the jobs that are already terminated. If the operation failed, none of the pipeline jobs are cancelled. The server will poll the states of all the pipeline jobs periodically to check the cancellation status. This operation will return an LRO.
@@ -173,7 +205,11 @@ mod calls {
             body: crate::BatchCancelPipelineJobsRequest,
         ) -> BatchCancel {
             let mut call = Call::new(&self.client);
-            BatchCancel { parent: call.name_arg("parent", parent), body, call }
+            BatchCancel {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -198,7 +234,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/pipelineJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.pipelineJobs.create")
                 .query_opt("pipelineJobId", self.pipeline_job_id.as_ref());
             let request = request.json(&self.body)?;
@@ -247,14 +287,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListPipelineJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/pipelineJobs", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListPipelineJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/pipelineJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.pipelineJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -265,7 +314,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListPipelineJobsResponse, PipelineJob);
+    discogen_runtime::paginated!(
+        List, page_token, ListPipelineJobsResponse, PipelineJob
+    );
 
     /// The `aiplatform.projects.locations.pipelineJobs.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -280,7 +331,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::PipelineJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.pipelineJobs.get");
             self.call.execute(request).await
         }
@@ -301,12 +356,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.pipelineJobs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -325,13 +393,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs:batchDelete", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.pipelineJobs.batchDelete");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/pipelineJobs:batchDelete",
+                    &[&self.parent],
+                )
+                .method_id("aiplatform.projects.locations.pipelineJobs.batchDelete");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -348,8 +427,14 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.pipelineJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -371,13 +456,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/pipelineJobs:batchCancel", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.pipelineJobs.batchCancel");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/pipelineJobs:batchCancel",
+                    &[&self.parent],
+                )
+                .method_id("aiplatform.projects.locations.pipelineJobs.batchCancel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

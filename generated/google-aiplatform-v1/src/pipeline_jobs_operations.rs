@@ -11,10 +11,7 @@ pub struct PipelineJobsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    PipelineJobsOperations,
-    PipelineJobName,
-    PipelineJobOperationName,
+    PipelineJobsOperations, PipelineJobName, PipelineJobOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.pipelineJobs.operations",
-    "v1/"
+    "aiplatform.projects.locations.pipelineJobs.operations", "v1/"
 );

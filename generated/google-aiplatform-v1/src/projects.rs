@@ -13,7 +13,9 @@ pub struct Projects {
 impl Projects {
     /// The `projects.locations` resource.
     pub fn locations(&self) -> crate::locations::Locations {
-        crate::locations::Locations { client: self.client.clone() }
+        crate::locations::Locations {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -44,7 +46,11 @@ mod calls {
             body: crate::CacheConfig,
         ) -> UpdateCacheConfig {
             let mut call = Call::new(&self.client);
-            UpdateCacheConfig { name: call.name_arg("name", name), body, call }
+            UpdateCacheConfig {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Gets a GenAI cache config.
@@ -63,7 +69,10 @@ mod calls {
             name: impl discogen_runtime::model::IntoName<crate::CacheConfigName>,
         ) -> GetCacheConfig {
             let mut call = Call::new(&self.client);
-            GetCacheConfig { name: call.name_arg("name", name), call }
+            GetCacheConfig {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -82,12 +91,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::CacheConfig, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.updateCacheConfig");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -104,7 +125,11 @@ mod calls {
     impl GetCacheConfig {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::CacheConfig> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.getCacheConfig");
             self.call.execute(request).await
         }

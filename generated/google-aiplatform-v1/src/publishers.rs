@@ -14,13 +14,16 @@ pub struct Publishers {
 impl Publishers {
     /// The `projects.locations.publishers.models` resource (feature `locations-publishers-models`).
     #[cfg(feature = "locations-publishers-models")]
-    pub fn models(&self) -> crate::locations_publishers_models::LocationsPublishersModels {
-        crate::locations_publishers_models::LocationsPublishersModels { client: self.client.clone() }
+    pub fn models(
+        &self,
+    ) -> crate::locations_publishers_models::LocationsPublishersModels {
+        crate::locations_publishers_models::LocationsPublishersModels {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        models,
-        "locations-publishers-models",
+        models, "locations-publishers-models",
         "compiled out: enable the cargo feature `locations-publishers-models` of google-aiplatform-v1"
     );
 }

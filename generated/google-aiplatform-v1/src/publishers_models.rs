@@ -30,7 +30,11 @@ impl PublishersModels {
         body: crate::PredictRequest,
     ) -> Predict {
         let mut call = Call::new(&self.client);
-        Predict { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        Predict {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Calls `aiplatform.publishers.models.predictLongRunning`.
@@ -51,7 +55,11 @@ impl PublishersModels {
         body: crate::PredictLongRunningRequest,
     ) -> PredictLongRunning {
         let mut call = Call::new(&self.client);
-        PredictLongRunning { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        PredictLongRunning {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Fetch an asynchronous online prediction operation.
@@ -72,7 +80,11 @@ impl PublishersModels {
         body: crate::FetchPredictOperationRequest,
     ) -> FetchPredictOperation {
         let mut call = Call::new(&self.client);
-        FetchPredictOperation { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        FetchPredictOperation {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Generate content with multimodal inputs.
@@ -92,7 +104,11 @@ impl PublishersModels {
         body: crate::GenerateContentRequest,
     ) -> GenerateContent {
         let mut call = Call::new(&self.client);
-        GenerateContent { model: call.name_arg("model", model), body, call }
+        GenerateContent {
+            model: call.name_arg("model", model),
+            body,
+            call,
+        }
     }
 
     /// Generate content with multimodal inputs with streaming support.
@@ -112,7 +128,11 @@ impl PublishersModels {
         body: crate::GenerateContentRequest,
     ) -> StreamGenerateContent {
         let mut call = Call::new(&self.client);
-        StreamGenerateContent { model: call.name_arg("model", model), body, call }
+        StreamGenerateContent {
+            model: call.name_arg("model", model),
+            body,
+            call,
+        }
     }
 
     /// Perform a token counting.
@@ -132,7 +152,11 @@ impl PublishersModels {
         body: crate::CountTokensRequest,
     ) -> CountTokens {
         let mut call = Call::new(&self.client);
-        CountTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        CountTokens {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Return a list of tokens based on the input text.
@@ -152,7 +176,11 @@ impl PublishersModels {
         body: crate::ComputeTokensRequest,
     ) -> ComputeTokens {
         let mut call = Call::new(&self.client);
-        ComputeTokens { endpoint: call.name_arg("endpoint", endpoint), body, call }
+        ComputeTokens {
+            endpoint: call.name_arg("endpoint", endpoint),
+            body,
+            call,
+        }
     }
 
     /// Gets a Model Garden publisher model.
@@ -166,7 +194,10 @@ impl PublishersModels {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ModelName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::ModelName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
         Get {
             name: call.name_arg("name", name),
@@ -193,7 +224,11 @@ discogen_runtime::call_options!(Predict);
 impl Predict {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::PredictResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predict", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predict",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.predict");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -215,12 +250,21 @@ impl PredictLongRunning {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:predictLongRunning", &[&self.endpoint])
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:predictLongRunning",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.predictLongRunning");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -239,12 +283,21 @@ impl FetchPredictOperation {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:fetchPredictOperation", &[&self.endpoint])
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:fetchPredictOperation",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.fetchPredictOperation");
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -262,7 +315,11 @@ discogen_runtime::call_options!(GenerateContent);
 impl GenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+model}:generateContent", &[&self.model])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+model}:generateContent",
+                &[&self.model],
+            )
             .method_id("aiplatform.publishers.models.generateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -283,7 +340,11 @@ discogen_runtime::call_options!(StreamGenerateContent);
 impl StreamGenerateContent {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GenerateContentResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+model}:streamGenerateContent", &[&self.model])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+model}:streamGenerateContent",
+                &[&self.model],
+            )
             .method_id("aiplatform.publishers.models.streamGenerateContent");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -304,7 +365,11 @@ discogen_runtime::call_options!(CountTokens);
 impl CountTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::CountTokensResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:countTokens", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:countTokens",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.countTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -325,7 +390,11 @@ discogen_runtime::call_options!(ComputeTokens);
 impl ComputeTokens {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ComputeTokensResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+endpoint}:computeTokens", &[&self.endpoint])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+endpoint}:computeTokens",
+                &[&self.endpoint],
+            )
             .method_id("aiplatform.publishers.models.computeTokens");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

@@ -15,12 +15,13 @@ impl PublishersResource {
     /// The `publishers.models` resource (feature `publishers-models`).
     #[cfg(feature = "publishers-models")]
     pub fn models(&self) -> crate::publishers_models::PublishersModels {
-        crate::publishers_models::PublishersModels { client: self.client.clone() }
+        crate::publishers_models::PublishersModels {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        models,
-        "publishers-models",
+        models, "publishers-models",
         "compiled out: enable the cargo feature `publishers-models` of google-aiplatform-v1"
     );
 }

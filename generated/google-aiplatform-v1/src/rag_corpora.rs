@@ -14,18 +14,21 @@ impl RagCorpora {
     /// The `projects.locations.ragCorpora.operations` resource (feature `rag-corpora-operations`).
     #[cfg(feature = "rag-corpora-operations")]
     pub fn operations(&self) -> crate::rag_corpora_operations::RagCorporaOperations {
-        crate::rag_corpora_operations::RagCorporaOperations { client: self.client.clone() }
+        crate::rag_corpora_operations::RagCorporaOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "rag-corpora-operations",
+        operations, "rag-corpora-operations",
         "compiled out: enable the cargo feature `rag-corpora-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.ragCorpora.ragFiles` resource.
     pub fn rag_files(&self) -> crate::rag_files::RagFiles {
-        crate::rag_files::RagFiles { client: self.client.clone() }
+        crate::rag_files::RagFiles {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -56,7 +59,11 @@ mod calls {
             body: crate::RagCorpus,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists RagCorpora in a Location.
@@ -73,9 +80,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Updates a RagCorpus.
@@ -96,7 +111,11 @@ mod calls {
             body: crate::RagCorpus,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Gets a RagCorpus.
@@ -110,9 +129,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a RagCorpus.
@@ -127,9 +152,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
     }
 
@@ -148,12 +180,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/ragCorpora", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/ragCorpora",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -183,8 +227,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListRagCorporaResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/ragCorpora", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListRagCorporaResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/ragCorpora",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());
@@ -209,12 +259,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::RagCorpus, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.patch");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -231,7 +293,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagCorpus> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.get");
             self.call.execute(request).await
         }
@@ -259,13 +325,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct RagCorporaOperations {
 }
 
 discogen_runtime::operations_resource!(
-    RagCorporaOperations,
-    RagCorporaName,
-    RagCorporaOperationName,
+    RagCorporaOperations, RagCorporaName, RagCorporaOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.ragCorpora.operations",
-    "v1/"
+    "aiplatform.projects.locations.ragCorpora.operations", "v1/"
 );

@@ -14,13 +14,16 @@ pub struct RagEngineConfig {
 impl RagEngineConfig {
     /// The `projects.locations.ragEngineConfig.operations` resource (feature `rag-engine-config-operations`).
     #[cfg(feature = "rag-engine-config-operations")]
-    pub fn operations(&self) -> crate::rag_engine_config_operations::RagEngineConfigOperations {
-        crate::rag_engine_config_operations::RagEngineConfigOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::rag_engine_config_operations::RagEngineConfigOperations {
+        crate::rag_engine_config_operations::RagEngineConfigOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "rag-engine-config-operations",
+        operations, "rag-engine-config-operations",
         "compiled out: enable the cargo feature `rag-engine-config-operations` of google-aiplatform-v1"
     );
 }

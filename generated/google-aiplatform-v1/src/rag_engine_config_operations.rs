@@ -11,10 +11,7 @@ pub struct RagEngineConfigOperations {
 }
 
 discogen_runtime::operations_resource!(
-    RagEngineConfigOperations,
-    RagEngineConfigName,
-    RagEngineConfigOperationName,
+    RagEngineConfigOperations, RagEngineConfigName, RagEngineConfigOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.ragEngineConfig.operations",
-    "v1/"
+    "aiplatform.projects.locations.ragEngineConfig.operations", "v1/"
 );

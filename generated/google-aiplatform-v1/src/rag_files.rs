@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().rag_corpora().rag_files()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct RagFiles {
-    #[cfg_attr(not(any(feature = "rag-files", feature = "rag-files-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "rag-files", feature = "rag-files-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl RagFiles {
     /// The `projects.locations.ragCorpora.ragFiles.operations` resource (feature `rag-files-operations`).
     #[cfg(feature = "rag-files-operations")]
     pub fn operations(&self) -> crate::rag_files_operations::RagFilesOperations {
-        crate::rag_files_operations::RagFilesOperations { client: self.client.clone() }
+        crate::rag_files_operations::RagFilesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "rag-files-operations",
+        operations, "rag-files-operations",
         "compiled out: enable the cargo feature `rag-files-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +56,11 @@ mod calls {
             body: crate::ImportRagFilesRequest,
         ) -> Import {
             let mut call = Call::new(&self.client);
-            Import { parent: call.name_arg("parent", parent), body, call }
+            Import {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets a RagFile.
@@ -66,9 +74,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RagFileName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RagFileName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a RagFile.
@@ -83,9 +97,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RagFileName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RagFileName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force_delete: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force_delete: None,
+                call,
+            }
         }
 
         /// Lists RagFiles in a RagCorpus.
@@ -102,9 +123,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::RagCorporaName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::RagCorporaName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
     }
 
@@ -123,12 +152,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/ragFiles:import", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/ragFiles:import",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.import");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -145,7 +186,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::RagFile> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.get");
             self.call.execute(request).await
         }
@@ -173,13 +218,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.delete")
                 .query_opt("forceDelete", self.force_delete.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -209,8 +267,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListRagFilesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/ragFiles", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListRagFilesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/ragFiles",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.ragCorpora.ragFiles.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref());

@@ -11,10 +11,7 @@ pub struct RagFilesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    RagFilesOperations,
-    RagFileName,
-    RagFileOperationName,
+    RagFilesOperations, RagFileName, RagFileOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.ragCorpora.ragFiles.operations",
-    "v1/"
+    "aiplatform.projects.locations.ragCorpora.ragFiles.operations", "v1/"
 );

@@ -30,7 +30,11 @@ impl ReasoningEngines {
         body: crate::QueryReasoningEngineRequest,
     ) -> Query {
         let mut call = Call::new(&self.client);
-        Query { name: call.name_arg("name", name), body, call }
+        Query {
+            name: call.name_arg("name", name),
+            body,
+            call,
+        }
     }
 
     /// Streams queries using a reasoning engine.
@@ -50,7 +54,11 @@ impl ReasoningEngines {
         body: crate::StreamQueryReasoningEngineRequest,
     ) -> StreamQuery {
         let mut call = Call::new(&self.client);
-        StreamQuery { name: call.name_arg("name", name), body, call }
+        StreamQuery {
+            name: call.name_arg("name", name),
+            body,
+            call,
+        }
     }
 
     /// Creates a reasoning engine.
@@ -86,7 +94,13 @@ impl ReasoningEngines {
     /// ```
     pub fn list(&self) -> List {
         let call = Call::new(&self.client);
-        List { parent: None, filter: None, page_size: None, page_token: None, call }
+        List {
+            parent: None,
+            filter: None,
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Gets a reasoning engine.
@@ -100,9 +114,15 @@ impl ReasoningEngines {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Updates a reasoning engine.
@@ -123,7 +143,12 @@ impl ReasoningEngines {
         body: crate::ReasoningEngine,
     ) -> Patch {
         let mut call = Call::new(&self.client);
-        Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+        Patch {
+            name: call.name_arg("name", name),
+            body,
+            update_mask: None,
+            call,
+        }
     }
 
     /// Deletes a reasoning engine.
@@ -138,9 +163,16 @@ impl ReasoningEngines {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::ReasoningEngineName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), force: None, call }
+        Delete {
+            name: call.name_arg("name", name),
+            force: None,
+            call,
+        }
     }
 }
 
@@ -157,8 +189,14 @@ discogen_runtime::call_options!(Query);
 
 impl Query {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:query", &[&self.name])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::QueryReasoningEngineResponse> {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:query",
+                &[&self.name],
+            )
             .method_id("aiplatform.reasoningEngines.query");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -179,7 +217,11 @@ discogen_runtime::call_options!(StreamQuery);
 impl StreamQuery {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GoogleApiHttpBody> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:streamQuery", &[&self.name])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:streamQuery",
+                &[&self.name],
+            )
             .method_id("aiplatform.reasoningEngines.streamQuery");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -207,13 +249,18 @@ impl Create {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
+    > {
         let request = Request::from_template(Method::Post, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.create")
             .query_opt("parent", self.parent.as_ref());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -256,7 +303,9 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListReasoningEnginesResponse> {
         let request = Request::from_template(Method::Get, "v1/reasoningEngines", &[])
             .method_id("aiplatform.reasoningEngines.list")
             .query_opt("parent", self.parent.as_ref())
@@ -267,7 +316,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListReasoningEnginesResponse, ReasoningEngine);
+discogen_runtime::paginated!(
+    List, page_token, ListReasoningEnginesResponse, ReasoningEngine
+);
 
 /// The `aiplatform.reasoningEngines.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
@@ -302,7 +353,10 @@ discogen_runtime::call_options!(Patch);
 
 impl Patch {
     /// Optional. Mask specifying which fields to update.
-    pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn update_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.update_mask = Some(value.into());
         self
     }
@@ -310,13 +364,18 @@ impl Patch {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>> {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<crate::ReasoningEngine, serde_json::Value>,
+    > {
         let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.patch")
             .query_opt("updateMask", self.update_mask.as_ref());
         let request = request.json(&self.body)?;
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -342,12 +401,18 @@ impl Delete {
     pub async fn send(
         self,
     ) -> discogen_runtime::Result<
-        discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+        discogen_runtime::Operation<
+            discogen_runtime::wkt::Empty,
+            crate::DeleteOperationMetadata,
+        >,
     > {
         let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.reasoningEngines.delete")
             .query_opt("force", self.force.as_ref());
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }

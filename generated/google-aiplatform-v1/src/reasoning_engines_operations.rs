@@ -11,10 +11,7 @@ pub struct ReasoningEnginesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    ReasoningEnginesOperations,
-    LocationReasoningEngineName,
-    ReasoningEngineOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.reasoningEngines.operations",
-    "v1/"
+    ReasoningEnginesOperations, LocationReasoningEngineName,
+    ReasoningEngineOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.reasoningEngines.operations", "v1/"
 );

@@ -14,18 +14,21 @@ impl Runs {
     /// The `projects.locations.tensorboards.experiments.runs.operations` resource (feature `runs-operations`).
     #[cfg(feature = "runs-operations")]
     pub fn operations(&self) -> crate::runs_operations::RunsOperations {
-        crate::runs_operations::RunsOperations { client: self.client.clone() }
+        crate::runs_operations::RunsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "runs-operations",
+        operations, "runs-operations",
         "compiled out: enable the cargo feature `runs-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries` resource.
     pub fn time_series(&self) -> crate::time_series::TimeSeries {
-        crate::time_series::TimeSeries { client: self.client.clone() }
+        crate::time_series::TimeSeries {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +58,12 @@ mod calls {
             body: crate::TensorboardRun,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, tensorboard_run_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                tensorboard_run_id: None,
+                call,
+            }
         }
 
         /// Lists TensorboardRuns in a Location.
@@ -72,7 +80,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::ExperimentName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -102,7 +113,11 @@ mod calls {
             body: crate::BatchCreateTensorboardRunsRequest,
         ) -> BatchCreate {
             let mut call = Call::new(&self.client);
-            BatchCreate { parent: call.name_arg("parent", parent), body, call }
+            BatchCreate {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Gets a TensorboardRun.
@@ -116,9 +131,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::RunName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RunName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a TensorboardRun.
@@ -138,7 +159,12 @@ mod calls {
             body: crate::TensorboardRun,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a TensorboardRun.
@@ -153,9 +179,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::RunName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::RunName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Write time series data points into multiple TensorboardTimeSeries under a TensorboardRun. If any data fail to be ingested, an error is returned.
@@ -175,7 +207,11 @@ mod calls {
             body: crate::WriteTensorboardRunDataRequest,
         ) -> Write {
             let mut call = Call::new(&self.client);
-            Write { tensorboard_run: call.name_arg("tensorboardRun", tensorboard_run), body, call }
+            Write {
+                tensorboard_run: call.name_arg("tensorboardRun", tensorboard_run),
+                body,
+                call,
+            }
         }
     }
 
@@ -200,8 +236,14 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/runs", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.create")
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/runs",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.create",
+                )
                 .query_opt("tensorboardRunId", self.tensorboard_run_id.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -249,15 +291,26 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/runs", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTensorboardRunsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/runs",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -267,7 +320,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListTensorboardRunsResponse, TensorboardRun);
+    discogen_runtime::paginated!(
+        List, page_token, ListTensorboardRunsResponse, TensorboardRun
+    );
 
     /// The `aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate` call: configure it, then [`BatchCreate::send`] it.
     #[derive(Clone, Debug)]
@@ -282,9 +337,17 @@ mod calls {
 
     impl BatchCreate {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::BatchCreateTensorboardRunsResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/runs:batchCreate", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::BatchCreateTensorboardRunsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/runs:batchCreate",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.batchCreate",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -303,8 +366,14 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.get");
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -323,15 +392,24 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardRun resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardRun> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.patch")
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -353,12 +431,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -375,9 +468,17 @@ mod calls {
 
     impl Write {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::WriteTensorboardRunDataResponse> {
-            let request = Request::from_template(Method::Post, "v1/{+tensorboardRun}:write", &[&self.tensorboard_run])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.write");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::WriteTensorboardRunDataResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+tensorboardRun}:write",
+                    &[&self.tensorboard_run],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.write",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -11,10 +11,6 @@ pub struct RunsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    RunsOperations,
-    RunName,
-    RunOperationName,
-    GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.tensorboards.experiments.runs.operations",
-    "v1/"
+    RunsOperations, RunName, RunOperationName, GoogleLongrunningListOperationsResponse,
+    "aiplatform.projects.locations.tensorboards.experiments.runs.operations", "v1/"
 );

@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().datasets().saved_queries()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct SavedQueries {
-    #[cfg_attr(not(any(feature = "saved-queries", feature = "saved-queries-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "saved-queries", feature = "saved-queries-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl SavedQueries {
     /// The `projects.locations.datasets.savedQueries.operations` resource (feature `saved-queries-operations`).
     #[cfg(feature = "saved-queries-operations")]
     pub fn operations(&self) -> crate::saved_queries_operations::SavedQueriesOperations {
-        crate::saved_queries_operations::SavedQueriesOperations { client: self.client.clone() }
+        crate::saved_queries_operations::SavedQueriesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "saved-queries-operations",
+        operations, "saved-queries-operations",
         "compiled out: enable the cargo feature `saved-queries-operations` of google-aiplatform-v1"
     );
 }
@@ -48,7 +52,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationDatasetName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -73,9 +80,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::SavedQueryName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::SavedQueryName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
     }
 
@@ -114,7 +127,10 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
@@ -126,8 +142,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListSavedQueriesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/savedQueries", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListSavedQueriesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/savedQueries",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.datasets.savedQueries.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -155,12 +177,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.datasets.savedQueries.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

@@ -11,10 +11,7 @@ pub struct SavedQueriesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    SavedQueriesOperations,
-    SavedQueryName,
-    SavedQueryOperationName,
+    SavedQueriesOperations, SavedQueryName, SavedQueryOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.datasets.savedQueries.operations",
-    "v1/"
+    "aiplatform.projects.locations.datasets.savedQueries.operations", "v1/"
 );

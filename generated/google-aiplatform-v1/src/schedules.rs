@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().schedules()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Schedules {
-    #[cfg_attr(not(any(feature = "schedules", feature = "schedules-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "schedules", feature = "schedules-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Schedules {
     /// The `projects.locations.schedules.operations` resource (feature `schedules-operations`).
     #[cfg(feature = "schedules-operations")]
     pub fn operations(&self) -> crate::schedules_operations::SchedulesOperations {
-        crate::schedules_operations::SchedulesOperations { client: self.client.clone() }
+        crate::schedules_operations::SchedulesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "schedules-operations",
+        operations, "schedules-operations",
         "compiled out: enable the cargo feature `schedules-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,11 @@ mod calls {
             body: crate::Schedule,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists Schedules in a Location.
@@ -68,7 +76,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::ScheduleName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ScheduleName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Gets a Schedule.
@@ -108,9 +125,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::ScheduleName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::ScheduleName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates an active or paused Schedule. When the Schedule is updated, new runs will be scheduled starting from the updated next execution time after the update time based on the time\_specification in the updated Schedule. All unstarted runs before the update time will be skipped while already created runs will NOT be paused or canceled.
@@ -130,7 +153,12 @@ mod calls {
             body: crate::Schedule,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Pauses a Schedule. Will mark Schedule.state to 'PAUSED'. If the schedule is paused, no new runs will be created. Already created runs will NOT be paused or canceled.
@@ -150,7 +178,11 @@ mod calls {
             body: crate::PauseScheduleRequest,
         ) -> Pause {
             let mut call = Call::new(&self.client);
-            Pause { name: call.name_arg("name", name), body, call }
+            Pause {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Resumes a paused Schedule to start scheduling new runs. Will mark Schedule.state to 'ACTIVE'. Only paused Schedule can be resumed. When the Schedule is resumed, new runs will be scheduled starting from the next execution time after the current time based on the time\_specification in the Schedule. If Schedule.catch\_up is set up true, all missed runs will be scheduled for backfill first.
@@ -170,7 +202,11 @@ mod calls {
             body: crate::ResumeScheduleRequest,
         ) -> Resume {
             let mut call = Call::new(&self.client);
-            Resume { name: call.name_arg("name", name), body, call }
+            Resume {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -188,7 +224,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/schedules", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/schedules",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.schedules.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -235,8 +275,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListSchedulesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/schedules", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListSchedulesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/schedules",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.schedules.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -263,12 +309,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.schedules.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -285,7 +344,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.schedules.get");
             self.call.execute(request).await
         }
@@ -305,14 +368,21 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource. See google.protobuf.FieldMask.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Schedule> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.schedules.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
@@ -333,8 +403,14 @@ mod calls {
 
     impl Pause {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:pause", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:pause",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.schedules.pause");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -354,8 +430,14 @@ mod calls {
 
     impl Resume {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:resume", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:resume",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.schedules.resume");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

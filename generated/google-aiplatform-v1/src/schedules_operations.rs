@@ -11,10 +11,7 @@ pub struct SchedulesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    SchedulesOperations,
-    ScheduleName,
-    ScheduleOperationName,
+    SchedulesOperations, ScheduleName, ScheduleOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.schedules.operations",
-    "v1/"
+    "aiplatform.projects.locations.schedules.operations", "v1/"
 );

@@ -30,7 +30,11 @@ impl Slices {
         body: crate::BatchImportEvaluatedAnnotationsRequest,
     ) -> BatchImport {
         let mut call = Call::new(&self.client);
-        BatchImport { parent: call.name_arg("parent", parent), body, call }
+        BatchImport {
+            parent: call.name_arg("parent", parent),
+            body,
+            call,
+        }
     }
 
     /// Gets a ModelEvaluationSlice.
@@ -44,9 +48,15 @@ impl Slices {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::SliceName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::SliceName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Lists ModelEvaluationSlices in a ModelEvaluation.
@@ -63,7 +73,10 @@ impl Slices {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::EvaluationName>) -> List {
+    pub fn list(
+        &self,
+        parent: impl discogen_runtime::model::IntoName<crate::EvaluationName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
         List {
             parent: call.name_arg("parent", parent),
@@ -89,9 +102,17 @@ discogen_runtime::call_options!(BatchImport);
 
 impl BatchImport {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::BatchImportEvaluatedAnnotationsResponse> {
-        let request = Request::from_template(Method::Post, "v1/{+parent}:batchImport", &[&self.parent])
-            .method_id("aiplatform.projects.locations.models.evaluations.slices.batchImport");
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::BatchImportEvaluatedAnnotationsResponse> {
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+parent}:batchImport",
+                &[&self.parent],
+            )
+            .method_id(
+                "aiplatform.projects.locations.models.evaluations.slices.batchImport",
+            );
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -150,14 +171,23 @@ impl List {
     }
 
     /// Mask specifying which fields to read.
-    pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+    pub fn read_mask(
+        mut self,
+        value: impl Into<discogen_runtime::wkt::FieldMask>,
+    ) -> Self {
         self.read_mask = Some(value.into());
         self
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+parent}/slices", &[&self.parent])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::ListModelEvaluationSlicesResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+parent}/slices",
+                &[&self.parent],
+            )
             .method_id("aiplatform.projects.locations.models.evaluations.slices.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -167,4 +197,6 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, ListModelEvaluationSlicesResponse, ModelEvaluationSlice);
+discogen_runtime::paginated!(
+    List, page_token, ListModelEvaluationSlicesResponse, ModelEvaluationSlice
+);

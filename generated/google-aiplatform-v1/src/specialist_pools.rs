@@ -7,20 +7,26 @@
 /// Get one with `client.projects().locations().specialist_pools()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct SpecialistPools {
-    #[cfg_attr(not(any(feature = "specialist-pools", feature = "specialist-pools-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "specialist-pools", feature = "specialist-pools-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl SpecialistPools {
     /// The `projects.locations.specialistPools.operations` resource (feature `specialist-pools-operations`).
     #[cfg(feature = "specialist-pools-operations")]
-    pub fn operations(&self) -> crate::specialist_pools_operations::SpecialistPoolsOperations {
-        crate::specialist_pools_operations::SpecialistPoolsOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::specialist_pools_operations::SpecialistPoolsOperations {
+        crate::specialist_pools_operations::SpecialistPoolsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "specialist-pools-operations",
+        operations, "specialist-pools-operations",
         "compiled out: enable the cargo feature `specialist-pools-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +58,11 @@ mod calls {
             body: crate::SpecialistPool,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists SpecialistPools in a Location.
@@ -69,9 +79,18 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_size: None, page_token: None, read_mask: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_size: None,
+                page_token: None,
+                read_mask: None,
+                call,
+            }
         }
 
         /// Gets a SpecialistPool.
@@ -85,9 +104,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a SpecialistPool as well as all Specialists in the pool.
@@ -102,9 +127,16 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::SpecialistPoolName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), force: None, call }
+            Delete {
+                name: call.name_arg("name", name),
+                force: None,
+                call,
+            }
         }
 
         /// Updates a SpecialistPool.
@@ -125,7 +157,12 @@ mod calls {
             body: crate::SpecialistPool,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
     }
 
@@ -145,13 +182,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::SpecialistPool, crate::CreateSpecialistPoolOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::SpecialistPool,
+                crate::CreateSpecialistPoolOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/specialistPools", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/specialistPools",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.specialistPools.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -182,14 +232,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read. FieldMask represents a set of
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListSpecialistPoolsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/specialistPools", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListSpecialistPoolsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/specialistPools",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.specialistPools.list")
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -198,7 +257,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListSpecialistPoolsResponse, SpecialistPool);
+    discogen_runtime::paginated!(
+        List, page_token, ListSpecialistPoolsResponse, SpecialistPool
+    );
 
     /// The `aiplatform.projects.locations.specialistPools.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -213,7 +274,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::SpecialistPool> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.specialistPools.get");
             self.call.execute(request).await
         }
@@ -241,13 +306,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.specialistPools.delete")
                 .query_opt("force", self.force.as_ref());
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -265,7 +343,10 @@ mod calls {
 
     impl Patch {
         /// Required. The update mask applies to the resource.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -273,13 +354,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::SpecialistPool, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.specialistPools.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

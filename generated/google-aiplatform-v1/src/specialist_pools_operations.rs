@@ -11,10 +11,7 @@ pub struct SpecialistPoolsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    SpecialistPoolsOperations,
-    SpecialistPoolName,
-    SpecialistPoolOperationName,
+    SpecialistPoolsOperations, SpecialistPoolName, SpecialistPoolOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.specialistPools.operations",
-    "v1/"
+    "aiplatform.projects.locations.specialistPools.operations", "v1/"
 );

@@ -14,18 +14,21 @@ impl Studies {
     /// The `projects.locations.studies.operations` resource (feature `studies-operations`).
     #[cfg(feature = "studies-operations")]
     pub fn operations(&self) -> crate::studies_operations::StudiesOperations {
-        crate::studies_operations::StudiesOperations { client: self.client.clone() }
+        crate::studies_operations::StudiesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "studies-operations",
+        operations, "studies-operations",
         "compiled out: enable the cargo feature `studies-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.studies.trials` resource.
     pub fn trials(&self) -> crate::trials::Trials {
-        crate::trials::Trials { client: self.client.clone() }
+        crate::trials::Trials {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -55,7 +58,11 @@ mod calls {
             body: crate::Study,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists all the studies in a region for an associated project.
@@ -72,9 +79,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_token: None, page_size: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_token: None,
+                page_size: None,
+                call,
+            }
         }
 
         /// Gets a Study by name.
@@ -88,9 +103,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::StudyName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::StudyName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a Study.
@@ -104,9 +125,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::StudyName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::StudyName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Looks a study up using the user-defined display\_name field instead of the fully qualified resource name.
@@ -126,7 +153,11 @@ mod calls {
             body: crate::LookupStudyRequest,
         ) -> Lookup {
             let mut call = Call::new(&self.client);
-            Lookup { parent: call.name_arg("parent", parent), body, call }
+            Lookup {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -144,7 +175,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/studies", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/studies",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -178,7 +213,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListStudiesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/studies", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/studies",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.list")
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref());
@@ -201,7 +240,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.get");
             self.call.execute(request).await
         }
@@ -219,8 +262,14 @@ mod calls {
 
     impl Delete {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.delete");
             self.call.execute(request).await
         }
@@ -240,7 +289,11 @@ mod calls {
     impl Lookup {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Study> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/studies:lookup", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/studies:lookup",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.lookup");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

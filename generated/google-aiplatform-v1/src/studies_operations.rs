@@ -11,10 +11,7 @@ pub struct StudiesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    StudiesOperations,
-    StudyName,
-    StudyOperationName,
+    StudiesOperations, StudyName, StudyOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.studies.operations",
-    "v1/"
+    "aiplatform.projects.locations.studies.operations", "v1/"
 );

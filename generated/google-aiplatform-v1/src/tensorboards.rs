@@ -14,18 +14,21 @@ impl Tensorboards {
     /// The `projects.locations.tensorboards.operations` resource (feature `tensorboards-operations`).
     #[cfg(feature = "tensorboards-operations")]
     pub fn operations(&self) -> crate::tensorboards_operations::TensorboardsOperations {
-        crate::tensorboards_operations::TensorboardsOperations { client: self.client.clone() }
+        crate::tensorboards_operations::TensorboardsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "tensorboards-operations",
+        operations, "tensorboards-operations",
         "compiled out: enable the cargo feature `tensorboards-operations` of google-aiplatform-v1"
     );
 
     /// The `projects.locations.tensorboards.experiments` resource.
     pub fn experiments(&self) -> crate::experiments::Experiments {
-        crate::experiments::Experiments { client: self.client.clone() }
+        crate::experiments::Experiments {
+            client: self.client.clone(),
+        }
     }
 }
 
@@ -56,7 +59,11 @@ mod calls {
             body: crate::Tensorboard,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists Tensorboards in a Location.
@@ -73,7 +80,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -97,9 +107,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TensorboardName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a Tensorboard.
@@ -120,7 +136,12 @@ mod calls {
             body: crate::Tensorboard,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a Tensorboard.
@@ -135,9 +156,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TensorboardName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Returns a list of monthly active users for a given TensorBoard instance.
@@ -156,7 +183,10 @@ mod calls {
             tensorboard: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
         ) -> ReadUsage {
             let mut call = Call::new(&self.client);
-            ReadUsage { tensorboard: call.name_arg("tensorboard", tensorboard), call }
+            ReadUsage {
+                tensorboard: call.name_arg("tensorboard", tensorboard),
+                call,
+            }
         }
 
         /// Returns the storage size for a given TensorBoard instance.
@@ -175,7 +205,10 @@ mod calls {
             tensorboard: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
         ) -> ReadSize {
             let mut call = Call::new(&self.client);
-            ReadSize { tensorboard: call.name_arg("tensorboard", tensorboard), call }
+            ReadSize {
+                tensorboard: call.name_arg("tensorboard", tensorboard),
+                call,
+            }
         }
 
         /// Reads multiple TensorboardTimeSeries' data. The data point number limit is 1000 for scalars, 100 for tensors and blob references. If the number of data points stored is less than the limit, all data is returned. Otherwise, the number limit of data points is randomly selected from this time series and returned.
@@ -194,7 +227,11 @@ mod calls {
             tensorboard: impl discogen_runtime::model::IntoName<crate::TensorboardName>,
         ) -> BatchRead {
             let mut call = Call::new(&self.client);
-            BatchRead { tensorboard: call.name_arg("tensorboard", tensorboard), time_series: Vec::new(), call }
+            BatchRead {
+                tensorboard: call.name_arg("tensorboard", tensorboard),
+                time_series: Vec::new(),
+                call,
+            }
         }
     }
 
@@ -214,13 +251,26 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<crate::Tensorboard, crate::CreateTensorboardOperationMetadata>,
+            discogen_runtime::Operation<
+                crate::Tensorboard,
+                crate::CreateTensorboardOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/tensorboards", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/tensorboards",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.create");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -265,14 +315,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/tensorboards", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTensorboardsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/tensorboards",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -283,7 +342,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListTensorboardsResponse, Tensorboard);
+    discogen_runtime::paginated!(
+        List, page_token, ListTensorboardsResponse, Tensorboard
+    );
 
     /// The `aiplatform.projects.locations.tensorboards.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -298,7 +359,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Tensorboard> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.get");
             self.call.execute(request).await
         }
@@ -318,7 +383,10 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the Tensorboard resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
@@ -326,13 +394,25 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<crate::Tensorboard, serde_json::Value>> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<crate::Tensorboard, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.patch")
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -351,12 +431,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -372,8 +465,14 @@ mod calls {
 
     impl ReadUsage {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadTensorboardUsageResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+tensorboard}:readUsage", &[&self.tensorboard])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadTensorboardUsageResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+tensorboard}:readUsage",
+                    &[&self.tensorboard],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.readUsage");
             self.call.execute(request).await
         }
@@ -391,8 +490,14 @@ mod calls {
 
     impl ReadSize {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadTensorboardSizeResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+tensorboard}:readSize", &[&self.tensorboard])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadTensorboardSizeResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+tensorboard}:readSize",
+                    &[&self.tensorboard],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.readSize");
             self.call.execute(request).await
         }
@@ -411,14 +516,25 @@ mod calls {
 
     impl BatchRead {
         /// Required. The resource names of the TensorboardTimeSeries to read data from. Format: `projects/{project}/locations/{location}/tensorboards/{tensorboard}/experiments/{experiment}/runs/{run}/timeSeries/{time_series}`
-        pub fn time_series(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn time_series(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.time_series = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::BatchReadTensorboardTimeSeriesDataResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+tensorboard}:batchRead", &[&self.tensorboard])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<
+            crate::BatchReadTensorboardTimeSeriesDataResponse,
+        > {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+tensorboard}:batchRead",
+                    &[&self.tensorboard],
+                )
                 .method_id("aiplatform.projects.locations.tensorboards.batchRead")
                 .query_all("timeSeries", self.time_series.iter());
             self.call.execute(request).await

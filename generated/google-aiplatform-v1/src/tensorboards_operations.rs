@@ -11,10 +11,7 @@ pub struct TensorboardsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    TensorboardsOperations,
-    TensorboardName,
-    TensorboardOperationName,
+    TensorboardsOperations, TensorboardName, TensorboardOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.tensorboards.operations",
-    "v1/"
+    "aiplatform.projects.locations.tensorboards.operations", "v1/"
 );

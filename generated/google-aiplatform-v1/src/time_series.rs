@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().tensorboards().experiments().runs().time_series()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TimeSeries {
-    #[cfg_attr(not(any(feature = "time-series", feature = "time-series-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "time-series", feature = "time-series-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl TimeSeries {
     /// The `projects.locations.tensorboards.experiments.runs.timeSeries.operations` resource (feature `time-series-operations`).
     #[cfg(feature = "time-series-operations")]
     pub fn operations(&self) -> crate::time_series_operations::TimeSeriesOperations {
-        crate::time_series_operations::TimeSeriesOperations { client: self.client.clone() }
+        crate::time_series_operations::TimeSeriesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "time-series-operations",
+        operations, "time-series-operations",
         "compiled out: enable the cargo feature `time-series-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,12 @@ mod calls {
             body: crate::TensorboardTimeSeries,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, tensorboard_time_series_id: None, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                tensorboard_time_series_id: None,
+                call,
+            }
         }
 
         /// Lists TensorboardTimeSeries in a Location.
@@ -68,7 +77,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::RunName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::RunName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -92,9 +104,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Updates a TensorboardTimeSeries.
@@ -114,7 +132,12 @@ mod calls {
             body: crate::TensorboardTimeSeries,
         ) -> Patch {
             let mut call = Call::new(&self.client);
-            Patch { name: call.name_arg("name", name), body, update_mask: None, call }
+            Patch {
+                name: call.name_arg("name", name),
+                body,
+                update_mask: None,
+                call,
+            }
         }
 
         /// Deletes a TensorboardTimeSeries.
@@ -129,9 +152,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Reads a TensorboardTimeSeries' data. By default, if the number of data points stored is less than 1000, all data is returned. Otherwise, 1000 data points is randomly selected from this time series and returned. This value can be changed by changing max\_data\_points, which can't be greater than 10k.
@@ -147,11 +176,14 @@ mod calls {
         /// ```
         pub fn read(
             &self,
-            tensorboard_time_series: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>,
+            tensorboard_time_series: impl discogen_runtime::model::IntoName<
+                crate::TimeSeriesName,
+            >,
         ) -> Read {
             let mut call = Call::new(&self.client);
             Read {
-                tensorboard_time_series: call.name_arg("tensorboardTimeSeries", tensorboard_time_series),
+                tensorboard_time_series: call
+                    .name_arg("tensorboardTimeSeries", tensorboard_time_series),
                 max_data_points: None,
                 filter: None,
                 call,
@@ -174,7 +206,11 @@ mod calls {
             time_series: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>,
         ) -> ReadBlobData {
             let mut call = Call::new(&self.client);
-            ReadBlobData { time_series: call.name_arg("timeSeries", time_series), blob_ids: Vec::new(), call }
+            ReadBlobData {
+                time_series: call.name_arg("timeSeries", time_series),
+                blob_ids: Vec::new(),
+                call,
+            }
         }
 
         /// Exports a TensorboardTimeSeries' data. Data is returned in paginated responses.
@@ -190,12 +226,15 @@ mod calls {
         /// ```
         pub fn export_tensorboard_time_series(
             &self,
-            tensorboard_time_series: impl discogen_runtime::model::IntoName<crate::TimeSeriesName>,
+            tensorboard_time_series: impl discogen_runtime::model::IntoName<
+                crate::TimeSeriesName,
+            >,
             body: crate::ExportTensorboardTimeSeriesDataRequest,
         ) -> ExportTensorboardTimeSeries {
             let mut call = Call::new(&self.client);
             ExportTensorboardTimeSeries {
-                tensorboard_time_series: call.name_arg("tensorboardTimeSeries", tensorboard_time_series),
+                tensorboard_time_series: call
+                    .name_arg("tensorboardTimeSeries", tensorboard_time_series),
                 body,
                 call,
             }
@@ -222,10 +261,21 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/timeSeries", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.create")
-                .query_opt("tensorboardTimeSeriesId", self.tensorboard_time_series_id.as_ref());
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/timeSeries",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.create",
+                )
+                .query_opt(
+                    "tensorboardTimeSeriesId",
+                    self.tensorboard_time_series_id.as_ref(),
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -272,15 +322,26 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTensorboardTimeSeriesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/timeSeries", &[&self.parent])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.list")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTensorboardTimeSeriesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/timeSeries",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.list",
+                )
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
                 .query_opt("pageToken", self.page_token.as_ref())
@@ -290,7 +351,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListTensorboardTimeSeriesResponse, TensorboardTimeSeries);
+    discogen_runtime::paginated!(
+        List, page_token, ListTensorboardTimeSeriesResponse, TensorboardTimeSeries
+    );
 
     /// The `aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -304,9 +367,17 @@ mod calls {
 
     impl Get {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.get");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.get",
+                );
             self.call.execute(request).await
         }
     }
@@ -325,15 +396,26 @@ mod calls {
 
     impl Patch {
         /// Required. Field mask is used to specify the fields to be overwritten in the TensorboardTimeSeries resource by the update. The fields specified in the update\_mask are relative to the resource, not the full request. A field is overwritten if it's in the mask. If the user does not provide a mask then all fields are overwritten if new values are specified.
-        pub fn update_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn update_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.update_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
-            let request = Request::from_template(Method::Patch, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.patch")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::TensorboardTimeSeries> {
+            let request = Request::from_template(
+                    Method::Patch,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.patch",
+                )
                 .query_opt("updateMask", self.update_mask.as_ref());
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -355,12 +437,27 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.delete",
+                );
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -390,15 +487,19 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadTensorboardTimeSeriesDataResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadTensorboardTimeSeriesDataResponse> {
             let request = Request::from_template(
-                Method::Get,
-                "v1/{+tensorboardTimeSeries}:read",
-                &[&self.tensorboard_time_series],
-            )
-            .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.read")
-            .query_opt("maxDataPoints", self.max_data_points.as_ref())
-            .query_opt("filter", self.filter.as_ref());
+                    Method::Get,
+                    "v1/{+tensorboardTimeSeries}:read",
+                    &[&self.tensorboard_time_series],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.read",
+                )
+                .query_opt("maxDataPoints", self.max_data_points.as_ref())
+                .query_opt("filter", self.filter.as_ref());
             self.call.execute(request).await
         }
     }
@@ -416,15 +517,26 @@ mod calls {
 
     impl ReadBlobData {
         /// IDs of the blobs to read.
-        pub fn blob_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        pub fn blob_ids(
+            mut self,
+            values: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
             self.blob_ids = values.into_iter().map(Into::into).collect();
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ReadTensorboardBlobDataResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+timeSeries}:readBlobData", &[&self.time_series])
-                .method_id("aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.readBlobData")
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ReadTensorboardBlobDataResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+timeSeries}:readBlobData",
+                    &[&self.time_series],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.readBlobData",
+                )
                 .query_all("blobIds", self.blob_ids.iter());
             self.call.execute(request).await
         }
@@ -443,15 +555,17 @@ mod calls {
 
     impl ExportTensorboardTimeSeries {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ExportTensorboardTimeSeriesDataResponse> {
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ExportTensorboardTimeSeriesDataResponse> {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+tensorboardTimeSeries}:exportTensorboardTimeSeries",
-                &[&self.tensorboard_time_series],
-            )
-            .method_id(
-                "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.exportTensorboardTimeSeries",
-            );
+                    Method::Post,
+                    "v1/{+tensorboardTimeSeries}:exportTensorboardTimeSeries",
+                    &[&self.tensorboard_time_series],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.exportTensorboardTimeSeries",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

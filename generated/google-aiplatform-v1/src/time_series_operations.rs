@@ -11,9 +11,7 @@ pub struct TimeSeriesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    TimeSeriesOperations,
-    TimeSeriesName,
-    TimeSeriesOperationName,
+    TimeSeriesOperations, TimeSeriesName, TimeSeriesOperationName,
     GoogleLongrunningListOperationsResponse,
     "aiplatform.projects.locations.tensorboards.experiments.runs.timeSeries.operations",
     "v1/"

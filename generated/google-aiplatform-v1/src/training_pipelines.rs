@@ -7,20 +7,31 @@
 /// Get one with `client.projects().locations().training_pipelines()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TrainingPipelines {
-    #[cfg_attr(not(any(feature = "training-pipelines", feature = "training-pipelines-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(
+            any(
+                feature = "training-pipelines",
+                feature = "training-pipelines-operations"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
 impl TrainingPipelines {
     /// The `projects.locations.trainingPipelines.operations` resource (feature `training-pipelines-operations`).
     #[cfg(feature = "training-pipelines-operations")]
-    pub fn operations(&self) -> crate::training_pipelines_operations::TrainingPipelinesOperations {
-        crate::training_pipelines_operations::TrainingPipelinesOperations { client: self.client.clone() }
+    pub fn operations(
+        &self,
+    ) -> crate::training_pipelines_operations::TrainingPipelinesOperations {
+        crate::training_pipelines_operations::TrainingPipelinesOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "training-pipelines-operations",
+        operations, "training-pipelines-operations",
         "compiled out: enable the cargo feature `training-pipelines-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +62,11 @@ mod calls {
             body: crate::TrainingPipeline,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists TrainingPipelines in a Location.
@@ -68,7 +83,10 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
             List {
                 parent: call.name_arg("parent", parent),
@@ -91,9 +109,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a TrainingPipeline.
@@ -108,9 +132,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TrainingPipelineName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Cancels a TrainingPipeline. Starts asynchronous cancellation on the TrainingPipeline. The server makes a best effort to cancel the pipeline, but success is not guaranteed. Clients can use PipelineService.GetTrainingPipeline or other methods to check whether the cancellation succeeded or whether the pipeline completed despite cancellation. On successful cancellation, the TrainingPipeline is not deleted; instead it becomes a pipeline with a TrainingPipeline.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and TrainingPipeline.state is set to `CANCELLED`.
@@ -130,7 +160,11 @@ mod calls {
             body: crate::CancelTrainingPipelineRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
     }
 
@@ -148,7 +182,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TrainingPipeline> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/trainingPipelines", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/trainingPipelines",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.trainingPipelines.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -189,14 +227,23 @@ mod calls {
         }
 
         /// Mask specifying which fields to read.
-        pub fn read_mask(mut self, value: impl Into<discogen_runtime::wkt::FieldMask>) -> Self {
+        pub fn read_mask(
+            mut self,
+            value: impl Into<discogen_runtime::wkt::FieldMask>,
+        ) -> Self {
             self.read_mask = Some(value.into());
             self
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTrainingPipelinesResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/trainingPipelines", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTrainingPipelinesResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/trainingPipelines",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.trainingPipelines.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -206,7 +253,9 @@ mod calls {
         }
     }
 
-    discogen_runtime::paginated!(List, page_token, ListTrainingPipelinesResponse, TrainingPipeline);
+    discogen_runtime::paginated!(
+        List, page_token, ListTrainingPipelinesResponse, TrainingPipeline
+    );
 
     /// The `aiplatform.projects.locations.trainingPipelines.get` call: configure it, then [`Get::send`] it.
     #[derive(Clone, Debug)]
@@ -221,7 +270,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TrainingPipeline> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.trainingPipelines.get");
             self.call.execute(request).await
         }
@@ -242,12 +295,25 @@ mod calls {
         pub async fn send(
             self,
         ) -> discogen_runtime::Result<
-            discogen_runtime::Operation<discogen_runtime::wkt::Empty, crate::DeleteOperationMetadata>,
+            discogen_runtime::Operation<
+                discogen_runtime::wkt::Empty,
+                crate::DeleteOperationMetadata,
+            >,
         > {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.trainingPipelines.delete");
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -264,8 +330,14 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.trainingPipelines.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await

@@ -11,10 +11,7 @@ pub struct TrainingPipelinesOperations {
 }
 
 discogen_runtime::operations_resource!(
-    TrainingPipelinesOperations,
-    TrainingPipelineName,
-    TrainingPipelineOperationName,
+    TrainingPipelinesOperations, TrainingPipelineName, TrainingPipelineOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.trainingPipelines.operations",
-    "v1/"
+    "aiplatform.projects.locations.trainingPipelines.operations", "v1/"
 );

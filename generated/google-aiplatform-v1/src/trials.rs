@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().studies().trials()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Trials {
-    #[cfg_attr(not(any(feature = "trials", feature = "trials-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "trials", feature = "trials-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl Trials {
     /// The `projects.locations.studies.trials.operations` resource (feature `trials-operations`).
     #[cfg(feature = "trials-operations")]
     pub fn operations(&self) -> crate::trials_operations::TrialsOperations {
-        crate::trials_operations::TrialsOperations { client: self.client.clone() }
+        crate::trials_operations::TrialsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "trials-operations",
+        operations, "trials-operations",
         "compiled out: enable the cargo feature `trials-operations` of google-aiplatform-v1"
     );
 }
@@ -52,7 +56,11 @@ mod calls {
             body: crate::SuggestTrialsRequest,
         ) -> Suggest {
             let mut call = Call::new(&self.client);
-            Suggest { parent: call.name_arg("parent", parent), body, call }
+            Suggest {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Adds a user provided Trial to a Study.
@@ -72,7 +80,11 @@ mod calls {
             body: crate::Trial,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists the Trials associated with a Study.
@@ -89,9 +101,17 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::StudyName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::StudyName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), page_token: None, page_size: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                page_token: None,
+                page_size: None,
+                call,
+            }
         }
 
         /// Gets a Trial.
@@ -105,9 +125,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TrialName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TrialName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Deletes a Trial.
@@ -121,9 +147,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TrialName>) -> Delete {
+        pub fn delete(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TrialName>,
+        ) -> Delete {
             let mut call = Call::new(&self.client);
-            Delete { name: call.name_arg("name", name), call }
+            Delete {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Adds a measurement of the objective metrics to a Trial. This measurement is assumed to have been taken before the Trial is complete.
@@ -143,7 +175,11 @@ mod calls {
             body: crate::AddTrialMeasurementRequest,
         ) -> AddTrialMeasurement {
             let mut call = Call::new(&self.client);
-            AddTrialMeasurement { trial_name: call.name_arg("trialName", trial_name), body, call }
+            AddTrialMeasurement {
+                trial_name: call.name_arg("trialName", trial_name),
+                body,
+                call,
+            }
         }
 
         /// Marks a Trial as complete.
@@ -163,7 +199,11 @@ mod calls {
             body: crate::CompleteTrialRequest,
         ) -> Complete {
             let mut call = Call::new(&self.client);
-            Complete { name: call.name_arg("name", name), body, call }
+            Complete {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Checks whether a Trial should stop or not. Returns a long-running operation. When the operation is successful, it will contain a CheckTrialEarlyStoppingStateResponse.
@@ -184,7 +224,11 @@ mod calls {
             body: crate::CheckTrialEarlyStoppingStateRequest,
         ) -> CheckTrialEarlyStoppingState {
             let mut call = Call::new(&self.client);
-            CheckTrialEarlyStoppingState { trial_name: call.name_arg("trialName", trial_name), body, call }
+            CheckTrialEarlyStoppingState {
+                trial_name: call.name_arg("trialName", trial_name),
+                body,
+                call,
+            }
         }
 
         /// Stops a Trial.
@@ -204,7 +248,11 @@ mod calls {
             body: crate::StopTrialRequest,
         ) -> Stop {
             let mut call = Call::new(&self.client);
-            Stop { name: call.name_arg("name", name), body, call }
+            Stop {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Lists the pareto-optimal Trials for multi-objective Study or the optimal Trials for single-objective Study. The definition of pareto-optimal can be checked in wiki page. <https://en.wikipedia.org/wiki/Pareto_efficiency>
@@ -224,7 +272,11 @@ mod calls {
             body: crate::ListOptimalTrialsRequest,
         ) -> ListOptimalTrials {
             let mut call = Call::new(&self.client);
-            ListOptimalTrials { parent: call.name_arg("parent", parent), body, call }
+            ListOptimalTrials {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -243,12 +295,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/trials:suggest", &[&self.parent])
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/trials:suggest",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.suggest");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -266,7 +330,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/trials", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/trials",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -300,7 +368,11 @@ mod calls {
 
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::ListTrialsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/trials", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/trials",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.list")
                 .query_opt("pageToken", self.page_token.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref());
@@ -323,7 +395,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.get");
             self.call.execute(request).await
         }
@@ -341,8 +417,14 @@ mod calls {
 
     impl Delete {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Delete, "v1/{+name}", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Delete,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.delete");
             self.call.execute(request).await
         }
@@ -362,9 +444,14 @@ mod calls {
     impl AddTrialMeasurement {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+trialName}:addTrialMeasurement", &[&self.trial_name])
-                    .method_id("aiplatform.projects.locations.studies.trials.addTrialMeasurement");
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+trialName}:addTrialMeasurement",
+                    &[&self.trial_name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.studies.trials.addTrialMeasurement",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }
@@ -384,7 +471,11 @@ mod calls {
     impl Complete {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:complete", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:complete",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.complete");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -406,16 +497,26 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
             let request = Request::from_template(
-                Method::Post,
-                "v1/{+trialName}:checkTrialEarlyStoppingState",
-                &[&self.trial_name],
-            )
-            .method_id("aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState");
+                    Method::Post,
+                    "v1/{+trialName}:checkTrialEarlyStoppingState",
+                    &[&self.trial_name],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.studies.trials.checkTrialEarlyStoppingState",
+                );
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 
@@ -433,7 +534,11 @@ mod calls {
     impl Stop {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::Trial> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:stop", &[&self.name])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:stop",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.studies.trials.stop");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -453,10 +558,17 @@ mod calls {
 
     impl ListOptimalTrials {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListOptimalTrialsResponse> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/trials:listOptimalTrials", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.studies.trials.listOptimalTrials");
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListOptimalTrialsResponse> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/trials:listOptimalTrials",
+                    &[&self.parent],
+                )
+                .method_id(
+                    "aiplatform.projects.locations.studies.trials.listOptimalTrials",
+                );
             let request = request.json(&self.body)?;
             self.call.execute(request).await
         }

@@ -11,10 +11,7 @@ pub struct TrialsOperations {
 }
 
 discogen_runtime::operations_resource!(
-    TrialsOperations,
-    TrialName,
-    TrialOperationName,
+    TrialsOperations, TrialName, TrialOperationName,
     GoogleLongrunningListOperationsResponse,
-    "aiplatform.projects.locations.studies.trials.operations",
-    "v1/"
+    "aiplatform.projects.locations.studies.trials.operations", "v1/"
 );

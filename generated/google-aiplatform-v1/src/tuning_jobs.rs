@@ -7,7 +7,10 @@
 /// Get one with `client.projects().locations().tuning_jobs()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct TuningJobs {
-    #[cfg_attr(not(any(feature = "tuning-jobs", feature = "tuning-jobs-operations")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "tuning-jobs", feature = "tuning-jobs-operations")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,12 +18,13 @@ impl TuningJobs {
     /// The `projects.locations.tuningJobs.operations` resource (feature `tuning-jobs-operations`).
     #[cfg(feature = "tuning-jobs-operations")]
     pub fn operations(&self) -> crate::tuning_jobs_operations::TuningJobsOperations {
-        crate::tuning_jobs_operations::TuningJobsOperations { client: self.client.clone() }
+        crate::tuning_jobs_operations::TuningJobsOperations {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "tuning-jobs-operations",
+        operations, "tuning-jobs-operations",
         "compiled out: enable the cargo feature `tuning-jobs-operations` of google-aiplatform-v1"
     );
 }
@@ -51,7 +55,11 @@ mod calls {
             body: crate::TuningJob,
         ) -> Create {
             let mut call = Call::new(&self.client);
-            Create { parent: call.name_arg("parent", parent), body, call }
+            Create {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
 
         /// Lists TuningJobs in a Location.
@@ -68,9 +76,18 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn list(&self, parent: impl discogen_runtime::model::IntoName<crate::LocationName>) -> List {
+        pub fn list(
+            &self,
+            parent: impl discogen_runtime::model::IntoName<crate::LocationName>,
+        ) -> List {
             let mut call = Call::new(&self.client);
-            List { parent: call.name_arg("parent", parent), filter: None, page_size: None, page_token: None, call }
+            List {
+                parent: call.name_arg("parent", parent),
+                filter: None,
+                page_size: None,
+                page_token: None,
+                call,
+            }
         }
 
         /// Gets a TuningJob.
@@ -84,9 +101,15 @@ mod calls {
         /// # Ok(())
         /// # }
         /// ```
-        pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TuningJobName>) -> Get {
+        pub fn get(
+            &self,
+            name: impl discogen_runtime::model::IntoName<crate::TuningJobName>,
+        ) -> Get {
             let mut call = Call::new(&self.client);
-            Get { name: call.name_arg("name", name), call }
+            Get {
+                name: call.name_arg("name", name),
+                call,
+            }
         }
 
         /// Cancels a TuningJob. Starts asynchronous cancellation on the TuningJob. The server makes a best effort to cancel the job, but success is not guaranteed. Clients can use GenAiTuningService.GetTuningJob or other methods to check whether the cancellation succeeded or whether the job completed despite cancellation. On successful cancellation, the TuningJob is not deleted; instead it becomes a job with a TuningJob.error value with a google.rpc.Status.code of 1, corresponding to `Code.CANCELLED`, and TuningJob.state is set to `CANCELLED`.
@@ -106,7 +129,11 @@ mod calls {
             body: crate::CancelTuningJobRequest,
         ) -> Cancel {
             let mut call = Call::new(&self.client);
-            Cancel { name: call.name_arg("name", name), body, call }
+            Cancel {
+                name: call.name_arg("name", name),
+                body,
+                call,
+            }
         }
 
         /// Rebase a TunedModel.
@@ -127,7 +154,11 @@ mod calls {
             body: crate::RebaseTunedModelRequest,
         ) -> RebaseTunedModel {
             let mut call = Call::new(&self.client);
-            RebaseTunedModel { parent: call.name_arg("parent", parent), body, call }
+            RebaseTunedModel {
+                parent: call.name_arg("parent", parent),
+                body,
+                call,
+            }
         }
     }
 
@@ -145,7 +176,11 @@ mod calls {
     impl Create {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TuningJob> {
-            let request = Request::from_template(Method::Post, "v1/{+parent}/tuningJobs", &[&self.parent])
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/tuningJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.tuningJobs.create");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -185,8 +220,14 @@ mod calls {
         }
 
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<crate::ListTuningJobsResponse> {
-            let request = Request::from_template(Method::Get, "v1/{+parent}/tuningJobs", &[&self.parent])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<crate::ListTuningJobsResponse> {
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+parent}/tuningJobs",
+                    &[&self.parent],
+                )
                 .method_id("aiplatform.projects.locations.tuningJobs.list")
                 .query_opt("filter", self.filter.as_ref())
                 .query_opt("pageSize", self.page_size.as_ref())
@@ -210,7 +251,11 @@ mod calls {
     impl Get {
         /// Sends the request.
         pub async fn send(self) -> discogen_runtime::Result<crate::TuningJob> {
-            let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
+            let request = Request::from_template(
+                    Method::Get,
+                    "v1/{+name}",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tuningJobs.get");
             self.call.execute(request).await
         }
@@ -229,8 +274,14 @@ mod calls {
 
     impl Cancel {
         /// Sends the request.
-        pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-            let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        pub async fn send(
+            self,
+        ) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+name}:cancel",
+                    &[&self.name],
+                )
                 .method_id("aiplatform.projects.locations.tuningJobs.cancel");
             let request = request.json(&self.body)?;
             self.call.execute(request).await
@@ -252,13 +303,24 @@ mod calls {
         /// Sends the request.
         pub async fn send(
             self,
-        ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
-            let request =
-                Request::from_template(Method::Post, "v1/{+parent}/tuningJobs:rebaseTunedModel", &[&self.parent])
-                    .method_id("aiplatform.projects.locations.tuningJobs.rebaseTunedModel");
+        ) -> discogen_runtime::Result<
+            discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+        > {
+            let request = Request::from_template(
+                    Method::Post,
+                    "v1/{+parent}/tuningJobs:rebaseTunedModel",
+                    &[&self.parent],
+                )
+                .method_id("aiplatform.projects.locations.tuningJobs.rebaseTunedModel");
             let request = request.json(&self.body)?;
-            let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-            Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+            let raw: discogen_runtime::lro::RawOperation = self
+                .call
+                .execute(request)
+                .await?;
+            Ok(
+                discogen_runtime::Operation::new(self.call.client, raw)
+                    .with_poll_path_prefix("v1/"),
+            )
         }
     }
 }

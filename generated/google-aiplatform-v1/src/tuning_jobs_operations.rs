@@ -27,9 +27,18 @@ impl TuningJobsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, name: impl discogen_runtime::model::IntoName<crate::TuningJobName>) -> List {
+    pub fn list(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::TuningJobName>,
+    ) -> List {
         let mut call = Call::new(&self.client);
-        List { name: call.name_arg("name", name), filter: None, page_size: None, page_token: None, call }
+        List {
+            name: call.name_arg("name", name),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Gets the latest state of a long-running operation. Clients can use this method to poll the operation result at intervals as recommended by the API service.
@@ -44,9 +53,15 @@ impl TuningJobsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>) -> Get {
+    pub fn get(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>,
+    ) -> Get {
         let mut call = Call::new(&self.client);
-        Get { name: call.name_arg("name", name), call }
+        Get {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Deletes a long-running operation. This method indicates that the client is no longer interested in the operation result. It does not cancel the operation. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`.
@@ -60,9 +75,15 @@ impl TuningJobsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>) -> Delete {
+    pub fn delete(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>,
+    ) -> Delete {
         let mut call = Call::new(&self.client);
-        Delete { name: call.name_arg("name", name), call }
+        Delete {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 
     /// Starts asynchronous cancellation on a long-running operation. The server makes a best effort to cancel the operation, but success is not guaranteed. If the server doesn't support this method, it returns `google.rpc.Code.UNIMPLEMENTED`. Clients can use Operations.GetOperation or other methods to check whether the cancellation succeeded or whether the operation completed despite cancellation. On successful cancellation, the operation is not deleted; instead, it becomes an operation with an Operation.error value with a google.rpc.Status.code of `1`, corresponding to `Code.CANCELLED`.
@@ -76,9 +97,15 @@ impl TuningJobsOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>) -> Cancel {
+    pub fn cancel(
+        &self,
+        name: impl discogen_runtime::model::IntoName<crate::TuningJobOperationName>,
+    ) -> Cancel {
         let mut call = Call::new(&self.client);
-        Cancel { name: call.name_arg("name", name), call }
+        Cancel {
+            name: call.name_arg("name", name),
+            call,
+        }
     }
 }
 
@@ -115,8 +142,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::from_template(Method::Get, "v1/{+name}/operations", &[&self.name])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "v1/{+name}/operations",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.operations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -125,7 +158,9 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation);
+discogen_runtime::paginated!(
+    List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation
+);
 
 /// The `aiplatform.projects.locations.tuningJobs.operations.get` call: configure it, then [`Get::send`] it.
 #[derive(Clone, Debug)]
@@ -141,11 +176,16 @@ impl Get {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::Operation<serde_json::Value, serde_json::Value>> {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::Operation<serde_json::Value, serde_json::Value>,
+    > {
         let request = Request::from_template(Method::Get, "v1/{+name}", &[&self.name])
             .method_id("aiplatform.projects.locations.tuningJobs.operations.get");
         let raw: discogen_runtime::lro::RawOperation = self.call.execute(request).await?;
-        Ok(discogen_runtime::Operation::new(self.call.client, raw).with_poll_path_prefix("v1/"))
+        Ok(
+            discogen_runtime::Operation::new(self.call.client, raw)
+                .with_poll_path_prefix("v1/"),
+        )
     }
 }
 
@@ -181,7 +221,11 @@ discogen_runtime::call_options!(Cancel);
 impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<discogen_runtime::wkt::Empty> {
-        let request = Request::from_template(Method::Post, "v1/{+name}:cancel", &[&self.name])
+        let request = Request::from_template(
+                Method::Post,
+                "v1/{+name}:cancel",
+                &[&self.name],
+            )
             .method_id("aiplatform.projects.locations.tuningJobs.operations.cancel");
         self.call.execute(request).await
     }

@@ -23,7 +23,11 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, calendar_id: impl Into<String>, event_id: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        calendar_id: impl Into<String>,
+        event_id: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
         Get {
             calendar_id: calendar_id.into(),
@@ -46,7 +50,12 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, calendar_id: impl Into<String>, event_id: impl Into<String>, body: crate::Event) -> Patch {
+    pub fn patch(
+        &self,
+        calendar_id: impl Into<String>,
+        event_id: impl Into<String>,
+        body: crate::Event,
+    ) -> Patch {
         let call = Call::new(&self.client);
         Patch {
             calendar_id: calendar_id.into(),
@@ -99,14 +108,14 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Event> {
         let request = Request::from_template(
-            Method::Get,
-            "calendars/{calendarId}/events/{eventId}",
-            &[&self.calendar_id, &self.event_id],
-        )
-        .method_id("calendar.events.get")
-        .query_opt("alwaysIncludeEmail", self.always_include_email.as_ref())
-        .query_opt("maxAttendees", self.max_attendees.as_ref())
-        .query_opt("timeZone", self.time_zone.as_ref());
+                Method::Get,
+                "calendars/{calendarId}/events/{eventId}",
+                &[&self.calendar_id, &self.event_id],
+            )
+            .method_id("calendar.events.get")
+            .query_opt("alwaysIncludeEmail", self.always_include_email.as_ref())
+            .query_opt("maxAttendees", self.max_attendees.as_ref())
+            .query_opt("timeZone", self.time_zone.as_ref());
         self.call.execute(request).await
     }
 }
@@ -171,17 +180,17 @@ impl Patch {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Event> {
         let request = Request::from_template(
-            Method::Patch,
-            "calendars/{calendarId}/events/{eventId}",
-            &[&self.calendar_id, &self.event_id],
-        )
-        .method_id("calendar.events.patch")
-        .query_opt("alwaysIncludeEmail", self.always_include_email.as_ref())
-        .query_opt("conferenceDataVersion", self.conference_data_version.as_ref())
-        .query_opt("maxAttendees", self.max_attendees.as_ref())
-        .query_opt("sendNotifications", self.send_notifications.as_ref())
-        .query_opt("sendUpdates", self.send_updates.as_ref())
-        .query_opt("supportsAttachments", self.supports_attachments.as_ref());
+                Method::Patch,
+                "calendars/{calendarId}/events/{eventId}",
+                &[&self.calendar_id, &self.event_id],
+            )
+            .method_id("calendar.events.patch")
+            .query_opt("alwaysIncludeEmail", self.always_include_email.as_ref())
+            .query_opt("conferenceDataVersion", self.conference_data_version.as_ref())
+            .query_opt("maxAttendees", self.max_attendees.as_ref())
+            .query_opt("sendNotifications", self.send_notifications.as_ref())
+            .query_opt("sendUpdates", self.send_updates.as_ref())
+            .query_opt("supportsAttachments", self.supports_attachments.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }

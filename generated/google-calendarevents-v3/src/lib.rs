@@ -2,16 +2,15 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-pub mod events;
 mod model;
+pub mod events;
 
 #[allow(unused_imports)]
 pub use model::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -34,8 +33,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -199,7 +198,9 @@ impl Client {
 
     /// The `events` resource.
     pub fn events(&self) -> events::Events {
-        events::Events { client: self.inner.clone() }
+        events::Events {
+            client: self.inner.clone(),
+        }
     }
 }
 

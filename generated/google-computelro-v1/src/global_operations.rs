@@ -25,7 +25,11 @@ impl GlobalOperations {
     /// ```
     pub fn get(&self, project: impl Into<String>, operation: impl Into<String>) -> Get {
         let call = Call::new(&self.client);
-        Get { project: project.into(), operation: operation.into(), call }
+        Get {
+            project: project.into(),
+            operation: operation.into(),
+            call,
+        }
     }
 }
 
@@ -44,11 +48,11 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
         let request = Request::from_template(
-            Method::Get,
-            "projects/{project}/global/operations/{operation}",
-            &[&self.project, &self.operation],
-        )
-        .method_id("computelro.globalOperations.get");
+                Method::Get,
+                "projects/{project}/global/operations/{operation}",
+                &[&self.project, &self.operation],
+            )
+            .method_id("computelro.globalOperations.get");
         self.call.execute(request).await
     }
 }

@@ -24,9 +24,20 @@ impl Instances {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, project: impl Into<String>, zone: impl Into<String>, body: crate::Instance) -> Insert {
+    pub fn insert(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        body: crate::Instance,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { project: project.into(), zone: zone.into(), body, request_id: None, call }
+        Insert {
+            project: project.into(),
+            zone: zone.into(),
+            body,
+            request_id: None,
+            call,
+        }
     }
 
     /// Returns the specified Instance resource.
@@ -40,9 +51,19 @@ impl Instances {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, project: impl Into<String>, zone: impl Into<String>, instance: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        instance: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { project: project.into(), zone: zone.into(), instance: instance.into(), call }
+        Get {
+            project: project.into(),
+            zone: zone.into(),
+            instance: instance.into(),
+            call,
+        }
     }
 
     /// Deletes the specified Instance resource.
@@ -57,9 +78,20 @@ impl Instances {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, project: impl Into<String>, zone: impl Into<String>, instance: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        instance: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
-        Delete { project: project.into(), zone: zone.into(), instance: instance.into(), request_id: None, call }
+        Delete {
+            project: project.into(),
+            zone: zone.into(),
+            instance: instance.into(),
+            request_id: None,
+            call,
+        }
     }
 
     /// Sets metadata for the specified instance to the data included in the request.
@@ -118,30 +150,34 @@ impl Insert {
     /// Sends the request, with a fresh UUID v4 as the request id (query parameter `requestId`) unless one is set; the id is the same on every attempt, so transient failures are retried.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::lro::DiscoveryOperation<crate::OperationSchema, crate::Instance>>
-    {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::lro::DiscoveryOperation<
+            crate::OperationSchema,
+            crate::Instance,
+        >,
+    > {
         let request = Request::from_template(
-            Method::Post,
-            "projects/{project}/zones/{zone}/instances",
-            &[&self.project, &self.zone],
-        )
-        .method_id("computelro.instances.insert")
-        .request_id_query("requestId", self.request_id.as_ref());
+                Method::Post,
+                "projects/{project}/zones/{zone}/instances",
+                &[&self.project, &self.zone],
+            )
+            .method_id("computelro.instances.insert")
+            .request_id_query("requestId", self.request_id.as_ref());
         let request = request.json(&self.body)?;
         let paths = discogen_runtime::lro::OperationPaths::get(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "",
-        )
-        .with_wait(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "/wait",
-        );
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "",
+            )
+            .with_wait(
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "/wait",
+            );
         let raw: serde_json::Value = self.call.execute(request).await?;
         Ok(discogen_runtime::lro::DiscoveryOperation::new(self.call.client, raw, paths))
     }
@@ -163,11 +199,11 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Instance> {
         let request = Request::from_template(
-            Method::Get,
-            "projects/{project}/zones/{zone}/instances/{instance}",
-            &[&self.project, &self.zone, &self.instance],
-        )
-        .method_id("computelro.instances.get");
+                Method::Get,
+                "projects/{project}/zones/{zone}/instances/{instance}",
+                &[&self.project, &self.zone, &self.instance],
+            )
+            .method_id("computelro.instances.get");
         self.call.execute(request).await
     }
 }
@@ -195,29 +231,33 @@ impl Delete {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::lro::DiscoveryOperation<crate::OperationSchema, crate::Instance>>
-    {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::lro::DiscoveryOperation<
+            crate::OperationSchema,
+            crate::Instance,
+        >,
+    > {
         let request = Request::from_template(
-            Method::Delete,
-            "projects/{project}/zones/{zone}/instances/{instance}",
-            &[&self.project, &self.zone, &self.instance],
-        )
-        .method_id("computelro.instances.delete")
-        .query_opt("requestId", self.request_id.as_ref());
+                Method::Delete,
+                "projects/{project}/zones/{zone}/instances/{instance}",
+                &[&self.project, &self.zone, &self.instance],
+            )
+            .method_id("computelro.instances.delete")
+            .query_opt("requestId", self.request_id.as_ref());
         let paths = discogen_runtime::lro::OperationPaths::get(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "",
-        )
-        .with_wait(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "/wait",
-        );
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "",
+            )
+            .with_wait(
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "/wait",
+            );
         let raw: serde_json::Value = self.call.execute(request).await?;
         Ok(discogen_runtime::lro::DiscoveryOperation::new(self.call.client, raw, paths))
     }
@@ -249,30 +289,34 @@ impl SetMetadata {
     /// Sends the request, with a fresh UUID v4 as the request id (query parameter `requestId`) unless one is set; the id is the same on every attempt, so transient failures are retried.
     pub async fn send(
         self,
-    ) -> discogen_runtime::Result<discogen_runtime::lro::DiscoveryOperation<crate::OperationSchema, crate::Instance>>
-    {
+    ) -> discogen_runtime::Result<
+        discogen_runtime::lro::DiscoveryOperation<
+            crate::OperationSchema,
+            crate::Instance,
+        >,
+    > {
         let request = Request::from_template(
-            Method::Post,
-            "projects/{project}/zones/{zone}/instances/{instance}/setMetadata",
-            &[&self.project, &self.zone, &self.instance],
-        )
-        .method_id("computelro.instances.setMetadata")
-        .request_id_query("requestId", self.request_id.as_ref());
+                Method::Post,
+                "projects/{project}/zones/{zone}/instances/{instance}/setMetadata",
+                &[&self.project, &self.zone, &self.instance],
+            )
+            .method_id("computelro.instances.setMetadata")
+            .request_id_query("requestId", self.request_id.as_ref());
         let request = request.json(&self.body)?;
         let paths = discogen_runtime::lro::OperationPaths::get(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "",
-        )
-        .with_wait(
-            discogen_runtime::__support::expand_path(
-                "projects/{project}/zones/{zone}/operations/",
-                &[&self.project, &self.zone],
-            ),
-            "/wait",
-        );
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "",
+            )
+            .with_wait(
+                discogen_runtime::__support::expand_path(
+                    "projects/{project}/zones/{zone}/operations/",
+                    &[&self.project, &self.zone],
+                ),
+                "/wait",
+            );
         let raw: serde_json::Value = self.call.execute(request).await?;
         Ok(discogen_runtime::lro::DiscoveryOperation::new(self.call.client, raw, paths))
     }

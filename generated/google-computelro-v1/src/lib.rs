@@ -2,18 +2,17 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
-pub mod global_operations;
-pub mod instances;
 mod model;
+pub mod instances;
 pub mod zone_operations;
+pub mod global_operations;
 
 #[allow(unused_imports)]
 pub use model::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -36,8 +35,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -99,17 +98,23 @@ impl Client {
 
     /// The `instances` resource.
     pub fn instances(&self) -> instances::Instances {
-        instances::Instances { client: self.inner.clone() }
+        instances::Instances {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `zoneOperations` resource.
     pub fn zone_operations(&self) -> zone_operations::ZoneOperations {
-        zone_operations::ZoneOperations { client: self.inner.clone() }
+        zone_operations::ZoneOperations {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `globalOperations` resource.
     pub fn global_operations(&self) -> global_operations::GlobalOperations {
-        global_operations::GlobalOperations { client: self.inner.clone() }
+        global_operations::GlobalOperations {
+            client: self.inner.clone(),
+        }
     }
 }
 

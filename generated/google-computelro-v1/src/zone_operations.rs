@@ -23,9 +23,19 @@ impl ZoneOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, project: impl Into<String>, zone: impl Into<String>, operation: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { project: project.into(), zone: zone.into(), operation: operation.into(), call }
+        Get {
+            project: project.into(),
+            zone: zone.into(),
+            operation: operation.into(),
+            call,
+        }
     }
 
     /// Waits for the specified Operation resource to return as `DONE` or for the request to approach the 2 minute deadline, and retrieves the specified Operation resource.
@@ -39,9 +49,19 @@ impl ZoneOperations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait(&self, project: impl Into<String>, zone: impl Into<String>, operation: impl Into<String>) -> Wait {
+    pub fn wait(
+        &self,
+        project: impl Into<String>,
+        zone: impl Into<String>,
+        operation: impl Into<String>,
+    ) -> Wait {
         let call = Call::new(&self.client);
-        Wait { project: project.into(), zone: zone.into(), operation: operation.into(), call }
+        Wait {
+            project: project.into(),
+            zone: zone.into(),
+            operation: operation.into(),
+            call,
+        }
     }
 }
 
@@ -61,11 +81,11 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
         let request = Request::from_template(
-            Method::Get,
-            "projects/{project}/zones/{zone}/operations/{operation}",
-            &[&self.project, &self.zone, &self.operation],
-        )
-        .method_id("computelro.zoneOperations.get");
+                Method::Get,
+                "projects/{project}/zones/{zone}/operations/{operation}",
+                &[&self.project, &self.zone, &self.operation],
+            )
+            .method_id("computelro.zoneOperations.get");
         self.call.execute(request).await
     }
 }
@@ -86,11 +106,11 @@ impl Wait {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::OperationSchema> {
         let request = Request::from_template(
-            Method::Post,
-            "projects/{project}/zones/{zone}/operations/{operation}/wait",
-            &[&self.project, &self.zone, &self.operation],
-        )
-        .method_id("computelro.zoneOperations.wait");
+                Method::Post,
+                "projects/{project}/zones/{zone}/operations/{operation}/wait",
+                &[&self.project, &self.zone, &self.operation],
+            )
+            .method_id("computelro.zoneOperations.wait");
         self.call.execute(request).await
     }
 }

@@ -24,9 +24,17 @@ impl AnywhereCaches {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, bucket: impl Into<String>, body: crate::AnywhereCache) -> Insert {
+    pub fn insert(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::AnywhereCache,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            call,
+        }
     }
 
     /// Returns a list of Anywhere Cache instances of the bucket matching the criteria.
@@ -45,7 +53,12 @@ impl AnywhereCaches {
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), page_size: None, page_token: None, call }
+        List {
+            bucket: bucket.into(),
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 
     /// Updates the config(ttl and admissionPolicy) of an Anywhere Cache instance.
@@ -66,7 +79,12 @@ impl AnywhereCaches {
         body: crate::AnywhereCache,
     ) -> Update {
         let call = Call::new(&self.client);
-        Update { bucket: bucket.into(), anywhere_cache_id: anywhere_cache_id.into(), body, call }
+        Update {
+            bucket: bucket.into(),
+            anywhere_cache_id: anywhere_cache_id.into(),
+            body,
+            call,
+        }
     }
 
     /// Returns the metadata of an Anywhere Cache instance.
@@ -80,9 +98,17 @@ impl AnywhereCaches {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, bucket: impl Into<String>, anywhere_cache_id: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        bucket: impl Into<String>,
+        anywhere_cache_id: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { bucket: bucket.into(), anywhere_cache_id: anywhere_cache_id.into(), call }
+        Get {
+            bucket: bucket.into(),
+            anywhere_cache_id: anywhere_cache_id.into(),
+            call,
+        }
     }
 
     /// Pauses an Anywhere Cache instance.
@@ -96,9 +122,17 @@ impl AnywhereCaches {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn pause(&self, bucket: impl Into<String>, anywhere_cache_id: impl Into<String>) -> Pause {
+    pub fn pause(
+        &self,
+        bucket: impl Into<String>,
+        anywhere_cache_id: impl Into<String>,
+    ) -> Pause {
         let call = Call::new(&self.client);
-        Pause { bucket: bucket.into(), anywhere_cache_id: anywhere_cache_id.into(), call }
+        Pause {
+            bucket: bucket.into(),
+            anywhere_cache_id: anywhere_cache_id.into(),
+            call,
+        }
     }
 
     /// Resumes a paused or disabled Anywhere Cache instance.
@@ -112,9 +146,17 @@ impl AnywhereCaches {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn resume(&self, bucket: impl Into<String>, anywhere_cache_id: impl Into<String>) -> Resume {
+    pub fn resume(
+        &self,
+        bucket: impl Into<String>,
+        anywhere_cache_id: impl Into<String>,
+    ) -> Resume {
         let call = Call::new(&self.client);
-        Resume { bucket: bucket.into(), anywhere_cache_id: anywhere_cache_id.into(), call }
+        Resume {
+            bucket: bucket.into(),
+            anywhere_cache_id: anywhere_cache_id.into(),
+            call,
+        }
     }
 
     /// Disables an Anywhere Cache instance.
@@ -128,9 +170,17 @@ impl AnywhereCaches {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn disable(&self, bucket: impl Into<String>, anywhere_cache_id: impl Into<String>) -> Disable {
+    pub fn disable(
+        &self,
+        bucket: impl Into<String>,
+        anywhere_cache_id: impl Into<String>,
+    ) -> Disable {
         let call = Call::new(&self.client);
-        Disable { bucket: bucket.into(), anywhere_cache_id: anywhere_cache_id.into(), call }
+        Disable {
+            bucket: bucket.into(),
+            anywhere_cache_id: anywhere_cache_id.into(),
+            call,
+        }
     }
 }
 
@@ -147,8 +197,14 @@ discogen_runtime::call_options!(Insert);
 
 impl Insert {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/anywhereCaches", &[&self.bucket])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/anywhereCaches",
+                &[&self.bucket],
+            )
             .method_id("storage.anywhereCaches.insert");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -182,7 +238,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCaches> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/anywhereCaches", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/anywhereCaches",
+                &[&self.bucket],
+            )
             .method_id("storage.anywhereCaches.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref());
@@ -206,13 +266,15 @@ discogen_runtime::call_options!(Update);
 
 impl Update {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
         let request = Request::from_template(
-            Method::Patch,
-            "b/{bucket}/anywhereCaches/{anywhereCacheId}",
-            &[&self.bucket, &self.anywhere_cache_id],
-        )
-        .method_id("storage.anywhereCaches.update");
+                Method::Patch,
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}",
+                &[&self.bucket, &self.anywhere_cache_id],
+            )
+            .method_id("storage.anywhereCaches.update");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -233,11 +295,11 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/anywhereCaches/{anywhereCacheId}",
-            &[&self.bucket, &self.anywhere_cache_id],
-        )
-        .method_id("storage.anywhereCaches.get");
+                Method::Get,
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}",
+                &[&self.bucket, &self.anywhere_cache_id],
+            )
+            .method_id("storage.anywhereCaches.get");
         self.call.execute(request).await
     }
 }
@@ -257,11 +319,11 @@ impl Pause {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/anywhereCaches/{anywhereCacheId}/pause",
-            &[&self.bucket, &self.anywhere_cache_id],
-        )
-        .method_id("storage.anywhereCaches.pause");
+                Method::Post,
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/pause",
+                &[&self.bucket, &self.anywhere_cache_id],
+            )
+            .method_id("storage.anywhereCaches.pause");
         self.call.execute(request).await
     }
 }
@@ -281,11 +343,11 @@ impl Resume {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/anywhereCaches/{anywhereCacheId}/resume",
-            &[&self.bucket, &self.anywhere_cache_id],
-        )
-        .method_id("storage.anywhereCaches.resume");
+                Method::Post,
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/resume",
+                &[&self.bucket, &self.anywhere_cache_id],
+            )
+            .method_id("storage.anywhereCaches.resume");
         self.call.execute(request).await
     }
 }
@@ -305,11 +367,11 @@ impl Disable {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::AnywhereCache> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/anywhereCaches/{anywhereCacheId}/disable",
-            &[&self.bucket, &self.anywhere_cache_id],
-        )
-        .method_id("storage.anywhereCaches.disable");
+                Method::Post,
+                "b/{bucket}/anywhereCaches/{anywhereCacheId}/disable",
+                &[&self.bucket, &self.anywhere_cache_id],
+            )
+            .method_id("storage.anywhereCaches.disable");
         self.call.execute(request).await
     }
 }

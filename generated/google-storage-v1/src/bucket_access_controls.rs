@@ -23,9 +23,18 @@ impl BucketAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        entity: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
-        Delete { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
+        Delete {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Returns the ACL entry for the specified entity on the specified bucket.
@@ -41,7 +50,12 @@ impl BucketAccessControls {
     /// ```
     pub fn get(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Get {
         let call = Call::new(&self.client);
-        Get { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
+        Get {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Patches an ACL entry on the specified bucket.
@@ -62,7 +76,13 @@ impl BucketAccessControls {
         body: crate::BucketAccessControl,
     ) -> Patch {
         let call = Call::new(&self.client);
-        Patch { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
+        Patch {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Updates an ACL entry on the specified bucket.
@@ -83,7 +103,13 @@ impl BucketAccessControls {
         body: crate::BucketAccessControl,
     ) -> Update {
         let call = Call::new(&self.client);
-        Update { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
+        Update {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Creates a new ACL entry on the specified bucket.
@@ -97,9 +123,18 @@ impl BucketAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, bucket: impl Into<String>, body: crate::BucketAccessControl) -> Insert {
+    pub fn insert(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::BucketAccessControl,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, user_project: None, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Retrieves ACL entries on the specified bucket.
@@ -115,7 +150,11 @@ impl BucketAccessControls {
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), user_project: None, call }
+        List {
+            bucket: bucket.into(),
+            user_project: None,
+            call,
+        }
     }
 }
 
@@ -140,7 +179,11 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
+        let request = Request::from_template(
+                Method::Delete,
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
             .method_id("storage.bucketAccessControls.delete")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
@@ -168,7 +211,11 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
             .method_id("storage.bucketAccessControls.get")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
@@ -197,7 +244,11 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(Method::Patch, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
+        let request = Request::from_template(
+                Method::Patch,
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
             .method_id("storage.bucketAccessControls.patch")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -227,7 +278,11 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(Method::Put, "b/{bucket}/acl/{entity}", &[&self.bucket, &self.entity])
+        let request = Request::from_template(
+                Method::Put,
+                "b/{bucket}/acl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
             .method_id("storage.bucketAccessControls.update")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -256,7 +311,11 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControl> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/acl", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/acl",
+                &[&self.bucket],
+            )
             .method_id("storage.bucketAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -284,7 +343,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketAccessControls> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/acl", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/acl",
+                &[&self.bucket],
+            )
             .method_id("storage.bucketAccessControls.list")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await

@@ -124,7 +124,13 @@ impl Buckets {
     /// ```
     pub fn restore(&self, bucket: impl Into<String>, generation: i64) -> Restore {
         let call = Call::new(&self.client);
-        Restore { bucket: bucket.into(), generation, projection: None, user_project: None, call }
+        Restore {
+            bucket: bucket.into(),
+            generation,
+            projection: None,
+            user_project: None,
+            call,
+        }
     }
 
     /// Initiates a long-running Relocate Bucket operation on the specified bucket.
@@ -138,9 +144,17 @@ impl Buckets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn relocate(&self, bucket: impl Into<String>, body: crate::RelocateBucketRequest) -> Relocate {
+    pub fn relocate(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::RelocateBucketRequest,
+    ) -> Relocate {
         let call = Call::new(&self.client);
-        Relocate { bucket: bucket.into(), body, call }
+        Relocate {
+            bucket: bucket.into(),
+            body,
+            call,
+        }
     }
 
     /// Returns an IAM policy for the specified bucket.
@@ -156,7 +170,12 @@ impl Buckets {
     /// ```
     pub fn get_iam_policy(&self, bucket: impl Into<String>) -> GetIamPolicy {
         let call = Call::new(&self.client);
-        GetIamPolicy { bucket: bucket.into(), options_requested_policy_version: None, user_project: None, call }
+        GetIamPolicy {
+            bucket: bucket.into(),
+            options_requested_policy_version: None,
+            user_project: None,
+            call,
+        }
     }
 
     /// Updates an IAM policy for the specified bucket.
@@ -170,9 +189,18 @@ impl Buckets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_iam_policy(&self, bucket: impl Into<String>, body: crate::Policy) -> SetIamPolicy {
+    pub fn set_iam_policy(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::Policy,
+    ) -> SetIamPolicy {
         let call = Call::new(&self.client);
-        SetIamPolicy { bucket: bucket.into(), body, user_project: None, call }
+        SetIamPolicy {
+            bucket: bucket.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Returns the storage layout configuration for the specified bucket. Note that this operation requires storage.objects.list permission.
@@ -188,7 +216,11 @@ impl Buckets {
     /// ```
     pub fn get_storage_layout(&self, bucket: impl Into<String>) -> GetStorageLayout {
         let call = Call::new(&self.client);
-        GetStorageLayout { bucket: bucket.into(), prefix: None, call }
+        GetStorageLayout {
+            bucket: bucket.into(),
+            prefix: None,
+            call,
+        }
     }
 
     /// Creates a new bucket.
@@ -261,7 +293,12 @@ impl Buckets {
         if_metageneration_match: i64,
     ) -> LockRetentionPolicy {
         let call = Call::new(&self.client);
-        LockRetentionPolicy { bucket: bucket.into(), if_metageneration_match, user_project: None, call }
+        LockRetentionPolicy {
+            bucket: bucket.into(),
+            if_metageneration_match,
+            user_project: None,
+            call,
+        }
     }
 
     /// Tests a set of permissions on the given bucket to see which, if any, are held by the caller.
@@ -324,10 +361,17 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "b/{bucket}", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Delete,
+                "b/{bucket}",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.delete")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
@@ -393,7 +437,10 @@ impl Get {
             .query_opt("generation", self.generation.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
@@ -437,7 +484,10 @@ impl Patch {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
+    pub fn predefined_default_object_acl(
+        mut self,
+        value: crate::PredefinedDefaultObjectAcl,
+    ) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -456,12 +506,22 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(Method::Patch, "b/{bucket}", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Patch,
+                "b/{bucket}",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.patch")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
+            .query_opt(
+                "predefinedDefaultObjectAcl",
+                self.predefined_default_object_acl.as_ref(),
+            )
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -506,7 +566,10 @@ impl Update {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
+    pub fn predefined_default_object_acl(
+        mut self,
+        value: crate::PredefinedDefaultObjectAcl,
+    ) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -528,9 +591,15 @@ impl Update {
         let request = Request::from_template(Method::Put, "b/{bucket}", &[&self.bucket])
             .method_id("storage.buckets.update")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
+            .query_opt(
+                "predefinedDefaultObjectAcl",
+                self.predefined_default_object_acl.as_ref(),
+            )
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -566,7 +635,11 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/restore", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/restore",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.restore")
             .query("generation", self.generation)
             .query_opt("projection", self.projection.as_ref())
@@ -588,8 +661,14 @@ discogen_runtime::call_options!(Relocate);
 
 impl Relocate {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/relocate", &[&self.bucket])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/relocate",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.relocate");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -623,9 +702,16 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/iam", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/iam",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.getIamPolicy")
-            .query_opt("optionsRequestedPolicyVersion", self.options_requested_policy_version.as_ref())
+            .query_opt(
+                "optionsRequestedPolicyVersion",
+                self.options_requested_policy_version.as_ref(),
+            )
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
@@ -652,7 +738,11 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(Method::Put, "b/{bucket}/iam", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Put,
+                "b/{bucket}/iam",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.setIamPolicy")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -680,7 +770,11 @@ impl GetStorageLayout {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::BucketStorageLayout> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/storageLayout", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/storageLayout",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.getStorageLayout")
             .query_opt("prefix", self.prefix.as_ref());
         self.call.execute(request).await
@@ -711,7 +805,10 @@ impl Insert {
     }
 
     /// Apply a predefined set of default object access controls to this bucket.
-    pub fn predefined_default_object_acl(mut self, value: crate::PredefinedDefaultObjectAcl) -> Self {
+    pub fn predefined_default_object_acl(
+        mut self,
+        value: crate::PredefinedDefaultObjectAcl,
+    ) -> Self {
         self.predefined_default_object_acl = Some(value);
         self
     }
@@ -740,7 +837,10 @@ impl Insert {
             .method_id("storage.buckets.insert")
             .query("project", self.project)
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-            .query_opt("predefinedDefaultObjectAcl", self.predefined_default_object_acl.as_ref())
+            .query_opt(
+                "predefinedDefaultObjectAcl",
+                self.predefined_default_object_acl.as_ref(),
+            )
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref())
             .query_opt("enableObjectRetention", self.enable_object_retention.as_ref());
@@ -840,7 +940,11 @@ impl LockRetentionPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Bucket> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/lockRetentionPolicy", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/lockRetentionPolicy",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.lockRetentionPolicy")
             .query("ifMetagenerationMatch", self.if_metageneration_match)
             .query_opt("userProject", self.user_project.as_ref());
@@ -868,8 +972,14 @@ impl TestIamPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/iam/testPermissions", &[&self.bucket])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/iam/testPermissions",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.testIamPermissions")
             .query_all("permissions", self.permissions.iter())
             .query_opt("userProject", self.user_project.as_ref());

@@ -42,7 +42,8 @@ discogen_runtime::call_options!(Stop);
 impl Stop {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "channels/stop", &[]).method_id("storage.channels.stop");
+        let request = Request::from_template(Method::Post, "channels/stop", &[])
+            .method_id("storage.channels.stop");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }

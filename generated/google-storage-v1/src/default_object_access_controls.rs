@@ -23,9 +23,18 @@ impl DefaultObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        entity: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
-        Delete { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
+        Delete {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Returns the default object ACL entry for the specified entity on the specified bucket.
@@ -41,7 +50,12 @@ impl DefaultObjectAccessControls {
     /// ```
     pub fn get(&self, bucket: impl Into<String>, entity: impl Into<String>) -> Get {
         let call = Call::new(&self.client);
-        Get { bucket: bucket.into(), entity: entity.into(), user_project: None, call }
+        Get {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Patches a default object ACL entry on the specified bucket.
@@ -62,7 +76,13 @@ impl DefaultObjectAccessControls {
         body: crate::ObjectAccessControl,
     ) -> Patch {
         let call = Call::new(&self.client);
-        Patch { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
+        Patch {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Updates a default object ACL entry on the specified bucket.
@@ -83,7 +103,13 @@ impl DefaultObjectAccessControls {
         body: crate::ObjectAccessControl,
     ) -> Update {
         let call = Call::new(&self.client);
-        Update { bucket: bucket.into(), entity: entity.into(), body, user_project: None, call }
+        Update {
+            bucket: bucket.into(),
+            entity: entity.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Creates a new default object ACL entry on the specified bucket.
@@ -97,9 +123,18 @@ impl DefaultObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, bucket: impl Into<String>, body: crate::ObjectAccessControl) -> Insert {
+    pub fn insert(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::ObjectAccessControl,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, user_project: None, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Retrieves default object ACL entries on the specified bucket.
@@ -147,12 +182,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Delete,
-            "b/{bucket}/defaultObjectAcl/{entity}",
-            &[&self.bucket, &self.entity],
-        )
-        .method_id("storage.defaultObjectAccessControls.delete")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Delete,
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
+            .method_id("storage.defaultObjectAccessControls.delete")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -178,10 +213,13 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request =
-            Request::from_template(Method::Get, "b/{bucket}/defaultObjectAcl/{entity}", &[&self.bucket, &self.entity])
-                .method_id("storage.defaultObjectAccessControls.get")
-                .query_opt("userProject", self.user_project.as_ref());
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
+            .method_id("storage.defaultObjectAccessControls.get")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -209,12 +247,12 @@ impl Patch {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-            Method::Patch,
-            "b/{bucket}/defaultObjectAcl/{entity}",
-            &[&self.bucket, &self.entity],
-        )
-        .method_id("storage.defaultObjectAccessControls.patch")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Patch,
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
+            .method_id("storage.defaultObjectAccessControls.patch")
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -242,10 +280,13 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request =
-            Request::from_template(Method::Put, "b/{bucket}/defaultObjectAcl/{entity}", &[&self.bucket, &self.entity])
-                .method_id("storage.defaultObjectAccessControls.update")
-                .query_opt("userProject", self.user_project.as_ref());
+        let request = Request::from_template(
+                Method::Put,
+                "b/{bucket}/defaultObjectAcl/{entity}",
+                &[&self.bucket, &self.entity],
+            )
+            .method_id("storage.defaultObjectAccessControls.update")
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -272,7 +313,11 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/defaultObjectAcl", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/defaultObjectAcl",
+                &[&self.bucket],
+            )
             .method_id("storage.defaultObjectAccessControls.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -314,10 +359,17 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/defaultObjectAcl", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/defaultObjectAcl",
+                &[&self.bucket],
+            )
             .method_id("storage.defaultObjectAccessControls.list")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }

@@ -23,7 +23,11 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, folder: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        folder: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
         Delete {
             bucket: bucket.into(),
@@ -69,7 +73,12 @@ impl Folders {
     /// ```
     pub fn insert(&self, bucket: impl Into<String>, body: crate::Folder) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, recursive: None, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            recursive: None,
+            call,
+        }
     }
 
     /// Retrieves a list of folders matching the criteria. Only applicable to buckets with hierarchical namespace enabled.
@@ -157,11 +166,17 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Delete, "b/{bucket}/folders/{folder}", &[&self.bucket, &self.folder])
-                .method_id("storage.folders.delete")
-                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref());
+        let request = Request::from_template(
+                Method::Delete,
+                "b/{bucket}/folders/{folder}",
+                &[&self.bucket, &self.folder],
+            )
+            .method_id("storage.folders.delete")
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            );
         self.call.execute_empty(request).await
     }
 }
@@ -194,10 +209,17 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/folders/{folder}", &[&self.bucket, &self.folder])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/folders/{folder}",
+                &[&self.bucket, &self.folder],
+            )
             .method_id("storage.folders.get")
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref());
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            );
         self.call.execute(request).await
     }
 }
@@ -223,7 +245,11 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folder> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/folders", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/folders",
+                &[&self.bucket],
+            )
             .method_id("storage.folders.insert")
             .query_opt("recursive", self.recursive.as_ref());
         let request = request.json(&self.body)?;
@@ -286,7 +312,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Folders> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/folders", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/folders",
+                &[&self.bucket],
+            )
             .method_id("storage.folders.list")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
@@ -328,15 +358,23 @@ impl Rename {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/folders/{sourceFolder}/renameTo/folders/{destinationFolder}",
-            &[&self.bucket, &self.source_folder, &self.destination_folder],
-        )
-        .method_id("storage.folders.rename")
-        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
-        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref());
+                Method::Post,
+                "b/{bucket}/folders/{sourceFolder}/renameTo/folders/{destinationFolder}",
+                &[&self.bucket, &self.source_folder, &self.destination_folder],
+            )
+            .method_id("storage.folders.rename")
+            .query_opt(
+                "ifSourceMetagenerationMatch",
+                self.if_source_metageneration_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationNotMatch",
+                self.if_source_metageneration_not_match.as_ref(),
+            );
         self.call.execute(request).await
     }
 }

@@ -24,7 +24,11 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, project_id: impl Into<String>, service_account_email: impl Into<String>) -> Create {
+    pub fn create(
+        &self,
+        project_id: impl Into<String>,
+        service_account_email: impl Into<String>,
+    ) -> Create {
         let call = Call::new(&self.client);
         Create {
             project_id: project_id.into(),
@@ -71,9 +75,18 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, project_id: impl Into<String>, access_id: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        project_id: impl Into<String>,
+        access_id: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
-        Delete { project_id: project_id.into(), access_id: access_id.into(), user_project: None, call }
+        Delete {
+            project_id: project_id.into(),
+            access_id: access_id.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Retrieves an HMAC key's metadata
@@ -87,9 +100,18 @@ impl HmacKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, project_id: impl Into<String>, access_id: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        project_id: impl Into<String>,
+        access_id: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { project_id: project_id.into(), access_id: access_id.into(), user_project: None, call }
+        Get {
+            project_id: project_id.into(),
+            access_id: access_id.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Updates the state of an HMAC key. See the [HMAC Key resource descriptor](https://cloud.google.com/storage/docs/json_api/v1/projects/hmacKeys/update#request-body) for valid states.
@@ -110,7 +132,13 @@ impl HmacKeys {
         body: crate::HmacKeyMetadata,
     ) -> Update {
         let call = Call::new(&self.client);
-        Update { project_id: project_id.into(), access_id: access_id.into(), body, user_project: None, call }
+        Update {
+            project_id: project_id.into(),
+            access_id: access_id.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 }
 
@@ -135,7 +163,11 @@ impl Create {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKey> {
-        let request = Request::from_template(Method::Post, "projects/{projectId}/hmacKeys", &[&self.project_id])
+        let request = Request::from_template(
+                Method::Post,
+                "projects/{projectId}/hmacKeys",
+                &[&self.project_id],
+            )
             .method_id("storage.projects.hmacKeys.create")
             .query("serviceAccountEmail", self.service_account_email)
             .query_opt("userProject", self.user_project.as_ref());
@@ -191,7 +223,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeysMetadata> {
-        let request = Request::from_template(Method::Get, "projects/{projectId}/hmacKeys", &[&self.project_id])
+        let request = Request::from_template(
+                Method::Get,
+                "projects/{projectId}/hmacKeys",
+                &[&self.project_id],
+            )
             .method_id("storage.projects.hmacKeys.list")
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -226,12 +262,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Delete,
-            "projects/{projectId}/hmacKeys/{accessId}",
-            &[&self.project_id, &self.access_id],
-        )
-        .method_id("storage.projects.hmacKeys.delete")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Delete,
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
+            )
+            .method_id("storage.projects.hmacKeys.delete")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -258,12 +294,12 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
         let request = Request::from_template(
-            Method::Get,
-            "projects/{projectId}/hmacKeys/{accessId}",
-            &[&self.project_id, &self.access_id],
-        )
-        .method_id("storage.projects.hmacKeys.get")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
+            )
+            .method_id("storage.projects.hmacKeys.get")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -291,12 +327,12 @@ impl Update {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::HmacKeyMetadata> {
         let request = Request::from_template(
-            Method::Put,
-            "projects/{projectId}/hmacKeys/{accessId}",
-            &[&self.project_id, &self.access_id],
-        )
-        .method_id("storage.projects.hmacKeys.update")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Put,
+                "projects/{projectId}/hmacKeys/{accessId}",
+                &[&self.project_id, &self.access_id],
+            )
+            .method_id("storage.projects.hmacKeys.update")
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }

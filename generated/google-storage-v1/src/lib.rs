@@ -2,32 +2,32 @@
 
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+mod model;
 #[cfg(feature = "anywhere-caches")]
 pub mod anywhere_caches;
 #[cfg(feature = "bucket-access-controls")]
 pub mod bucket_access_controls;
 #[cfg(feature = "buckets")]
 pub mod buckets;
+#[cfg(feature = "operations")]
+pub mod operations;
 #[cfg(feature = "channels")]
 pub mod channels;
 #[cfg(feature = "default-object-access-controls")]
 pub mod default_object_access_controls;
 #[cfg(feature = "folders")]
 pub mod folders;
-#[cfg(feature = "hmac-keys")]
-pub mod hmac_keys;
 #[cfg(feature = "managed-folders")]
 pub mod managed_folders;
-mod model;
 #[cfg(feature = "notifications")]
 pub mod notifications;
 #[cfg(feature = "object-access-controls")]
 pub mod object_access_controls;
 #[cfg(feature = "objects")]
 pub mod objects;
-#[cfg(feature = "operations")]
-pub mod operations;
 pub mod projects;
+#[cfg(feature = "hmac-keys")]
+pub mod hmac_keys;
 #[cfg(feature = "service-account")]
 pub mod service_account;
 
@@ -36,8 +36,7 @@ pub use model::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -60,8 +59,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -129,11 +128,17 @@ pub const REGIONAL_ENDPOINTS: &[(&str, &str)] = &[
     ("us-west2", "https://storage.us-west2.rep.googleapis.com/"),
     ("us-west3", "https://storage.us-west3.rep.googleapis.com/"),
     ("us-west4", "https://storage.us-west4.rep.googleapis.com/"),
-    ("northamerica-northeast2", "https://storage.northamerica-northeast2.rep.googleapis.com/"),
+    (
+        "northamerica-northeast2",
+        "https://storage.northamerica-northeast2.rep.googleapis.com/",
+    ),
     ("southamerica-east1", "https://storage.southamerica-east1.rep.googleapis.com/"),
     ("southamerica-west1", "https://storage.southamerica-west1.rep.googleapis.com/"),
     ("me-central1", "https://storage.me-central1.rep.googleapis.com/"),
-    ("northamerica-northeast1", "https://storage.northamerica-northeast1.rep.googleapis.com/"),
+    (
+        "northamerica-northeast1",
+        "https://storage.northamerica-northeast1.rep.googleapis.com/",
+    ),
     ("europe-north2", "https://storage.europe-north2.rep.googleapis.com/"),
     ("us-west8", "https://storage.us-west8.rep.googleapis.com/"),
     ("northamerica-south1", "https://storage.northamerica-south1.rep.googleapis.com/"),
@@ -211,151 +216,168 @@ impl Client {
     /// The `anywhereCaches` resource (feature `anywhere-caches`).
     #[cfg(feature = "anywhere-caches")]
     pub fn anywhere_caches(&self) -> anywhere_caches::AnywhereCaches {
-        anywhere_caches::AnywhereCaches { client: self.inner.clone() }
+        anywhere_caches::AnywhereCaches {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        anywhere_caches,
-        "anywhere-caches",
+        anywhere_caches, "anywhere-caches",
         "compiled out: enable the cargo feature `anywhere-caches` of google-storage-v1"
     );
 
     /// The `bucketAccessControls` resource (feature `bucket-access-controls`).
     #[cfg(feature = "bucket-access-controls")]
-    pub fn bucket_access_controls(&self) -> bucket_access_controls::BucketAccessControls {
-        bucket_access_controls::BucketAccessControls { client: self.inner.clone() }
+    pub fn bucket_access_controls(
+        &self,
+    ) -> bucket_access_controls::BucketAccessControls {
+        bucket_access_controls::BucketAccessControls {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        bucket_access_controls,
-        "bucket-access-controls",
+        bucket_access_controls, "bucket-access-controls",
         "compiled out: enable the cargo feature `bucket-access-controls` of google-storage-v1"
     );
 
     /// The `buckets` resource (feature `buckets`).
     #[cfg(feature = "buckets")]
     pub fn buckets(&self) -> buckets::Buckets {
-        buckets::Buckets { client: self.inner.clone() }
+        buckets::Buckets {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        buckets,
-        "buckets",
+        buckets, "buckets",
         "compiled out: enable the cargo feature `buckets` of google-storage-v1"
     );
 
     /// The `operations` resource (feature `operations`).
     #[cfg(feature = "operations")]
     pub fn operations(&self) -> operations::Operations {
-        operations::Operations { client: self.inner.clone() }
+        operations::Operations {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        operations,
-        "operations",
+        operations, "operations",
         "compiled out: enable the cargo feature `operations` of google-storage-v1"
     );
 
     /// The `channels` resource (feature `channels`).
     #[cfg(feature = "channels")]
     pub fn channels(&self) -> channels::Channels {
-        channels::Channels { client: self.inner.clone() }
+        channels::Channels {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        channels,
-        "channels",
+        channels, "channels",
         "compiled out: enable the cargo feature `channels` of google-storage-v1"
     );
 
     /// The `defaultObjectAccessControls` resource (feature `default-object-access-controls`).
     #[cfg(feature = "default-object-access-controls")]
-    pub fn default_object_access_controls(&self) -> default_object_access_controls::DefaultObjectAccessControls {
-        default_object_access_controls::DefaultObjectAccessControls { client: self.inner.clone() }
+    pub fn default_object_access_controls(
+        &self,
+    ) -> default_object_access_controls::DefaultObjectAccessControls {
+        default_object_access_controls::DefaultObjectAccessControls {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        default_object_access_controls,
-        "default-object-access-controls",
+        default_object_access_controls, "default-object-access-controls",
         "compiled out: enable the cargo feature `default-object-access-controls` of google-storage-v1"
     );
 
     /// The `folders` resource (feature `folders`).
     #[cfg(feature = "folders")]
     pub fn folders(&self) -> folders::Folders {
-        folders::Folders { client: self.inner.clone() }
+        folders::Folders {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        folders,
-        "folders",
+        folders, "folders",
         "compiled out: enable the cargo feature `folders` of google-storage-v1"
     );
 
     /// The `managedFolders` resource (feature `managed-folders`).
     #[cfg(feature = "managed-folders")]
     pub fn managed_folders(&self) -> managed_folders::ManagedFolders {
-        managed_folders::ManagedFolders { client: self.inner.clone() }
+        managed_folders::ManagedFolders {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        managed_folders,
-        "managed-folders",
+        managed_folders, "managed-folders",
         "compiled out: enable the cargo feature `managed-folders` of google-storage-v1"
     );
 
     /// The `notifications` resource (feature `notifications`).
     #[cfg(feature = "notifications")]
     pub fn notifications(&self) -> notifications::Notifications {
-        notifications::Notifications { client: self.inner.clone() }
+        notifications::Notifications {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        notifications,
-        "notifications",
+        notifications, "notifications",
         "compiled out: enable the cargo feature `notifications` of google-storage-v1"
     );
 
     /// The `objectAccessControls` resource (feature `object-access-controls`).
     #[cfg(feature = "object-access-controls")]
-    pub fn object_access_controls(&self) -> object_access_controls::ObjectAccessControls {
-        object_access_controls::ObjectAccessControls { client: self.inner.clone() }
+    pub fn object_access_controls(
+        &self,
+    ) -> object_access_controls::ObjectAccessControls {
+        object_access_controls::ObjectAccessControls {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        object_access_controls,
-        "object-access-controls",
+        object_access_controls, "object-access-controls",
         "compiled out: enable the cargo feature `object-access-controls` of google-storage-v1"
     );
 
     /// The `objects` resource (feature `objects`).
     #[cfg(feature = "objects")]
     pub fn objects(&self) -> objects::Objects {
-        objects::Objects { client: self.inner.clone() }
+        objects::Objects {
+            client: self.inner.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        objects,
-        "objects",
+        objects, "objects",
         "compiled out: enable the cargo feature `objects` of google-storage-v1"
     );
 
     /// The `projects` resource.
     pub fn projects(&self) -> projects::Projects {
-        projects::Projects { client: self.inner.clone() }
+        projects::Projects {
+            client: self.inner.clone(),
+        }
     }
 
     #[cfg(feature = "hmac-keys")]
     discogen_runtime::moved_accessor!(
-        hmac_keys,
-        hmac_keys::HmacKeys,
+        hmac_keys, hmac_keys::HmacKeys,
         "accessors follow the method id: use `client.projects().hmac_keys()`"
     );
 
     #[cfg(feature = "service-account")]
     discogen_runtime::moved_accessor!(
-        service_account,
-        service_account::ServiceAccount,
+        service_account, service_account::ServiceAccount,
         "accessors follow the method id: use `client.projects().service_account()`"
     );
 }

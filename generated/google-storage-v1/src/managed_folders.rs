@@ -23,7 +23,11 @@ impl ManagedFolders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, managed_folder: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        managed_folder: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
         Delete {
             bucket: bucket.into(),
@@ -46,7 +50,11 @@ impl ManagedFolders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, bucket: impl Into<String>, managed_folder: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        bucket: impl Into<String>,
+        managed_folder: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
         Get {
             bucket: bucket.into(),
@@ -68,7 +76,11 @@ impl ManagedFolders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_iam_policy(&self, bucket: impl Into<String>, managed_folder: impl Into<String>) -> GetIamPolicy {
+    pub fn get_iam_policy(
+        &self,
+        bucket: impl Into<String>,
+        managed_folder: impl Into<String>,
+    ) -> GetIamPolicy {
         let call = Call::new(&self.client);
         GetIamPolicy {
             bucket: bucket.into(),
@@ -97,7 +109,13 @@ impl ManagedFolders {
         body: crate::Policy,
     ) -> SetIamPolicy {
         let call = Call::new(&self.client);
-        SetIamPolicy { bucket: bucket.into(), managed_folder: managed_folder.into(), body, user_project: None, call }
+        SetIamPolicy {
+            bucket: bucket.into(),
+            managed_folder: managed_folder.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Creates a new managed folder.
@@ -111,9 +129,17 @@ impl ManagedFolders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, bucket: impl Into<String>, body: crate::ManagedFolder) -> Insert {
+    pub fn insert(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::ManagedFolder,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            call,
+        }
     }
 
     /// Lists managed folders in the given bucket.
@@ -132,7 +158,13 @@ impl ManagedFolders {
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), page_size: None, page_token: None, prefix: None, call }
+        List {
+            bucket: bucket.into(),
+            page_size: None,
+            page_token: None,
+            prefix: None,
+            call,
+        }
     }
 
     /// Tests a set of permissions on the given managed folder to see which, if any, are held by the caller.
@@ -199,14 +231,17 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Delete,
-            "b/{bucket}/managedFolders/{managedFolder}",
-            &[&self.bucket, &self.managed_folder],
-        )
-        .method_id("storage.managedFolders.delete")
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-        .query_opt("allowNonEmpty", self.allow_non_empty.as_ref());
+                Method::Delete,
+                "b/{bucket}/managedFolders/{managedFolder}",
+                &[&self.bucket, &self.managed_folder],
+            )
+            .method_id("storage.managedFolders.delete")
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt("allowNonEmpty", self.allow_non_empty.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -240,13 +275,16 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolder> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/managedFolders/{managedFolder}",
-            &[&self.bucket, &self.managed_folder],
-        )
-        .method_id("storage.managedFolders.get")
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref());
+                Method::Get,
+                "b/{bucket}/managedFolders/{managedFolder}",
+                &[&self.bucket, &self.managed_folder],
+            )
+            .method_id("storage.managedFolders.get")
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            );
         self.call.execute(request).await
     }
 }
@@ -280,13 +318,16 @@ impl GetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/managedFolders/{managedFolder}/iam",
-            &[&self.bucket, &self.managed_folder],
-        )
-        .method_id("storage.managedFolders.getIamPolicy")
-        .query_opt("optionsRequestedPolicyVersion", self.options_requested_policy_version.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "b/{bucket}/managedFolders/{managedFolder}/iam",
+                &[&self.bucket, &self.managed_folder],
+            )
+            .method_id("storage.managedFolders.getIamPolicy")
+            .query_opt(
+                "optionsRequestedPolicyVersion",
+                self.options_requested_policy_version.as_ref(),
+            )
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -314,12 +355,12 @@ impl SetIamPolicy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
         let request = Request::from_template(
-            Method::Put,
-            "b/{bucket}/managedFolders/{managedFolder}/iam",
-            &[&self.bucket, &self.managed_folder],
-        )
-        .method_id("storage.managedFolders.setIamPolicy")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Put,
+                "b/{bucket}/managedFolders/{managedFolder}/iam",
+                &[&self.bucket, &self.managed_folder],
+            )
+            .method_id("storage.managedFolders.setIamPolicy")
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -339,7 +380,11 @@ discogen_runtime::call_options!(Insert);
 impl Insert {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolder> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/managedFolders", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/managedFolders",
+                &[&self.bucket],
+            )
             .method_id("storage.managedFolders.insert");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
@@ -380,7 +425,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ManagedFolders> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/managedFolders", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/managedFolders",
+                &[&self.bucket],
+            )
             .method_id("storage.managedFolders.list")
             .query_opt("pageSize", self.page_size.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
@@ -412,15 +461,17 @@ impl TestIamPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/managedFolders/{managedFolder}/iam/testPermissions",
-            &[&self.bucket, &self.managed_folder],
-        )
-        .method_id("storage.managedFolders.testIamPermissions")
-        .query_all("permissions", self.permissions.iter())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "b/{bucket}/managedFolders/{managedFolder}/iam/testPermissions",
+                &[&self.bucket, &self.managed_folder],
+            )
+            .method_id("storage.managedFolders.testIamPermissions")
+            .query_all("permissions", self.permissions.iter())
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }

@@ -6,14 +6,14 @@
 mod anywhere_caches;
 mod bucket_access_controls;
 mod buckets;
+mod operations;
 mod channels;
 mod default_object_access_controls;
 mod folders;
-mod hmac_keys;
 mod managed_folders;
 mod notifications;
 mod objects;
-mod operations;
+mod hmac_keys;
 mod service_account;
 
 #[allow(unused_imports)]

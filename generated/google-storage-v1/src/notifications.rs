@@ -23,9 +23,18 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, notification: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        notification: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
-        Delete { bucket: bucket.into(), notification: notification.into(), user_project: None, call }
+        Delete {
+            bucket: bucket.into(),
+            notification: notification.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// View a notification configuration.
@@ -39,9 +48,18 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, bucket: impl Into<String>, notification: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        bucket: impl Into<String>,
+        notification: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { bucket: bucket.into(), notification: notification.into(), user_project: None, call }
+        Get {
+            bucket: bucket.into(),
+            notification: notification.into(),
+            user_project: None,
+            call,
+        }
     }
 
     /// Creates a notification subscription for a given bucket.
@@ -55,9 +73,18 @@ impl Notifications {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn insert(&self, bucket: impl Into<String>, body: crate::Notification) -> Insert {
+    pub fn insert(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::Notification,
+    ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), body, user_project: None, call }
+        Insert {
+            bucket: bucket.into(),
+            body,
+            user_project: None,
+            call,
+        }
     }
 
     /// Retrieves a list of notification subscriptions for a given bucket.
@@ -73,7 +100,11 @@ impl Notifications {
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), user_project: None, call }
+        List {
+            bucket: bucket.into(),
+            user_project: None,
+            call,
+        }
     }
 }
 
@@ -99,12 +130,12 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Delete,
-            "b/{bucket}/notificationConfigs/{notification}",
-            &[&self.bucket, &self.notification],
-        )
-        .method_id("storage.notifications.delete")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Delete,
+                "b/{bucket}/notificationConfigs/{notification}",
+                &[&self.bucket, &self.notification],
+            )
+            .method_id("storage.notifications.delete")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -131,12 +162,12 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/notificationConfigs/{notification}",
-            &[&self.bucket, &self.notification],
-        )
-        .method_id("storage.notifications.get")
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "b/{bucket}/notificationConfigs/{notification}",
+                &[&self.bucket, &self.notification],
+            )
+            .method_id("storage.notifications.get")
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -162,7 +193,11 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notification> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/notificationConfigs", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/notificationConfigs",
+                &[&self.bucket],
+            )
             .method_id("storage.notifications.insert")
             .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
@@ -190,7 +225,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Notifications> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/notificationConfigs", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/notificationConfigs",
+                &[&self.bucket],
+            )
             .method_id("storage.notifications.list")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await

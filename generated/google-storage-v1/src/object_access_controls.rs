@@ -23,7 +23,12 @@ impl ObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, object: impl Into<String>, entity: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+        entity: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
         Delete {
             bucket: bucket.into(),
@@ -46,7 +51,12 @@ impl ObjectAccessControls {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, bucket: impl Into<String>, object: impl Into<String>, entity: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+        entity: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
         Get {
             bucket: bucket.into(),
@@ -136,7 +146,14 @@ impl ObjectAccessControls {
         body: crate::ObjectAccessControl,
     ) -> Insert {
         let call = Call::new(&self.client);
-        Insert { bucket: bucket.into(), object: object.into(), body, generation: None, user_project: None, call }
+        Insert {
+            bucket: bucket.into(),
+            object: object.into(),
+            body,
+            generation: None,
+            user_project: None,
+            call,
+        }
     }
 
     /// Retrieves ACL entries on the specified object.
@@ -152,7 +169,13 @@ impl ObjectAccessControls {
     /// ```
     pub fn list(&self, bucket: impl Into<String>, object: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), object: object.into(), generation: None, user_project: None, call }
+        List {
+            bucket: bucket.into(),
+            object: object.into(),
+            generation: None,
+            user_project: None,
+            call,
+        }
     }
 }
 
@@ -186,13 +209,13 @@ impl Delete {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Delete,
-            "b/{bucket}/o/{object}/acl/{entity}",
-            &[&self.bucket, &self.object, &self.entity],
-        )
-        .method_id("storage.objectAccessControls.delete")
-        .query_opt("generation", self.generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Delete,
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
+            )
+            .method_id("storage.objectAccessControls.delete")
+            .query_opt("generation", self.generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
 }
@@ -227,13 +250,13 @@ impl Get {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/o/{object}/acl/{entity}",
-            &[&self.bucket, &self.object, &self.entity],
-        )
-        .method_id("storage.objectAccessControls.get")
-        .query_opt("generation", self.generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
+            )
+            .method_id("storage.objectAccessControls.get")
+            .query_opt("generation", self.generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -269,13 +292,13 @@ impl Patch {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-            Method::Patch,
-            "b/{bucket}/o/{object}/acl/{entity}",
-            &[&self.bucket, &self.object, &self.entity],
-        )
-        .method_id("storage.objectAccessControls.patch")
-        .query_opt("generation", self.generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Patch,
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
+            )
+            .method_id("storage.objectAccessControls.patch")
+            .query_opt("generation", self.generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -312,13 +335,13 @@ impl Update {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
         let request = Request::from_template(
-            Method::Put,
-            "b/{bucket}/o/{object}/acl/{entity}",
-            &[&self.bucket, &self.object, &self.entity],
-        )
-        .method_id("storage.objectAccessControls.update")
-        .query_opt("generation", self.generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Put,
+                "b/{bucket}/o/{object}/acl/{entity}",
+                &[&self.bucket, &self.object, &self.entity],
+            )
+            .method_id("storage.objectAccessControls.update")
+            .query_opt("generation", self.generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -353,7 +376,11 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControl> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/o/{object}/acl", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/o/{object}/acl",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objectAccessControls.insert")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -390,7 +417,11 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ObjectAccessControls> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}/acl", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/o/{object}/acl",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objectAccessControls.list")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());

@@ -97,7 +97,11 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, bucket: impl Into<String>, object: impl Into<String>) -> Delete {
+    pub fn delete(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+    ) -> Delete {
         let call = Call::new(&self.client);
         Delete {
             bucket: bucket.into(),
@@ -155,7 +159,12 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch(&self, bucket: impl Into<String>, object: impl Into<String>, body: crate::Object) -> Patch {
+    pub fn patch(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+        body: crate::Object,
+    ) -> Patch {
         let call = Call::new(&self.client);
         Patch {
             bucket: bucket.into(),
@@ -185,7 +194,12 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(&self, bucket: impl Into<String>, object: impl Into<String>, body: crate::Object) -> Update {
+    pub fn update(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+        body: crate::Object,
+    ) -> Update {
         let call = Call::new(&self.client);
         Update {
             bucket: bucket.into(),
@@ -215,9 +229,19 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_iam_policy(&self, bucket: impl Into<String>, object: impl Into<String>) -> GetIamPolicy {
+    pub fn get_iam_policy(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+    ) -> GetIamPolicy {
         let call = Call::new(&self.client);
-        GetIamPolicy { bucket: bucket.into(), object: object.into(), generation: None, user_project: None, call }
+        GetIamPolicy {
+            bucket: bucket.into(),
+            object: object.into(),
+            generation: None,
+            user_project: None,
+            call,
+        }
     }
 
     /// Updates an IAM policy for the specified object.
@@ -238,7 +262,14 @@ impl Objects {
         body: crate::Policy,
     ) -> SetIamPolicy {
         let call = Call::new(&self.client);
-        SetIamPolicy { bucket: bucket.into(), object: object.into(), body, generation: None, user_project: None, call }
+        SetIamPolicy {
+            bucket: bucket.into(),
+            object: object.into(),
+            body,
+            generation: None,
+            user_project: None,
+            call,
+        }
     }
 
     /// Stores a new object and metadata.
@@ -430,7 +461,11 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn watch_all(&self, bucket: impl Into<String>, body: crate::Channel) -> WatchAll {
+    pub fn watch_all(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::Channel,
+    ) -> WatchAll {
         let call = Call::new(&self.client);
         WatchAll {
             bucket: bucket.into(),
@@ -460,7 +495,12 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn restore(&self, bucket: impl Into<String>, object: impl Into<String>, generation: i64) -> Restore {
+    pub fn restore(
+        &self,
+        bucket: impl Into<String>,
+        object: impl Into<String>,
+        generation: i64,
+    ) -> Restore {
         let call = Call::new(&self.client);
         Restore {
             bucket: bucket.into(),
@@ -489,9 +529,17 @@ impl Objects {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn bulk_restore(&self, bucket: impl Into<String>, body: crate::BulkRestoreObjectsRequest) -> BulkRestore {
+    pub fn bulk_restore(
+        &self,
+        bucket: impl Into<String>,
+        body: crate::BulkRestoreObjectsRequest,
+    ) -> BulkRestore {
         let call = Call::new(&self.client);
-        BulkRestore { bucket: bucket.into(), body, call }
+        BulkRestore {
+            bucket: bucket.into(),
+            body,
+            call,
+        }
     }
 }
 
@@ -514,7 +562,10 @@ discogen_runtime::call_options!(Compose);
 
 impl Compose {
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
+    pub fn destination_predefined_acl(
+        mut self,
+        value: crate::DestinationPredefinedAcl,
+    ) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -546,16 +597,19 @@ impl Compose {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{destinationBucket}/o/{destinationObject}/compose",
-            &[&self.destination_bucket, &self.destination_object],
-        )
-        .method_id("storage.objects.compose")
-        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
-        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("kmsKeyName", self.kms_key_name.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Post,
+                "b/{destinationBucket}/o/{destinationObject}/compose",
+                &[&self.destination_bucket, &self.destination_object],
+            )
+            .method_id("storage.objects.compose")
+            .query_opt(
+                "destinationPredefinedAcl",
+                self.destination_predefined_acl.as_ref(),
+            )
+            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt("kmsKeyName", self.kms_key_name.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -596,7 +650,10 @@ impl Copy {
     }
 
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
+    pub fn destination_predefined_acl(
+        mut self,
+        value: crate::DestinationPredefinedAcl,
+    ) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -670,24 +727,47 @@ impl Copy {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}",
-            &[&self.source_bucket, &self.source_object, &self.destination_bucket, &self.destination_object],
-        )
-        .method_id("storage.objects.copy")
-        .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
-        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
-        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
-        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
-        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
-        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
-        .query_opt("projection", self.projection.as_ref())
-        .query_opt("sourceGeneration", self.source_generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Post,
+                "b/{sourceBucket}/o/{sourceObject}/copyTo/b/{destinationBucket}/o/{destinationObject}",
+                &[
+                    &self.source_bucket,
+                    &self.source_object,
+                    &self.destination_bucket,
+                    &self.destination_object,
+                ],
+            )
+            .method_id("storage.objects.copy")
+            .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
+            .query_opt(
+                "destinationPredefinedAcl",
+                self.destination_predefined_acl.as_ref(),
+            )
+            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceGenerationMatch",
+                self.if_source_generation_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceGenerationNotMatch",
+                self.if_source_generation_not_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationMatch",
+                self.if_source_metageneration_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationNotMatch",
+                self.if_source_metageneration_not_match.as_ref(),
+            )
+            .query_opt("projection", self.projection.as_ref())
+            .query_opt("sourceGeneration", self.source_generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -749,13 +829,20 @@ impl Delete {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Delete,
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.delete")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute_empty(request).await
     }
@@ -838,13 +925,20 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.get")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
@@ -855,19 +949,34 @@ impl Get {
     /// The resource's media (`alt=media`) instead of its JSON: a byte stream, a range, or
     /// a file written atomically; a dropped connection resumes where it stopped.
     pub fn download(self) -> discogen_runtime::media::MediaDownload {
-        let request = self.call.request(
-            Request::from_template(Method::Get, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
-                .method_id("storage.objects.get")
-                .query_opt("generation", self.generation.as_ref())
-                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-                .query_opt("projection", self.projection.as_ref())
-                .query_opt("userProject", self.user_project.as_ref())
-                .query_opt("softDeleted", self.soft_deleted.as_ref())
-                .query_opt("restoreToken", self.restore_token.as_ref()),
-        );
+        let request = self
+            .call
+            .request(
+                Request::from_template(
+                        Method::Get,
+                        "b/{bucket}/o/{object}",
+                        &[&self.bucket, &self.object],
+                    )
+                    .method_id("storage.objects.get")
+                    .query_opt("generation", self.generation.as_ref())
+                    .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+                    .query_opt(
+                        "ifGenerationNotMatch",
+                        self.if_generation_not_match.as_ref(),
+                    )
+                    .query_opt(
+                        "ifMetagenerationMatch",
+                        self.if_metageneration_match.as_ref(),
+                    )
+                    .query_opt(
+                        "ifMetagenerationNotMatch",
+                        self.if_metageneration_not_match.as_ref(),
+                    )
+                    .query_opt("projection", self.projection.as_ref())
+                    .query_opt("userProject", self.user_project.as_ref())
+                    .query_opt("softDeleted", self.soft_deleted.as_ref())
+                    .query_opt("restoreToken", self.restore_token.as_ref()),
+            );
         discogen_runtime::media::MediaDownload::new(self.call.client, request)
     }
 }
@@ -950,14 +1059,24 @@ impl Patch {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(Method::Patch, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Patch,
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.patch")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-            .query_opt("overrideUnlockedRetention", self.override_unlocked_retention.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt(
+                "overrideUnlockedRetention",
+                self.override_unlocked_retention.as_ref(),
+            )
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1044,14 +1163,24 @@ impl Update {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(Method::Put, "b/{bucket}/o/{object}", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Put,
+                "b/{bucket}/o/{object}",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.update")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-            .query_opt("overrideUnlockedRetention", self.override_unlocked_retention.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt(
+                "overrideUnlockedRetention",
+                self.override_unlocked_retention.as_ref(),
+            )
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
             .query_opt("projection", self.projection.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1088,7 +1217,11 @@ impl GetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/o/{object}/iam", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/o/{object}/iam",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.getIamPolicy")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1125,7 +1258,11 @@ impl SetIamPolicy {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Policy> {
-        let request = Request::from_template(Method::Put, "b/{bucket}/o/{object}/iam", &[&self.bucket, &self.object])
+        let request = Request::from_template(
+                Method::Put,
+                "b/{bucket}/o/{object}/iam",
+                &[&self.bucket, &self.object],
+            )
             .method_id("storage.objects.setIamPolicy")
             .query_opt("generation", self.generation.as_ref())
             .query_opt("userProject", self.user_project.as_ref());
@@ -1218,13 +1355,20 @@ impl Insert {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/o", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/o",
+                &[&self.bucket],
+            )
             .method_id("storage.objects.insert")
             .query_opt("contentEncoding", self.content_encoding.as_ref())
             .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
             .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
             .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-            .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
             .query_opt("kmsKeyName", self.kms_key_name.as_ref())
             .query_opt("name", self.name.as_ref())
             .query_opt("predefinedAcl", self.predefined_acl.as_ref())
@@ -1239,31 +1383,46 @@ impl Insert {
         self,
         media: discogen_runtime::media::MediaSource,
     ) -> discogen_runtime::media::MediaUpload<crate::Object> {
-        let request = self.call.request(
-            Request::from_template(Method::Post, "upload/storage/v1/b/{bucket}/o", &[&self.bucket])
-                .method_id("storage.objects.insert")
-                .query_opt("contentEncoding", self.content_encoding.as_ref())
-                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-                .query_opt("kmsKeyName", self.kms_key_name.as_ref())
-                .query_opt("name", self.name.as_ref())
-                .query_opt("predefinedAcl", self.predefined_acl.as_ref())
-                .query_opt("projection", self.projection.as_ref())
-                .query_opt("userProject", self.user_project.as_ref()),
-        );
+        let request = self
+            .call
+            .request(
+                Request::from_template(
+                        Method::Post,
+                        "upload/storage/v1/b/{bucket}/o",
+                        &[&self.bucket],
+                    )
+                    .method_id("storage.objects.insert")
+                    .query_opt("contentEncoding", self.content_encoding.as_ref())
+                    .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+                    .query_opt(
+                        "ifGenerationNotMatch",
+                        self.if_generation_not_match.as_ref(),
+                    )
+                    .query_opt(
+                        "ifMetagenerationMatch",
+                        self.if_metageneration_match.as_ref(),
+                    )
+                    .query_opt(
+                        "ifMetagenerationNotMatch",
+                        self.if_metageneration_not_match.as_ref(),
+                    )
+                    .query_opt("kmsKeyName", self.kms_key_name.as_ref())
+                    .query_opt("name", self.name.as_ref())
+                    .query_opt("predefinedAcl", self.predefined_acl.as_ref())
+                    .query_opt("projection", self.projection.as_ref())
+                    .query_opt("userProject", self.user_project.as_ref()),
+            );
         let request = request.json(&self.body);
 
         discogen_runtime::media::MediaUpload::new(
-            self.call.client,
-            "storage.objects.insert",
-            crate::SERVICE_PATH,
-            request,
-            media,
-        )
-        .accept(&["*/*"])
-        .max_size(None)
+                self.call.client,
+                "storage.objects.insert",
+                crate::SERVICE_PATH,
+                request,
+                media,
+            )
+            .accept(&["*/*"])
+            .max_size(None)
     }
 }
 
@@ -1378,11 +1537,18 @@ impl List {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Objects> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/o", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/o",
+                &[&self.bucket],
+            )
             .method_id("storage.objects.list")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
-            .query_opt("includeTrailingDelimiter", self.include_trailing_delimiter.as_ref())
+            .query_opt(
+                "includeTrailingDelimiter",
+                self.include_trailing_delimiter.as_ref(),
+            )
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("prefix", self.prefix.as_ref())
@@ -1393,7 +1559,10 @@ impl List {
             .query_opt("matchGlob", self.match_glob.as_ref())
             .query_opt("filter", self.filter.as_ref())
             .query_opt("softDeleted", self.soft_deleted.as_ref())
-            .query_opt("includeFoldersAsPrefixes", self.include_folders_as_prefixes.as_ref());
+            .query_opt(
+                "includeFoldersAsPrefixes",
+                self.include_folders_as_prefixes.as_ref(),
+            );
         self.call.execute(request).await
     }
 }
@@ -1437,7 +1606,10 @@ impl Rewrite {
     }
 
     /// Apply a predefined set of access controls to the destination object.
-    pub fn destination_predefined_acl(mut self, value: crate::DestinationPredefinedAcl) -> Self {
+    pub fn destination_predefined_acl(
+        mut self,
+        value: crate::DestinationPredefinedAcl,
+    ) -> Self {
         self.destination_predefined_acl = Some(value);
         self
     }
@@ -1523,26 +1695,52 @@ impl Rewrite {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::RewriteResponse> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}",
-            &[&self.source_bucket, &self.source_object, &self.destination_bucket, &self.destination_object],
-        )
-        .method_id("storage.objects.rewrite")
-        .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
-        .query_opt("destinationPredefinedAcl", self.destination_predefined_acl.as_ref())
-        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
-        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
-        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
-        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
-        .query_opt("maxBytesRewrittenPerCall", self.max_bytes_rewritten_per_call.as_ref())
-        .query_opt("projection", self.projection.as_ref())
-        .query_opt("rewriteToken", self.rewrite_token.as_ref())
-        .query_opt("sourceGeneration", self.source_generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Post,
+                "b/{sourceBucket}/o/{sourceObject}/rewriteTo/b/{destinationBucket}/o/{destinationObject}",
+                &[
+                    &self.source_bucket,
+                    &self.source_object,
+                    &self.destination_bucket,
+                    &self.destination_object,
+                ],
+            )
+            .method_id("storage.objects.rewrite")
+            .query_opt("destinationKmsKeyName", self.destination_kms_key_name.as_ref())
+            .query_opt(
+                "destinationPredefinedAcl",
+                self.destination_predefined_acl.as_ref(),
+            )
+            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceGenerationMatch",
+                self.if_source_generation_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceGenerationNotMatch",
+                self.if_source_generation_not_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationMatch",
+                self.if_source_metageneration_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationNotMatch",
+                self.if_source_metageneration_not_match.as_ref(),
+            )
+            .query_opt(
+                "maxBytesRewrittenPerCall",
+                self.max_bytes_rewritten_per_call.as_ref(),
+            )
+            .query_opt("projection", self.projection.as_ref())
+            .query_opt("rewriteToken", self.rewrite_token.as_ref())
+            .query_opt("sourceGeneration", self.source_generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -1634,21 +1832,36 @@ impl Move {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/o/{sourceObject}/moveTo/o/{destinationObject}",
-            &[&self.bucket, &self.source_object, &self.destination_object],
-        )
-        .method_id("storage.objects.move")
-        .query_opt("ifSourceGenerationMatch", self.if_source_generation_match.as_ref())
-        .query_opt("ifSourceGenerationNotMatch", self.if_source_generation_not_match.as_ref())
-        .query_opt("ifSourceMetagenerationMatch", self.if_source_metageneration_match.as_ref())
-        .query_opt("ifSourceMetagenerationNotMatch", self.if_source_metageneration_not_match.as_ref())
-        .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-        .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-        .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-        .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-        .query_opt("projection", self.projection.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Post,
+                "b/{bucket}/o/{sourceObject}/moveTo/o/{destinationObject}",
+                &[&self.bucket, &self.source_object, &self.destination_object],
+            )
+            .method_id("storage.objects.move")
+            .query_opt(
+                "ifSourceGenerationMatch",
+                self.if_source_generation_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceGenerationNotMatch",
+                self.if_source_generation_not_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationMatch",
+                self.if_source_metageneration_match.as_ref(),
+            )
+            .query_opt(
+                "ifSourceMetagenerationNotMatch",
+                self.if_source_metageneration_not_match.as_ref(),
+            )
+            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt("projection", self.projection.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1681,16 +1894,18 @@ impl TestIamPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::TestIamPermissionsResponse> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/o/{object}/iam/testPermissions",
-            &[&self.bucket, &self.object],
-        )
-        .method_id("storage.objects.testIamPermissions")
-        .query_all("permissions", self.permissions.iter())
-        .query_opt("generation", self.generation.as_ref())
-        .query_opt("userProject", self.user_project.as_ref());
+                Method::Get,
+                "b/{bucket}/o/{object}/iam/testPermissions",
+                &[&self.bucket, &self.object],
+            )
+            .method_id("storage.objects.testIamPermissions")
+            .query_all("permissions", self.permissions.iter())
+            .query_opt("generation", self.generation.as_ref())
+            .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1779,11 +1994,18 @@ impl WatchAll {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Channel> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/o/watch", &[&self.bucket])
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/o/watch",
+                &[&self.bucket],
+            )
             .method_id("storage.objects.watchAll")
             .query_opt("delimiter", self.delimiter.as_ref())
             .query_opt("endOffset", self.end_offset.as_ref())
-            .query_opt("includeTrailingDelimiter", self.include_trailing_delimiter.as_ref())
+            .query_opt(
+                "includeTrailingDelimiter",
+                self.include_trailing_delimiter.as_ref(),
+            )
             .query_opt("maxResults", self.max_results.as_ref())
             .query_opt("pageToken", self.page_token.as_ref())
             .query_opt("prefix", self.prefix.as_ref())
@@ -1867,18 +2089,24 @@ impl Restore {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Object> {
-        let request =
-            Request::from_template(Method::Post, "b/{bucket}/o/{object}/restore", &[&self.bucket, &self.object])
-                .method_id("storage.objects.restore")
-                .query("generation", self.generation)
-                .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
-                .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
-                .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
-                .query_opt("ifMetagenerationNotMatch", self.if_metageneration_not_match.as_ref())
-                .query_opt("copySourceAcl", self.copy_source_acl.as_ref())
-                .query_opt("projection", self.projection.as_ref())
-                .query_opt("userProject", self.user_project.as_ref())
-                .query_opt("restoreToken", self.restore_token.as_ref());
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/o/{object}/restore",
+                &[&self.bucket, &self.object],
+            )
+            .method_id("storage.objects.restore")
+            .query("generation", self.generation)
+            .query_opt("ifGenerationMatch", self.if_generation_match.as_ref())
+            .query_opt("ifGenerationNotMatch", self.if_generation_not_match.as_ref())
+            .query_opt("ifMetagenerationMatch", self.if_metageneration_match.as_ref())
+            .query_opt(
+                "ifMetagenerationNotMatch",
+                self.if_metageneration_not_match.as_ref(),
+            )
+            .query_opt("copySourceAcl", self.copy_source_acl.as_ref())
+            .query_opt("projection", self.projection.as_ref())
+            .query_opt("userProject", self.user_project.as_ref())
+            .query_opt("restoreToken", self.restore_token.as_ref());
         self.call.execute(request).await
     }
 }
@@ -1896,8 +2124,14 @@ discogen_runtime::call_options!(BulkRestore);
 
 impl BulkRestore {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
-        let request = Request::from_template(Method::Post, "b/{bucket}/o/bulkRestore", &[&self.bucket])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+        let request = Request::from_template(
+                Method::Post,
+                "b/{bucket}/o/bulkRestore",
+                &[&self.bucket],
+            )
             .method_id("storage.objects.bulkRestore");
         let request = request.json(&self.body)?;
         self.call.execute(request).await

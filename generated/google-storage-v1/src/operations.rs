@@ -23,9 +23,17 @@ impl Operations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cancel(&self, bucket: impl Into<String>, operation_id: impl Into<String>) -> Cancel {
+    pub fn cancel(
+        &self,
+        bucket: impl Into<String>,
+        operation_id: impl Into<String>,
+    ) -> Cancel {
         let call = Call::new(&self.client);
-        Cancel { bucket: bucket.into(), operation_id: operation_id.into(), call }
+        Cancel {
+            bucket: bucket.into(),
+            operation_id: operation_id.into(),
+            call,
+        }
     }
 
     /// Gets the latest state of a long-running operation.
@@ -39,9 +47,17 @@ impl Operations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, bucket: impl Into<String>, operation_id: impl Into<String>) -> Get {
+    pub fn get(
+        &self,
+        bucket: impl Into<String>,
+        operation_id: impl Into<String>,
+    ) -> Get {
         let call = Call::new(&self.client);
-        Get { bucket: bucket.into(), operation_id: operation_id.into(), call }
+        Get {
+            bucket: bucket.into(),
+            operation_id: operation_id.into(),
+            call,
+        }
     }
 
     /// Starts asynchronous advancement of the relocate bucket operation in the case of required write downtime, to allow it to lock the bucket at the source location, and proceed with the bucket location swap. The server makes a best effort to advance the relocate bucket operation, but success is not guaranteed.
@@ -61,7 +77,12 @@ impl Operations {
         body: crate::AdvanceRelocateBucketOperationRequest,
     ) -> AdvanceRelocateBucket {
         let call = Call::new(&self.client);
-        AdvanceRelocateBucket { bucket: bucket.into(), operation_id: operation_id.into(), body, call }
+        AdvanceRelocateBucket {
+            bucket: bucket.into(),
+            operation_id: operation_id.into(),
+            body,
+            call,
+        }
     }
 
     /// Lists operations that match the specified filter in the request.
@@ -80,7 +101,13 @@ impl Operations {
     /// ```
     pub fn list(&self, bucket: impl Into<String>) -> List {
         let call = Call::new(&self.client);
-        List { bucket: bucket.into(), filter: None, page_size: None, page_token: None, call }
+        List {
+            bucket: bucket.into(),
+            filter: None,
+            page_size: None,
+            page_token: None,
+            call,
+        }
     }
 }
 
@@ -99,11 +126,11 @@ impl Cancel {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/operations/{operationId}/cancel",
-            &[&self.bucket, &self.operation_id],
-        )
-        .method_id("storage.buckets.operations.cancel");
+                Method::Post,
+                "b/{bucket}/operations/{operationId}/cancel",
+                &[&self.bucket, &self.operation_id],
+            )
+            .method_id("storage.buckets.operations.cancel");
         self.call.execute_empty(request).await
     }
 }
@@ -121,13 +148,15 @@ discogen_runtime::call_options!(Get);
 
 impl Get {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningOperation> {
         let request = Request::from_template(
-            Method::Get,
-            "b/{bucket}/operations/{operationId}",
-            &[&self.bucket, &self.operation_id],
-        )
-        .method_id("storage.buckets.operations.get");
+                Method::Get,
+                "b/{bucket}/operations/{operationId}",
+                &[&self.bucket, &self.operation_id],
+            )
+            .method_id("storage.buckets.operations.get");
         self.call.execute(request).await
     }
 }
@@ -148,11 +177,11 @@ impl AdvanceRelocateBucket {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
         let request = Request::from_template(
-            Method::Post,
-            "b/{bucket}/operations/{operationId}/advanceRelocateBucket",
-            &[&self.bucket, &self.operation_id],
-        )
-        .method_id("storage.buckets.operations.advanceRelocateBucket");
+                Method::Post,
+                "b/{bucket}/operations/{operationId}/advanceRelocateBucket",
+                &[&self.bucket, &self.operation_id],
+            )
+            .method_id("storage.buckets.operations.advanceRelocateBucket");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -191,8 +220,14 @@ impl List {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
-        let request = Request::from_template(Method::Get, "b/{bucket}/operations", &[&self.bucket])
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::GoogleLongrunningListOperationsResponse> {
+        let request = Request::from_template(
+                Method::Get,
+                "b/{bucket}/operations",
+                &[&self.bucket],
+            )
             .method_id("storage.buckets.operations.list")
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -201,4 +236,6 @@ impl List {
     }
 }
 
-discogen_runtime::paginated!(List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation);
+discogen_runtime::paginated!(
+    List, page_token, GoogleLongrunningListOperationsResponse, GoogleLongrunningOperation
+);

@@ -7,7 +7,10 @@
 /// Get one with `client.projects()`; it is as cheap to clone as the client.
 #[derive(Clone, Debug)]
 pub struct Projects {
-    #[cfg_attr(not(any(feature = "hmac-keys", feature = "service-account")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "hmac-keys", feature = "service-account")),
+        allow(dead_code)
+    )]
     pub(crate) client: discogen_runtime::Client,
 }
 
@@ -15,24 +18,26 @@ impl Projects {
     /// The `projects.hmacKeys` resource (feature `hmac-keys`).
     #[cfg(feature = "hmac-keys")]
     pub fn hmac_keys(&self) -> crate::hmac_keys::HmacKeys {
-        crate::hmac_keys::HmacKeys { client: self.client.clone() }
+        crate::hmac_keys::HmacKeys {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        hmac_keys,
-        "hmac-keys",
+        hmac_keys, "hmac-keys",
         "compiled out: enable the cargo feature `hmac-keys` of google-storage-v1"
     );
 
     /// The `projects.serviceAccount` resource (feature `service-account`).
     #[cfg(feature = "service-account")]
     pub fn service_account(&self) -> crate::service_account::ServiceAccount {
-        crate::service_account::ServiceAccount { client: self.client.clone() }
+        crate::service_account::ServiceAccount {
+            client: self.client.clone(),
+        }
     }
 
     discogen_runtime::feature_off!(
-        service_account,
-        "service-account",
+        service_account, "service-account",
         "compiled out: enable the cargo feature `service-account` of google-storage-v1"
     );
 }

@@ -26,7 +26,11 @@ impl ServiceAccount {
     /// ```
     pub fn get(&self, project_id: impl Into<String>) -> Get {
         let call = Call::new(&self.client);
-        Get { project_id: project_id.into(), user_project: None, call }
+        Get {
+            project_id: project_id.into(),
+            user_project: None,
+            call,
+        }
     }
 }
 
@@ -50,7 +54,11 @@ impl Get {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ServiceAccount> {
-        let request = Request::from_template(Method::Get, "projects/{projectId}/serviceAccount", &[&self.project_id])
+        let request = Request::from_template(
+                Method::Get,
+                "projects/{projectId}/serviceAccount",
+                &[&self.project_id],
+            )
             .method_id("storage.projects.serviceAccount.get")
             .query_opt("userProject", self.user_project.as_ref());
         self.call.execute(request).await

@@ -10,8 +10,7 @@ pub use model::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -34,8 +33,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -87,7 +86,9 @@ impl Client {
 
     /// The `` resource.
     pub fn service(&self) -> service::Service {
-        service::Service { client: self.inner.clone() }
+        service::Service {
+            client: self.inner.clone(),
+        }
     }
 }
 

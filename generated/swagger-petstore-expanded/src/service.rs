@@ -28,7 +28,11 @@ impl Service {
     /// ```
     pub fn find_pets(&self) -> FindPets {
         let call = Call::new(&self.client);
-        FindPets { tags: Vec::new(), limit: None, call }
+        FindPets {
+            tags: Vec::new(),
+            limit: None,
+            call,
+        }
     }
 
     /// Creates a new pet in the store. Duplicates are allowed
@@ -132,7 +136,8 @@ impl AddPet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Post, "pets", &[]).method_id("addPet");
+        let request = Request::from_template(Method::Post, "pets", &[])
+            .method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -154,7 +159,8 @@ impl Get {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Get, "pets/{id}", &[&self.id]).method_id("find pet by id");
+        let request = Request::from_template(Method::Get, "pets/{id}", &[&self.id])
+            .method_id("find pet by id");
         self.call.execute(request).await
     }
 }
@@ -175,7 +181,8 @@ impl DeletePet {
     /// On an error status the body is kept in the [`Error`](crate::Error); decode the documented type with [`Error::decode_body`](crate::Error::decode_body):
     /// - `default`: [`crate::ErrorSchema`]
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "pets/{id}", &[&self.id]).method_id("deletePet");
+        let request = Request::from_template(Method::Delete, "pets/{id}", &[&self.id])
+            .method_id("deletePet");
         self.call.execute_empty(request).await
     }
 }

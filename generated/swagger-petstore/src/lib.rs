@@ -12,8 +12,7 @@ pub use model::*;
 
 pub use discogen_runtime::{
     auth::{NoAuth, StaticToken, TokenProvider},
-    client::RegionalEndpoints,
-    error::{Code, RpcStatus},
+    client::RegionalEndpoints, error::{Code, RpcStatus},
     media::{ByteStream, MediaDownload, MediaSource, MediaUpload, ResumableSession},
     paging::{Stream, StreamExt, TryStreamExt},
     wkt::{Bytes, Duration, Empty, FieldMask, StandardBytes, Timestamp},
@@ -36,8 +35,8 @@ pub use discogen_runtime::auth::credentials;
 /// [`reqwest`](transport::reqwest) builds a client for [`ClientBuilder::http_client`].
 pub mod transport {
     pub use discogen_runtime::transport::{
-        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport, ReqwestTransport, Transport,
-        TransportError, TransportFuture,
+        install_crypto_provider, reqwest, HttpRequest, HttpResponse, MockTransport,
+        ReqwestTransport, Transport, TransportError, TransportFuture,
     };
 }
 
@@ -104,17 +103,23 @@ impl Client {
 
     /// The `pet` resource.
     pub fn pet(&self) -> pet::Pet {
-        pet::Pet { client: self.inner.clone() }
+        pet::Pet {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `store` resource.
     pub fn store(&self) -> store::Store {
-        store::Store { client: self.inner.clone() }
+        store::Store {
+            client: self.inner.clone(),
+        }
     }
 
     /// The `user` resource.
     pub fn user(&self) -> user::User {
-        user::User { client: self.inner.clone() }
+        user::User {
+            client: self.inner.clone(),
+        }
     }
 }
 

@@ -58,7 +58,10 @@ impl Pet {
         status: impl IntoIterator<Item = impl Into<crate::PetStatus>>,
     ) -> FindPetsByStatus {
         let call = Call::new(&self.client);
-        FindPetsByStatus { status: status.into_iter().map(Into::into).collect(), call }
+        FindPetsByStatus {
+            status: status.into_iter().map(Into::into).collect(),
+            call,
+        }
     }
 
     /// Muliple tags can be provided with comma separated strings. Use tag1, tag2, tag3 for testing.
@@ -72,9 +75,15 @@ impl Pet {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn find_pets_by_tags(&self, tags: impl IntoIterator<Item = impl Into<String>>) -> FindPetsByTags {
+    pub fn find_pets_by_tags(
+        &self,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+    ) -> FindPetsByTags {
         let call = Call::new(&self.client);
-        FindPetsByTags { tags: tags.into_iter().map(Into::into).collect(), call }
+        FindPetsByTags {
+            tags: tags.into_iter().map(Into::into).collect(),
+            call,
+        }
     }
 
     /// Returns a single pet
@@ -90,7 +99,10 @@ impl Pet {
     /// ```
     pub fn get_pet_by_id(&self, pet_id: impl Into<String>) -> GetPetById {
         let call = Call::new(&self.client);
-        GetPetById { pet_id: pet_id.into(), call }
+        GetPetById {
+            pet_id: pet_id.into(),
+            call,
+        }
     }
 
     /// Calls `updatePetWithForm`.
@@ -105,7 +117,10 @@ impl Pet {
     /// ```
     pub fn update_pet_with_form(&self, pet_id: impl Into<String>) -> UpdatePetWithForm {
         let call = Call::new(&self.client);
-        UpdatePetWithForm { pet_id: pet_id.into(), call }
+        UpdatePetWithForm {
+            pet_id: pet_id.into(),
+            call,
+        }
     }
 
     /// Calls `deletePet`.
@@ -120,7 +135,11 @@ impl Pet {
     /// ```
     pub fn delete_pet(&self, pet_id: impl Into<String>) -> DeletePet {
         let call = Call::new(&self.client);
-        DeletePet { pet_id: pet_id.into(), api_key: None, call }
+        DeletePet {
+            pet_id: pet_id.into(),
+            api_key: None,
+            call,
+        }
     }
 
     /// Calls `uploadFile`.
@@ -136,7 +155,10 @@ impl Pet {
     /// ```
     pub fn upload_file(&self, pet_id: impl Into<String>) -> UploadFile {
         let call = Call::new(&self.client);
-        UploadFile { pet_id: pet_id.into(), call }
+        UploadFile {
+            pet_id: pet_id.into(),
+            call,
+        }
     }
 }
 
@@ -153,7 +175,8 @@ discogen_runtime::call_options!(AddPet);
 impl AddPet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "pet", &[]).method_id("addPet");
+        let request = Request::from_template(Method::Post, "pet", &[])
+            .method_id("addPet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -172,7 +195,8 @@ discogen_runtime::call_options!(UpdatePet);
 impl UpdatePet {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Put, "pet", &[]).method_id("updatePet");
+        let request = Request::from_template(Method::Put, "pet", &[])
+            .method_id("updatePet");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -190,7 +214,9 @@ discogen_runtime::call_options!(FindPetsByStatus);
 
 impl FindPetsByStatus {
     /// Sends the request.
-    pub async fn send(self) -> discogen_runtime::Result<crate::FindPetsByStatusResponse> {
+    pub async fn send(
+        self,
+    ) -> discogen_runtime::Result<crate::FindPetsByStatusResponse> {
         let request = Request::from_template(Method::Get, "pet/findByStatus", &[])
             .method_id("findPetsByStatus")
             .query_all("status", self.status.iter());
@@ -231,7 +257,8 @@ discogen_runtime::call_options!(GetPetById);
 impl GetPetById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Pet> {
-        let request = Request::from_template(Method::Get, "pet/{petId}", &[&self.pet_id]).method_id("getPetById");
+        let request = Request::from_template(Method::Get, "pet/{petId}", &[&self.pet_id])
+            .method_id("getPetById");
         self.call.execute(request).await
     }
 }
@@ -249,8 +276,12 @@ discogen_runtime::call_options!(UpdatePetWithForm);
 impl UpdatePetWithForm {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Post, "pet/{petId}", &[&self.pet_id]).method_id("updatePetWithForm");
+        let request = Request::from_template(
+                Method::Post,
+                "pet/{petId}",
+                &[&self.pet_id],
+            )
+            .method_id("updatePetWithForm");
         self.call.execute_empty(request).await
     }
 }
@@ -275,7 +306,11 @@ impl DeletePet {
 
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Delete, "pet/{petId}", &[&self.pet_id])
+        let request = Request::from_template(
+                Method::Delete,
+                "pet/{petId}",
+                &[&self.pet_id],
+            )
             .method_id("deletePet")
             .header_opt("api_key", self.api_key.as_ref());
         self.call.execute_empty(request).await
@@ -295,8 +330,12 @@ discogen_runtime::call_options!(UploadFile);
 impl UploadFile {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::ApiResponse> {
-        let request =
-            Request::from_template(Method::Post, "pet/{petId}/uploadImage", &[&self.pet_id]).method_id("uploadFile");
+        let request = Request::from_template(
+                Method::Post,
+                "pet/{petId}/uploadImage",
+                &[&self.pet_id],
+            )
+            .method_id("uploadFile");
         self.call.execute(request).await
     }
 }

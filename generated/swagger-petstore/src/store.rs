@@ -57,7 +57,10 @@ impl Store {
     /// ```
     pub fn get_order_by_id(&self, order_id: impl Into<String>) -> GetOrderById {
         let call = Call::new(&self.client);
-        GetOrderById { order_id: order_id.into(), call }
+        GetOrderById {
+            order_id: order_id.into(),
+            call,
+        }
     }
 
     /// For valid response try integer IDs with positive integer value. Negative or non-integer values will generate API errors
@@ -72,7 +75,10 @@ impl Store {
     /// ```
     pub fn delete_order(&self, order_id: impl Into<String>) -> DeleteOrder {
         let call = Call::new(&self.client);
-        DeleteOrder { order_id: order_id.into(), call }
+        DeleteOrder {
+            order_id: order_id.into(),
+            call,
+        }
     }
 }
 
@@ -88,7 +94,8 @@ discogen_runtime::call_options!(GetInventory);
 impl GetInventory {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::GetInventoryResponse> {
-        let request = Request::from_template(Method::Get, "store/inventory", &[]).method_id("getInventory");
+        let request = Request::from_template(Method::Get, "store/inventory", &[])
+            .method_id("getInventory");
         self.call.execute(request).await
     }
 }
@@ -106,7 +113,8 @@ discogen_runtime::call_options!(PlaceOrder);
 impl PlaceOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request = Request::from_template(Method::Post, "store/order", &[]).method_id("placeOrder");
+        let request = Request::from_template(Method::Post, "store/order", &[])
+            .method_id("placeOrder");
         let request = request.json(&self.body)?;
         self.call.execute(request).await
     }
@@ -125,8 +133,12 @@ discogen_runtime::call_options!(GetOrderById);
 impl GetOrderById {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::Order> {
-        let request =
-            Request::from_template(Method::Get, "store/order/{orderId}", &[&self.order_id]).method_id("getOrderById");
+        let request = Request::from_template(
+                Method::Get,
+                "store/order/{orderId}",
+                &[&self.order_id],
+            )
+            .method_id("getOrderById");
         self.call.execute(request).await
     }
 }
@@ -144,8 +156,12 @@ discogen_runtime::call_options!(DeleteOrder);
 impl DeleteOrder {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Delete, "store/order/{orderId}", &[&self.order_id]).method_id("deleteOrder");
+        let request = Request::from_template(
+                Method::Delete,
+                "store/order/{orderId}",
+                &[&self.order_id],
+            )
+            .method_id("deleteOrder");
         self.call.execute_empty(request).await
     }
 }

@@ -42,7 +42,10 @@ impl User {
         body: crate::CreateUsersWithArrayInputRequest,
     ) -> CreateUsersWithArrayInput {
         let call = Call::new(&self.client);
-        CreateUsersWithArrayInput { body, call }
+        CreateUsersWithArrayInput {
+            body,
+            call,
+        }
     }
 
     /// Calls `createUsersWithListInput`.
@@ -60,7 +63,10 @@ impl User {
         body: crate::CreateUsersWithListInputRequest,
     ) -> CreateUsersWithListInput {
         let call = Call::new(&self.client);
-        CreateUsersWithListInput { body, call }
+        CreateUsersWithListInput {
+            body,
+            call,
+        }
     }
 
     /// Calls `loginUser`.
@@ -74,9 +80,17 @@ impl User {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn login_user(&self, username: impl Into<String>, password: impl Into<String>) -> LoginUser {
+    pub fn login_user(
+        &self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> LoginUser {
         let call = Call::new(&self.client);
-        LoginUser { username: username.into(), password: password.into(), call }
+        LoginUser {
+            username: username.into(),
+            password: password.into(),
+            call,
+        }
     }
 
     /// Calls `logoutUser`.
@@ -107,7 +121,10 @@ impl User {
     /// ```
     pub fn get_user_by_name(&self, username: impl Into<String>) -> GetUserByName {
         let call = Call::new(&self.client);
-        GetUserByName { username: username.into(), call }
+        GetUserByName {
+            username: username.into(),
+            call,
+        }
     }
 
     /// This can only be done by the logged in user.
@@ -120,9 +137,17 @@ impl User {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_user(&self, username: impl Into<String>, body: crate::User) -> UpdateUser {
+    pub fn update_user(
+        &self,
+        username: impl Into<String>,
+        body: crate::User,
+    ) -> UpdateUser {
         let call = Call::new(&self.client);
-        UpdateUser { username: username.into(), body, call }
+        UpdateUser {
+            username: username.into(),
+            body,
+            call,
+        }
     }
 
     /// This can only be done by the logged in user.
@@ -137,7 +162,10 @@ impl User {
     /// ```
     pub fn delete_user(&self, username: impl Into<String>) -> DeleteUser {
         let call = Call::new(&self.client);
-        DeleteUser { username: username.into(), call }
+        DeleteUser {
+            username: username.into(),
+            call,
+        }
     }
 }
 
@@ -154,7 +182,8 @@ discogen_runtime::call_options!(CreateUser);
 impl CreateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Post, "user", &[]).method_id("createUser");
+        let request = Request::from_template(Method::Post, "user", &[])
+            .method_id("createUser");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -173,8 +202,8 @@ discogen_runtime::call_options!(CreateUsersWithArrayInput);
 impl CreateUsersWithArrayInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Post, "user/createWithArray", &[]).method_id("createUsersWithArrayInput");
+        let request = Request::from_template(Method::Post, "user/createWithArray", &[])
+            .method_id("createUsersWithArrayInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -193,8 +222,8 @@ discogen_runtime::call_options!(CreateUsersWithListInput);
 impl CreateUsersWithListInput {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Post, "user/createWithList", &[]).method_id("createUsersWithListInput");
+        let request = Request::from_template(Method::Post, "user/createWithList", &[])
+            .method_id("createUsersWithListInput");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -234,7 +263,8 @@ discogen_runtime::call_options!(LogoutUser);
 impl LogoutUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Get, "user/logout", &[]).method_id("logoutUser");
+        let request = Request::from_template(Method::Get, "user/logout", &[])
+            .method_id("logoutUser");
         self.call.execute_empty(request).await
     }
 }
@@ -252,8 +282,12 @@ discogen_runtime::call_options!(GetUserByName);
 impl GetUserByName {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<crate::User> {
-        let request =
-            Request::from_template(Method::Get, "user/{username}", &[&self.username]).method_id("getUserByName");
+        let request = Request::from_template(
+                Method::Get,
+                "user/{username}",
+                &[&self.username],
+            )
+            .method_id("getUserByName");
         self.call.execute(request).await
     }
 }
@@ -272,7 +306,12 @@ discogen_runtime::call_options!(UpdateUser);
 impl UpdateUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request = Request::from_template(Method::Put, "user/{username}", &[&self.username]).method_id("updateUser");
+        let request = Request::from_template(
+                Method::Put,
+                "user/{username}",
+                &[&self.username],
+            )
+            .method_id("updateUser");
         let request = request.json(&self.body)?;
         self.call.execute_empty(request).await
     }
@@ -291,8 +330,12 @@ discogen_runtime::call_options!(DeleteUser);
 impl DeleteUser {
     /// Sends the request.
     pub async fn send(self) -> discogen_runtime::Result<()> {
-        let request =
-            Request::from_template(Method::Delete, "user/{username}", &[&self.username]).method_id("deleteUser");
+        let request = Request::from_template(
+                Method::Delete,
+                "user/{username}",
+                &[&self.username],
+            )
+            .method_id("deleteUser");
         self.call.execute_empty(request).await
     }
 }

@@ -114,7 +114,13 @@ discogen_runtime::model_serde!(
     CancelCustomJobRequest {};
 );
 
-#[cfg(any(feature = "custom-jobs", feature = "hyperparameter-tuning-jobs", feature = "nas-jobs"))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
 mod gated_2 {
     /// Represents the spec of a CustomJob.
     ///
@@ -381,19 +387,27 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(feature = "custom-jobs", feature = "hyperparameter-tuning-jobs", feature = "nas-jobs"))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs"
+    )
+)]
 pub use gated_2::*;
 
-#[cfg(any(
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "persistent-resources",
-    feature = "pipeline-jobs",
-    feature = "locations-reasoning-engines",
-    feature = "schedules",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
 mod gated_3 {
     /// Configuration for PSC-I.
     ///
@@ -436,27 +450,31 @@ mod gated_3 {
     );
 }
 
-#[cfg(any(
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "persistent-resources",
-    feature = "pipeline-jobs",
-    feature = "locations-reasoning-engines",
-    feature = "schedules",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources",
+        feature = "pipeline-jobs",
+        feature = "locations-reasoning-engines",
+        feature = "schedules",
+        feature = "reasoning-engines"
+    )
+)]
 pub use gated_3::*;
 
 /// Represents the spec of disk options.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DiskSpec`.
-#[cfg(any(
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "persistent-resources"
-))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskSpec {
     /// Type of the boot disk. For non-A3U machines, the default value is "pd-ssd", for A3U machines, the default value is "hyperdisk-balanced". Valid values: "pd-ssd" (Persistent Disk Solid State Drive), "pd-standard" (Persistent Disk Hard Disk Drive) or "hyperdisk-balanced".
@@ -469,12 +487,14 @@ pub struct DiskSpec {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "persistent-resources"
-))]
+#[cfg(
+    any(
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "persistent-resources"
+    )
+)]
 discogen_runtime::model_serde!(
     DiskSpec { "bootDiskType" => boot_disk_type, "bootDiskSizeGb" => boot_disk_size_gb };
 );

@@ -170,7 +170,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SampleStrategy::SampleStrategyUnspecified => "SAMPLE_STRATEGY_UNSPECIFIED",
+                SampleStrategy::SampleStrategyUnspecified => {
+                    "SAMPLE_STRATEGY_UNSPECIFIED"
+                }
                 SampleStrategy::Uncertainty => "UNCERTAINTY",
                 SampleStrategy::Unknown(value) => value,
             }
@@ -180,7 +182,9 @@ mod gated_1 {
     impl From<&str> for SampleStrategy {
         fn from(value: &str) -> Self {
             match value {
-                "SAMPLE_STRATEGY_UNSPECIFIED" => SampleStrategy::SampleStrategyUnspecified,
+                "SAMPLE_STRATEGY_UNSPECIFIED" => {
+                    SampleStrategy::SampleStrategyUnspecified
+                }
                 "UNCERTAINTY" => SampleStrategy::Uncertainty,
                 other => SampleStrategy::Unknown(other.to_owned()),
             }

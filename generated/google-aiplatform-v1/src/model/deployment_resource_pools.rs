@@ -286,7 +286,9 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SpeculativeDecodingSpec {
         /// draft model speculation.
-        pub draft_model_speculation: Option<crate::SpeculativeDecodingSpecDraftModelSpeculation>,
+        pub draft_model_speculation: Option<
+            crate::SpeculativeDecodingSpecDraftModelSpeculation,
+        >,
 
         /// N-Gram speculation.
         pub ngram_speculation: Option<crate::SpeculativeDecodingSpecNgramSpeculation>,

@@ -260,7 +260,9 @@ mod gated_1 {
         pub select_entity: Option<crate::DeleteFeatureValuesRequestSelectEntity>,
 
         /// Select feature values to be deleted by specifying time range and features.
-        pub select_time_range_and_feature: Option<crate::DeleteFeatureValuesRequestSelectTimeRangeAndFeature>,
+        pub select_time_range_and_feature: Option<
+            crate::DeleteFeatureValuesRequestSelectTimeRangeAndFeature,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -287,7 +289,9 @@ mod gated_1 {
         pub entity_type: Option<String>,
 
         /// List of Feature metadata corresponding to each piece of ReadFeatureValuesResponse.EntityView.data.
-        pub feature_descriptors: Option<Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>>,
+        pub feature_descriptors: Option<
+            Vec<crate::ReadFeatureValuesResponseFeatureDescriptor>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -317,7 +321,9 @@ mod gated_1 {
         pub entity_id: Option<String>,
 
         /// Required. Feature values to be written, mapping from Feature ID to value. Up to 100,000 `feature_values` entries may be written across all payloads. The feature generation time, aligned by days, must be no older than five years (1825 days) and no later than one year (366 days) in the future.
-        pub feature_values: Option<std::collections::BTreeMap<String, crate::FeatureValue>>,
+        pub feature_values: Option<
+            std::collections::BTreeMap<String, crate::FeatureValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -329,16 +335,24 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeaturestoreMonitoringConfig {
         /// The config for Snapshot Analysis Based Feature Monitoring.
-        pub snapshot_analysis: Option<crate::FeaturestoreMonitoringConfigSnapshotAnalysis>,
+        pub snapshot_analysis: Option<
+            crate::FeaturestoreMonitoringConfigSnapshotAnalysis,
+        >,
 
         /// The config for ImportFeatures Analysis Based Feature Monitoring.
-        pub import_features_analysis: Option<crate::FeaturestoreMonitoringConfigImportFeaturesAnalysis>,
+        pub import_features_analysis: Option<
+            crate::FeaturestoreMonitoringConfigImportFeaturesAnalysis,
+        >,
 
         /// Threshold for numerical features of anomaly detection. This is shared by all objectives of Featurestore Monitoring for numerical features (i.e. Features with type (Feature.ValueType) DOUBLE or INT64).
-        pub numerical_threshold_config: Option<crate::FeaturestoreMonitoringConfigThresholdConfig>,
+        pub numerical_threshold_config: Option<
+            crate::FeaturestoreMonitoringConfigThresholdConfig,
+        >,
 
         /// Threshold for categorical features of anomaly detection. This is shared by all types of Featurestore Monitoring for categorical features (i.e. Features with type (Feature.ValueType) BOOL or STRING).
-        pub categorical_threshold_config: Option<crate::FeaturestoreMonitoringConfigThresholdConfig>,
+        pub categorical_threshold_config: Option<
+            crate::FeaturestoreMonitoringConfigThresholdConfig,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -509,11 +523,21 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::StateUnspecified => "STATE_UNSPECIFIED",
-                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Default => "DEFAULT",
-                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Enabled => "ENABLED",
-                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Disabled => "DISABLED",
-                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Unknown(value) => value,
+                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::StateUnspecified => {
+                    "STATE_UNSPECIFIED"
+                }
+                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Default => {
+                    "DEFAULT"
+                }
+                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Enabled => {
+                    "ENABLED"
+                }
+                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Disabled => {
+                    "DISABLED"
+                }
+                FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Unknown(
+                    value,
+                ) => value,
             }
         }
     }
@@ -521,16 +545,30 @@ mod gated_1 {
     impl From<&str> for FeaturestoreMonitoringConfigImportFeaturesAnalysisState {
         fn from(value: &str) -> Self {
             match value {
-                "STATE_UNSPECIFIED" => FeaturestoreMonitoringConfigImportFeaturesAnalysisState::StateUnspecified,
-                "DEFAULT" => FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Default,
-                "ENABLED" => FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Enabled,
-                "DISABLED" => FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Disabled,
-                other => FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Unknown(other.to_owned()),
+                "STATE_UNSPECIFIED" => {
+                    FeaturestoreMonitoringConfigImportFeaturesAnalysisState::StateUnspecified
+                }
+                "DEFAULT" => {
+                    FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Default
+                }
+                "ENABLED" => {
+                    FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Enabled
+                }
+                "DISABLED" => {
+                    FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Disabled
+                }
+                other => {
+                    FeaturestoreMonitoringConfigImportFeaturesAnalysisState::Unknown(
+                        other.to_owned(),
+                    )
+                }
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(FeaturestoreMonitoringConfigImportFeaturesAnalysisState);
+    discogen_runtime::open_enum_impls!(
+        FeaturestoreMonitoringConfigImportFeaturesAnalysisState
+    );
 
     /// The baseline used to do anomaly detection for the statistics generated by import features analysis.
     ///
@@ -567,8 +605,12 @@ mod gated_1 {
             match self {
                 AnomalyDetectionBaseline::BaselineUnspecified => "BASELINE_UNSPECIFIED",
                 AnomalyDetectionBaseline::LatestStats => "LATEST_STATS",
-                AnomalyDetectionBaseline::MostRecentSnapshotStats => "MOST_RECENT_SNAPSHOT_STATS",
-                AnomalyDetectionBaseline::PreviousImportFeaturesStats => "PREVIOUS_IMPORT_FEATURES_STATS",
+                AnomalyDetectionBaseline::MostRecentSnapshotStats => {
+                    "MOST_RECENT_SNAPSHOT_STATS"
+                }
+                AnomalyDetectionBaseline::PreviousImportFeaturesStats => {
+                    "PREVIOUS_IMPORT_FEATURES_STATS"
+                }
                 AnomalyDetectionBaseline::Unknown(value) => value,
             }
         }
@@ -579,8 +621,12 @@ mod gated_1 {
             match value {
                 "BASELINE_UNSPECIFIED" => AnomalyDetectionBaseline::BaselineUnspecified,
                 "LATEST_STATS" => AnomalyDetectionBaseline::LatestStats,
-                "MOST_RECENT_SNAPSHOT_STATS" => AnomalyDetectionBaseline::MostRecentSnapshotStats,
-                "PREVIOUS_IMPORT_FEATURES_STATS" => AnomalyDetectionBaseline::PreviousImportFeaturesStats,
+                "MOST_RECENT_SNAPSHOT_STATS" => {
+                    AnomalyDetectionBaseline::MostRecentSnapshotStats
+                }
+                "PREVIOUS_IMPORT_FEATURES_STATS" => {
+                    AnomalyDetectionBaseline::PreviousImportFeaturesStats
+                }
                 other => AnomalyDetectionBaseline::Unknown(other.to_owned()),
             }
         }
@@ -594,7 +640,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeaturestoreMonitoringConfigImportFeaturesAnalysis {
         /// Whether to enable / disable / inherite default hebavior for import features analysis.
-        pub state: Option<crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisState>,
+        pub state: Option<
+            crate::FeaturestoreMonitoringConfigImportFeaturesAnalysisState,
+        >,
 
         /// The baseline used to do anomaly detection for the statistics generated by import features analysis.
         pub anomaly_detection_baseline: Option<crate::AnomalyDetectionBaseline>,

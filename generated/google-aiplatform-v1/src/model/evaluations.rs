@@ -51,7 +51,9 @@ pub struct ModelEvaluation {
     pub model_explanation: Option<crate::ModelExplanation>,
 
     /// Describes the values of ExplanationSpec that are used for explaining the predicted values on the evaluated data.
-    pub explanation_specs: Option<Vec<crate::ModelEvaluationModelEvaluationExplanationSpec>>,
+    pub explanation_specs: Option<
+        Vec<crate::ModelEvaluationModelEvaluationExplanationSpec>,
+    >,
 
     /// The metadata of the ModelEvaluation. For the ModelEvaluation uploaded from Managed Pipeline, metadata contains a structured value with keys of "pipeline\_job\_id", "evaluation\_dataset\_type", "evaluation\_dataset\_path", "row\_based\_metrics\_path".
     pub metadata: Option<serde_json::Value>,

@@ -200,7 +200,9 @@ mod gated_3 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                TensorboardTimeSeriesValueType::ValueTypeUnspecified => "VALUE_TYPE_UNSPECIFIED",
+                TensorboardTimeSeriesValueType::ValueTypeUnspecified => {
+                    "VALUE_TYPE_UNSPECIFIED"
+                }
                 TensorboardTimeSeriesValueType::Scalar => "SCALAR",
                 TensorboardTimeSeriesValueType::Tensor => "TENSOR",
                 TensorboardTimeSeriesValueType::BlobSequence => "BLOB_SEQUENCE",
@@ -212,7 +214,9 @@ mod gated_3 {
     impl From<&str> for TensorboardTimeSeriesValueType {
         fn from(value: &str) -> Self {
             match value {
-                "VALUE_TYPE_UNSPECIFIED" => TensorboardTimeSeriesValueType::ValueTypeUnspecified,
+                "VALUE_TYPE_UNSPECIFIED" => {
+                    TensorboardTimeSeriesValueType::ValueTypeUnspecified
+                }
                 "SCALAR" => TensorboardTimeSeriesValueType::Scalar,
                 "TENSOR" => TensorboardTimeSeriesValueType::Tensor,
                 "BLOB_SEQUENCE" => TensorboardTimeSeriesValueType::BlobSequence,

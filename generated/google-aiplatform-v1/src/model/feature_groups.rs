@@ -30,9 +30,13 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                FeatureGroupServiceAgentType::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
+                FeatureGroupServiceAgentType::Unspecified => {
+                    "SERVICE_AGENT_TYPE_UNSPECIFIED"
+                }
                 FeatureGroupServiceAgentType::Project => "SERVICE_AGENT_TYPE_PROJECT",
-                FeatureGroupServiceAgentType::FeatureGroup => "SERVICE_AGENT_TYPE_FEATURE_GROUP",
+                FeatureGroupServiceAgentType::FeatureGroup => {
+                    "SERVICE_AGENT_TYPE_FEATURE_GROUP"
+                }
                 FeatureGroupServiceAgentType::Unknown(value) => value,
             }
         }
@@ -41,9 +45,13 @@ mod gated_1 {
     impl From<&str> for FeatureGroupServiceAgentType {
         fn from(value: &str) -> Self {
             match value {
-                "SERVICE_AGENT_TYPE_UNSPECIFIED" => FeatureGroupServiceAgentType::Unspecified,
+                "SERVICE_AGENT_TYPE_UNSPECIFIED" => {
+                    FeatureGroupServiceAgentType::Unspecified
+                }
                 "SERVICE_AGENT_TYPE_PROJECT" => FeatureGroupServiceAgentType::Project,
-                "SERVICE_AGENT_TYPE_FEATURE_GROUP" => FeatureGroupServiceAgentType::FeatureGroup,
+                "SERVICE_AGENT_TYPE_FEATURE_GROUP" => {
+                    FeatureGroupServiceAgentType::FeatureGroup
+                }
                 other => FeatureGroupServiceAgentType::Unknown(other.to_owned()),
             }
         }

@@ -87,7 +87,9 @@ mod gated_1 {
         pub state: Option<crate::FeatureOnlineStoreState>,
 
         /// Optional. The dedicated serving endpoint for this FeatureOnlineStore, which is different from common Vertex service endpoint.
-        pub dedicated_serving_endpoint: Option<crate::FeatureOnlineStoreDedicatedServingEndpoint>,
+        pub dedicated_serving_endpoint: Option<
+            crate::FeatureOnlineStoreDedicatedServingEndpoint,
+        >,
 
         /// Optional. Customer-managed encryption key spec for data storage. If set, online store will be secured by this key.
         pub encryption_spec: Option<crate::EncryptionSpec>,
@@ -218,7 +220,13 @@ mod gated_1 {
 #[cfg(feature = "feature-online-stores")]
 pub use gated_1::*;
 
-#[cfg(any(feature = "feature-online-stores", feature = "locations-endpoints", feature = "index-endpoints"))]
+#[cfg(
+    any(
+        feature = "feature-online-stores",
+        feature = "locations-endpoints",
+        feature = "index-endpoints"
+    )
+)]
 mod gated_2 {
     /// Represents configuration for private service connect.
     ///
@@ -338,5 +346,11 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(feature = "feature-online-stores", feature = "locations-endpoints", feature = "index-endpoints"))]
+#[cfg(
+    any(
+        feature = "feature-online-stores",
+        feature = "locations-endpoints",
+        feature = "index-endpoints"
+    )
+)]
 pub use gated_2::*;

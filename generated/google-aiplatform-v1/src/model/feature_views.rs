@@ -30,9 +30,13 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                FeatureViewServiceAgentType::Unspecified => "SERVICE_AGENT_TYPE_UNSPECIFIED",
+                FeatureViewServiceAgentType::Unspecified => {
+                    "SERVICE_AGENT_TYPE_UNSPECIFIED"
+                }
                 FeatureViewServiceAgentType::Project => "SERVICE_AGENT_TYPE_PROJECT",
-                FeatureViewServiceAgentType::FeatureView => "SERVICE_AGENT_TYPE_FEATURE_VIEW",
+                FeatureViewServiceAgentType::FeatureView => {
+                    "SERVICE_AGENT_TYPE_FEATURE_VIEW"
+                }
                 FeatureViewServiceAgentType::Unknown(value) => value,
             }
         }
@@ -41,9 +45,13 @@ mod gated_1 {
     impl From<&str> for FeatureViewServiceAgentType {
         fn from(value: &str) -> Self {
             match value {
-                "SERVICE_AGENT_TYPE_UNSPECIFIED" => FeatureViewServiceAgentType::Unspecified,
+                "SERVICE_AGENT_TYPE_UNSPECIFIED" => {
+                    FeatureViewServiceAgentType::Unspecified
+                }
                 "SERVICE_AGENT_TYPE_PROJECT" => FeatureViewServiceAgentType::Project,
-                "SERVICE_AGENT_TYPE_FEATURE_VIEW" => FeatureViewServiceAgentType::FeatureView,
+                "SERVICE_AGENT_TYPE_FEATURE_VIEW" => {
+                    FeatureViewServiceAgentType::FeatureView
+                }
                 other => FeatureViewServiceAgentType::Unknown(other.to_owned()),
             }
         }
@@ -241,7 +249,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FetchFeatureValuesResponse {
         /// Feature values in KeyValue format.
-        pub key_values: Option<crate::FetchFeatureValuesResponseFeatureNameValuePairList>,
+        pub key_values: Option<
+            crate::FetchFeatureValuesResponseFeatureNameValuePairList,
+        >,
 
         /// Feature values in proto Struct format.
         pub proto_struct: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -286,7 +296,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewDirectWriteRequest {
         /// Required. The data keys and associated feature values.
-        pub data_key_and_feature_values: Option<Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues>>,
+        pub data_key_and_feature_values: Option<
+            Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValues>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -301,7 +313,9 @@ mod gated_1 {
         pub status: Option<discogen_runtime::error::RpcStatus>,
 
         /// Details about write for each key. If status is not OK, WriteResponse.data\_key will have the key with error, but WriteResponse.online\_store\_write\_time will not be present.
-        pub write_responses: Option<Vec<crate::FeatureViewDirectWriteResponseWriteResponse>>,
+        pub write_responses: Option<
+            Vec<crate::FeatureViewDirectWriteResponseWriteResponse>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -326,7 +340,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FeatureViewFeatureRegistrySource {
         /// Required. List of features that need to be synced to Online Store.
-        pub feature_groups: Option<Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>>,
+        pub feature_groups: Option<
+            Vec<crate::FeatureViewFeatureRegistrySourceFeatureGroup>,
+        >,
 
         /// Optional. The project number of the parent project of the Feature Groups.
         pub project_number: Option<i64>,
@@ -398,7 +414,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                DistanceMeasureType::DistanceMeasureTypeUnspecified => "DISTANCE_MEASURE_TYPE_UNSPECIFIED",
+                DistanceMeasureType::DistanceMeasureTypeUnspecified => {
+                    "DISTANCE_MEASURE_TYPE_UNSPECIFIED"
+                }
                 DistanceMeasureType::SquaredL2Distance => "SQUARED_L2_DISTANCE",
                 DistanceMeasureType::CosineDistance => "COSINE_DISTANCE",
                 DistanceMeasureType::DotProductDistance => "DOT_PRODUCT_DISTANCE",
@@ -410,7 +428,9 @@ mod gated_1 {
     impl From<&str> for DistanceMeasureType {
         fn from(value: &str) -> Self {
             match value {
-                "DISTANCE_MEASURE_TYPE_UNSPECIFIED" => DistanceMeasureType::DistanceMeasureTypeUnspecified,
+                "DISTANCE_MEASURE_TYPE_UNSPECIFIED" => {
+                    DistanceMeasureType::DistanceMeasureTypeUnspecified
+                }
                 "SQUARED_L2_DISTANCE" => DistanceMeasureType::SquaredL2Distance,
                 "COSINE_DISTANCE" => DistanceMeasureType::CosineDistance,
                 "DOT_PRODUCT_DISTANCE" => DistanceMeasureType::DotProductDistance,
@@ -484,7 +504,11 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct FetchFeatureValuesResponseFeatureNameValuePairList {
         /// List of feature names and values.
-        pub features: Option<Vec<crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair>>,
+        pub features: Option<
+            Vec<
+                crate::FetchFeatureValuesResponseFeatureNameValuePairListFeatureNameValuePair,
+            >,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -541,7 +565,9 @@ mod gated_1 {
         pub data_key: Option<crate::FeatureViewDataKey>,
 
         /// List of features to write.
-        pub features: Option<Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature>>,
+        pub features: Option<
+            Vec<crate::FeatureViewDirectWriteRequestDataKeyAndFeatureValuesFeature>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -799,13 +825,15 @@ pub use gated_1::*;
 /// A description of resources that to large degree are decided by Vertex AI, and require only a modest additional configuration. Each Model supporting these resources documents its specific guidelines.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1AutomaticResources`.
-#[cfg(any(
-    feature = "feature-views",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "feature-views",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AutomaticResources {
     /// Immutable. The minimum number of replicas that will be always deployed on. If traffic against it increases, it may dynamically be deployed onto more replicas up to max\_replica\_count, and as traffic decreases, some of these extra replicas may be freed. If the requested value is too large, the deployment will error.
@@ -818,13 +846,15 @@ pub struct AutomaticResources {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "feature-views",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "feature-views",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
 discogen_runtime::model_serde!(
     AutomaticResources { "minReplicaCount" => min_replica_count,
         "maxReplicaCount" => max_replica_count };

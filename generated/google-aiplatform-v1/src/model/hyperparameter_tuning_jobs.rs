@@ -383,7 +383,9 @@ mod gated_3 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ObservationNoise::ObservationNoiseUnspecified => "OBSERVATION_NOISE_UNSPECIFIED",
+                ObservationNoise::ObservationNoiseUnspecified => {
+                    "OBSERVATION_NOISE_UNSPECIFIED"
+                }
                 ObservationNoise::Low => "LOW",
                 ObservationNoise::High => "HIGH",
                 ObservationNoise::Unknown(value) => value,
@@ -394,7 +396,9 @@ mod gated_3 {
     impl From<&str> for ObservationNoise {
         fn from(value: &str) -> Self {
             match value {
-                "OBSERVATION_NOISE_UNSPECIFIED" => ObservationNoise::ObservationNoiseUnspecified,
+                "OBSERVATION_NOISE_UNSPECIFIED" => {
+                    ObservationNoise::ObservationNoiseUnspecified
+                }
                 "LOW" => ObservationNoise::Low,
                 "HIGH" => ObservationNoise::High,
                 other => ObservationNoise::Unknown(other.to_owned()),
@@ -463,13 +467,19 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpec {
         /// The automated early stopping spec using decay curve rule.
-        pub decay_curve_stopping_spec: Option<crate::StudySpecDecayCurveAutomatedStoppingSpec>,
+        pub decay_curve_stopping_spec: Option<
+            crate::StudySpecDecayCurveAutomatedStoppingSpec,
+        >,
 
         /// The automated early stopping spec using median rule.
-        pub median_automated_stopping_spec: Option<crate::StudySpecMedianAutomatedStoppingSpec>,
+        pub median_automated_stopping_spec: Option<
+            crate::StudySpecMedianAutomatedStoppingSpec,
+        >,
 
         /// The automated early stopping spec using convex stopping rule.
-        pub convex_automated_stopping_spec: Option<crate::StudySpecConvexAutomatedStoppingSpec>,
+        pub convex_automated_stopping_spec: Option<
+            crate::StudySpecConvexAutomatedStoppingSpec,
+        >,
 
         /// Required. Metric specs for the Study.
         pub metrics: Option<Vec<crate::StudySpecMetricSpec>>,
@@ -630,7 +640,9 @@ mod gated_3 {
         pub integer_value_spec: Option<crate::StudySpecParameterSpecIntegerValueSpec>,
 
         /// The value spec for a 'CATEGORICAL' parameter.
-        pub categorical_value_spec: Option<crate::StudySpecParameterSpecCategoricalValueSpec>,
+        pub categorical_value_spec: Option<
+            crate::StudySpecParameterSpecCategoricalValueSpec,
+        >,
 
         /// The value spec for a 'DISCRETE' parameter.
         pub discrete_value_spec: Option<crate::StudySpecParameterSpecDiscreteValueSpec>,
@@ -642,7 +654,9 @@ mod gated_3 {
         pub scale_type: Option<crate::ScaleType>,
 
         /// A conditional parameter node is active if the parameter's value matches the conditional node's parent\_value\_condition. If two items in conditional\_parameter\_specs have the same name, they must have disjoint parent\_value\_condition.
-        pub conditional_parameter_specs: Option<Vec<crate::StudySpecParameterSpecConditionalParameterSpec>>,
+        pub conditional_parameter_specs: Option<
+            Vec<crate::StudySpecParameterSpecConditionalParameterSpec>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -765,14 +779,19 @@ mod gated_3 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct StudySpecParameterSpecConditionalParameterSpec {
         /// The spec for matching values from a parent parameter of `DISCRETE` type.
-        pub parent_discrete_values: Option<crate::StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition>,
+        pub parent_discrete_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecDiscreteValueCondition,
+        >,
 
         /// The spec for matching values from a parent parameter of `INTEGER` type.
-        pub parent_int_values: Option<crate::StudySpecParameterSpecConditionalParameterSpecIntValueCondition>,
+        pub parent_int_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecIntValueCondition,
+        >,
 
         /// The spec for matching values from a parent parameter of `CATEGORICAL` type.
-        pub parent_categorical_values:
-            Option<crate::StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition>,
+        pub parent_categorical_values: Option<
+            crate::StudySpecParameterSpecConditionalParameterSpecCategoricalValueCondition,
+        >,
 
         /// Required. The spec for a conditional parameter.
         pub parameter_spec: Option<crate::StudySpecParameterSpec>,
@@ -885,12 +904,14 @@ mod gated_3 {
 #[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "studies"))]
 pub use gated_3::*;
 
-#[cfg(any(
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "nas-trial-details",
-    feature = "trials"
-))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
 mod gated_4 {
     /// A message representing a Measurement of a Trial. A Measurement contains the Metrics got by executing a Trial using suggested hyperparameter values.
     ///
@@ -942,15 +963,23 @@ mod gated_4 {
     );
 }
 
-#[cfg(any(
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "nas-trial-details",
-    feature = "trials"
-))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "nas-trial-details",
+        feature = "trials"
+    )
+)]
 pub use gated_4::*;
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "nas-jobs", feature = "studies"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "studies"
+    )
+)]
 mod gated_5 {
     /// Required. The optimization goal of the metric.
     ///
@@ -1002,5 +1031,11 @@ mod gated_5 {
     discogen_runtime::open_enum_impls!(Goal);
 }
 
-#[cfg(any(feature = "hyperparameter-tuning-jobs", feature = "nas-jobs", feature = "studies"))]
+#[cfg(
+    any(
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "studies"
+    )
+)]
 pub use gated_5::*;

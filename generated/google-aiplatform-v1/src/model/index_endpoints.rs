@@ -181,7 +181,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                DeploymentTier::DeploymentTierUnspecified => "DEPLOYMENT_TIER_UNSPECIFIED",
+                DeploymentTier::DeploymentTierUnspecified => {
+                    "DEPLOYMENT_TIER_UNSPECIFIED"
+                }
                 DeploymentTier::Storage => "STORAGE",
                 DeploymentTier::Unknown(value) => value,
             }
@@ -191,7 +193,9 @@ mod gated_1 {
     impl From<&str> for DeploymentTier {
         fn from(value: &str) -> Self {
             match value {
-                "DEPLOYMENT_TIER_UNSPECIFIED" => DeploymentTier::DeploymentTierUnspecified,
+                "DEPLOYMENT_TIER_UNSPECIFIED" => {
+                    DeploymentTier::DeploymentTierUnspecified
+                }
                 "STORAGE" => DeploymentTier::Storage,
                 other => DeploymentTier::Unknown(other.to_owned()),
             }

@@ -30,7 +30,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                IndexUpdateMethod::IndexUpdateMethodUnspecified => "INDEX_UPDATE_METHOD_UNSPECIFIED",
+                IndexUpdateMethod::IndexUpdateMethodUnspecified => {
+                    "INDEX_UPDATE_METHOD_UNSPECIFIED"
+                }
                 IndexUpdateMethod::BatchUpdate => "BATCH_UPDATE",
                 IndexUpdateMethod::StreamUpdate => "STREAM_UPDATE",
                 IndexUpdateMethod::Unknown(value) => value,
@@ -41,7 +43,9 @@ mod gated_1 {
     impl From<&str> for IndexUpdateMethod {
         fn from(value: &str) -> Self {
             match value {
-                "INDEX_UPDATE_METHOD_UNSPECIFIED" => IndexUpdateMethod::IndexUpdateMethodUnspecified,
+                "INDEX_UPDATE_METHOD_UNSPECIFIED" => {
+                    IndexUpdateMethod::IndexUpdateMethodUnspecified
+                }
                 "BATCH_UPDATE" => IndexUpdateMethod::BatchUpdate,
                 "STREAM_UPDATE" => IndexUpdateMethod::StreamUpdate,
                 other => IndexUpdateMethod::Unknown(other.to_owned()),
@@ -128,7 +132,9 @@ mod gated_1 {
         pub generic_metadata: Option<crate::GenericOperationMetadata>,
 
         /// The operation metadata with regard to Matching Engine Index operation.
-        pub nearest_neighbor_search_operation_metadata: Option<crate::NearestNeighborSearchOperationMetadata>,
+        pub nearest_neighbor_search_operation_metadata: Option<
+            crate::NearestNeighborSearchOperationMetadata,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -248,7 +254,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NearestNeighborSearchOperationMetadata {
         /// The validation stats of the content (per file) to be inserted or updated on the Matching Engine Index resource. Populated if contentsDeltaUri is provided as part of Index.metadata. Please note that, currently for those files that are broken or has unsupported file format, we will not have the stats for those files.
-        pub content_validation_stats: Option<Vec<crate::NearestNeighborSearchOperationMetadataContentValidationStats>>,
+        pub content_validation_stats: Option<
+            Vec<crate::NearestNeighborSearchOperationMetadataContentValidationStats>,
+        >,
 
         /// The ingested data size in bytes.
         pub data_bytes_count: Option<i64>,
@@ -270,7 +278,9 @@ mod gated_1 {
         pub invalid_record_count: Option<i64>,
 
         /// The detail information of the partial failures encountered for those invalid records that couldn't be parsed. Up to 50 partial errors will be reported.
-        pub partial_errors: Option<Vec<crate::NearestNeighborSearchOperationMetadataRecordError>>,
+        pub partial_errors: Option<
+            Vec<crate::NearestNeighborSearchOperationMetadataRecordError>,
+        >,
 
         /// Number of sparse records in this file that were successfully processed.
         pub valid_sparse_record_count: Option<i64>,
@@ -414,7 +424,9 @@ mod gated_1 {
                 ErrorType::InvalidSparseEmbedding => "INVALID_SPARSE_EMBEDDING",
                 ErrorType::InvalidEmbedding => "INVALID_EMBEDDING",
                 ErrorType::InvalidEmbeddingMetadata => "INVALID_EMBEDDING_METADATA",
-                ErrorType::EmbeddingMetadataExceedsSizeLimit => "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT",
+                ErrorType::EmbeddingMetadataExceedsSizeLimit => {
+                    "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT"
+                }
                 ErrorType::Unknown(value) => value,
             }
         }
@@ -442,7 +454,9 @@ mod gated_1 {
                 "INVALID_SPARSE_EMBEDDING" => ErrorType::InvalidSparseEmbedding,
                 "INVALID_EMBEDDING" => ErrorType::InvalidEmbedding,
                 "INVALID_EMBEDDING_METADATA" => ErrorType::InvalidEmbeddingMetadata,
-                "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT" => ErrorType::EmbeddingMetadataExceedsSizeLimit,
+                "EMBEDDING_METADATA_EXCEEDS_SIZE_LIMIT" => {
+                    ErrorType::EmbeddingMetadataExceedsSizeLimit
+                }
                 other => ErrorType::Unknown(other.to_owned()),
             }
         }
@@ -533,7 +547,9 @@ mod gated_2 {
         pub crowding_tag: Option<crate::IndexDatapointCrowdingTag>,
 
         /// Optional. The key-value map of additional metadata for the datapoint.
-        pub embedding_metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        pub embedding_metadata: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

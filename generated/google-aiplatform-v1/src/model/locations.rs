@@ -79,28 +79,42 @@ mod gated_1 {
         pub summarization_quality_input: Option<crate::SummarizationQualityInput>,
 
         /// Input for pairwise summarization quality metric.
-        pub pairwise_summarization_quality_input: Option<crate::PairwiseSummarizationQualityInput>,
+        pub pairwise_summarization_quality_input: Option<
+            crate::PairwiseSummarizationQualityInput,
+        >,
 
         /// Input for summarization helpfulness metric.
-        pub summarization_helpfulness_input: Option<crate::SummarizationHelpfulnessInput>,
+        pub summarization_helpfulness_input: Option<
+            crate::SummarizationHelpfulnessInput,
+        >,
 
         /// Input for summarization verbosity metric.
         pub summarization_verbosity_input: Option<crate::SummarizationVerbosityInput>,
 
         /// Input for question answering quality metric.
-        pub question_answering_quality_input: Option<crate::QuestionAnsweringQualityInput>,
+        pub question_answering_quality_input: Option<
+            crate::QuestionAnsweringQualityInput,
+        >,
 
         /// Input for pairwise question answering quality metric.
-        pub pairwise_question_answering_quality_input: Option<crate::PairwiseQuestionAnsweringQualityInput>,
+        pub pairwise_question_answering_quality_input: Option<
+            crate::PairwiseQuestionAnsweringQualityInput,
+        >,
 
         /// Input for question answering relevance metric.
-        pub question_answering_relevance_input: Option<crate::QuestionAnsweringRelevanceInput>,
+        pub question_answering_relevance_input: Option<
+            crate::QuestionAnsweringRelevanceInput,
+        >,
 
         /// Input for question answering helpfulness metric.
-        pub question_answering_helpfulness_input: Option<crate::QuestionAnsweringHelpfulnessInput>,
+        pub question_answering_helpfulness_input: Option<
+            crate::QuestionAnsweringHelpfulnessInput,
+        >,
 
         /// Input for question answering correctness metric.
-        pub question_answering_correctness_input: Option<crate::QuestionAnsweringCorrectnessInput>,
+        pub question_answering_correctness_input: Option<
+            crate::QuestionAnsweringCorrectnessInput,
+        >,
 
         /// Input for pointwise metric.
         pub pointwise_metric_input: Option<crate::PointwiseMetricInput>,
@@ -133,7 +147,9 @@ mod gated_1 {
         pub trajectory_in_order_match_input: Option<crate::TrajectoryInOrderMatchInput>,
 
         /// Input for trajectory match any order metric.
-        pub trajectory_any_order_match_input: Option<crate::TrajectoryAnyOrderMatchInput>,
+        pub trajectory_any_order_match_input: Option<
+            crate::TrajectoryAnyOrderMatchInput,
+        >,
 
         /// Input for trajectory precision metric.
         pub trajectory_precision_input: Option<crate::TrajectoryPrecisionInput>,
@@ -142,10 +158,14 @@ mod gated_1 {
         pub trajectory_recall_input: Option<crate::TrajectoryRecallInput>,
 
         /// Input for trajectory single tool use metric.
-        pub trajectory_single_tool_use_input: Option<crate::TrajectorySingleToolUseInput>,
+        pub trajectory_single_tool_use_input: Option<
+            crate::TrajectorySingleToolUseInput,
+        >,
 
         /// Rubric Based Instruction Following metric.
-        pub rubric_based_instruction_following_input: Option<crate::RubricBasedInstructionFollowingInput>,
+        pub rubric_based_instruction_following_input: Option<
+            crate::RubricBasedInstructionFollowingInput,
+        >,
 
         /// The metrics used for evaluation. Currently, we only support evaluating a single metric. If multiple metrics are provided, only the first one will be evaluated.
         pub metrics: Option<Vec<crate::Metric>>,
@@ -193,28 +213,42 @@ mod gated_1 {
         pub summarization_quality_result: Option<crate::SummarizationQualityResult>,
 
         /// Result for pairwise summarization quality metric.
-        pub pairwise_summarization_quality_result: Option<crate::PairwiseSummarizationQualityResult>,
+        pub pairwise_summarization_quality_result: Option<
+            crate::PairwiseSummarizationQualityResult,
+        >,
 
         /// Result for summarization helpfulness metric.
-        pub summarization_helpfulness_result: Option<crate::SummarizationHelpfulnessResult>,
+        pub summarization_helpfulness_result: Option<
+            crate::SummarizationHelpfulnessResult,
+        >,
 
         /// Result for summarization verbosity metric.
         pub summarization_verbosity_result: Option<crate::SummarizationVerbosityResult>,
 
         /// Question answering only metrics. Result for question answering quality metric.
-        pub question_answering_quality_result: Option<crate::QuestionAnsweringQualityResult>,
+        pub question_answering_quality_result: Option<
+            crate::QuestionAnsweringQualityResult,
+        >,
 
         /// Result for pairwise question answering quality metric.
-        pub pairwise_question_answering_quality_result: Option<crate::PairwiseQuestionAnsweringQualityResult>,
+        pub pairwise_question_answering_quality_result: Option<
+            crate::PairwiseQuestionAnsweringQualityResult,
+        >,
 
         /// Result for question answering relevance metric.
-        pub question_answering_relevance_result: Option<crate::QuestionAnsweringRelevanceResult>,
+        pub question_answering_relevance_result: Option<
+            crate::QuestionAnsweringRelevanceResult,
+        >,
 
         /// Result for question answering helpfulness metric.
-        pub question_answering_helpfulness_result: Option<crate::QuestionAnsweringHelpfulnessResult>,
+        pub question_answering_helpfulness_result: Option<
+            crate::QuestionAnsweringHelpfulnessResult,
+        >,
 
         /// Result for question answering correctness metric.
-        pub question_answering_correctness_result: Option<crate::QuestionAnsweringCorrectnessResult>,
+        pub question_answering_correctness_result: Option<
+            crate::QuestionAnsweringCorrectnessResult,
+        >,
 
         /// Generic metrics. Result for pointwise metric.
         pub pointwise_metric_result: Option<crate::PointwiseMetricResult>,
@@ -229,7 +263,9 @@ mod gated_1 {
         pub tool_name_match_results: Option<crate::ToolNameMatchResults>,
 
         /// Results for tool parameter key match metric.
-        pub tool_parameter_key_match_results: Option<crate::ToolParameterKeyMatchResults>,
+        pub tool_parameter_key_match_results: Option<
+            crate::ToolParameterKeyMatchResults,
+        >,
 
         /// Results for tool parameter key value match metric.
         pub tool_parameter_kv_match_results: Option<crate::ToolParameterKvMatchResults>,
@@ -244,10 +280,14 @@ mod gated_1 {
         pub trajectory_exact_match_results: Option<crate::TrajectoryExactMatchResults>,
 
         /// Result for trajectory in order match metric.
-        pub trajectory_in_order_match_results: Option<crate::TrajectoryInOrderMatchResults>,
+        pub trajectory_in_order_match_results: Option<
+            crate::TrajectoryInOrderMatchResults,
+        >,
 
         /// Result for trajectory any order match metric.
-        pub trajectory_any_order_match_results: Option<crate::TrajectoryAnyOrderMatchResults>,
+        pub trajectory_any_order_match_results: Option<
+            crate::TrajectoryAnyOrderMatchResults,
+        >,
 
         /// Result for trajectory precision metric.
         pub trajectory_precision_results: Option<crate::TrajectoryPrecisionResults>,
@@ -256,10 +296,14 @@ mod gated_1 {
         pub trajectory_recall_results: Option<crate::TrajectoryRecallResults>,
 
         /// Results for trajectory single tool use metric.
-        pub trajectory_single_tool_use_results: Option<crate::TrajectorySingleToolUseResults>,
+        pub trajectory_single_tool_use_results: Option<
+            crate::TrajectorySingleToolUseResults,
+        >,
 
         /// Result for rubric based instruction following metric.
-        pub rubric_based_instruction_following_result: Option<crate::RubricBasedInstructionFollowingResult>,
+        pub rubric_based_instruction_following_result: Option<
+            crate::RubricBasedInstructionFollowingResult,
+        >,
 
         /// Metric results for each instance. The order of the metric results is guaranteed to be the same as the order of the instances in the request.
         pub metric_results: Option<Vec<crate::MetricResult>>,
@@ -1031,7 +1075,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                AggregationMetric::AggregationMetricUnspecified => "AGGREGATION_METRIC_UNSPECIFIED",
+                AggregationMetric::AggregationMetricUnspecified => {
+                    "AGGREGATION_METRIC_UNSPECIFIED"
+                }
                 AggregationMetric::Average => "AVERAGE",
                 AggregationMetric::Mode => "MODE",
                 AggregationMetric::StandardDeviation => "STANDARD_DEVIATION",
@@ -1050,7 +1096,9 @@ mod gated_1 {
     impl From<&str> for AggregationMetric {
         fn from(value: &str) -> Self {
             match value {
-                "AGGREGATION_METRIC_UNSPECIFIED" => AggregationMetric::AggregationMetricUnspecified,
+                "AGGREGATION_METRIC_UNSPECIFIED" => {
+                    AggregationMetric::AggregationMetricUnspecified
+                }
                 "AVERAGE" => AggregationMetric::Average,
                 "MODE" => AggregationMetric::Mode,
                 "STANDARD_DEVIATION" => AggregationMetric::StandardDeviation,
@@ -1107,7 +1155,9 @@ mod gated_1 {
         pub prompt: Option<crate::EvaluationInstanceInstanceData>,
 
         /// Optional. Named groups of rubrics associated with the prompt. This is used for rubric-based evaluations where rubrics can be referenced by a key. The key could represent versions, associated metrics, etc.
-        pub rubric_groups: Option<std::collections::BTreeMap<String, crate::RubricGroup>>,
+        pub rubric_groups: Option<
+            std::collections::BTreeMap<String, crate::RubricGroup>,
+        >,
 
         /// Required. Data used to populate placeholder `response` in a metric prompt template.
         pub response: Option<crate::EvaluationInstanceInstanceData>,
@@ -1359,7 +1409,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PairwiseChoice::PairwiseChoiceUnspecified => "PAIRWISE_CHOICE_UNSPECIFIED",
+                PairwiseChoice::PairwiseChoiceUnspecified => {
+                    "PAIRWISE_CHOICE_UNSPECIFIED"
+                }
                 PairwiseChoice::Baseline => "BASELINE",
                 PairwiseChoice::Candidate => "CANDIDATE",
                 PairwiseChoice::Tie => "TIE",
@@ -1371,7 +1423,9 @@ mod gated_1 {
     impl From<&str> for PairwiseChoice {
         fn from(value: &str) -> Self {
             match value {
-                "PAIRWISE_CHOICE_UNSPECIFIED" => PairwiseChoice::PairwiseChoiceUnspecified,
+                "PAIRWISE_CHOICE_UNSPECIFIED" => {
+                    PairwiseChoice::PairwiseChoiceUnspecified
+                }
                 "BASELINE" => PairwiseChoice::Baseline,
                 "CANDIDATE" => PairwiseChoice::Candidate,
                 "TIE" => PairwiseChoice::Tie,
@@ -1658,7 +1712,9 @@ mod gated_1 {
         /// Output only. Tool parameter key match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_parameter_key_match_metric_values: Option<Vec<crate::ToolParameterKeyMatchMetricValue>>,
+        pub tool_parameter_key_match_metric_values: Option<
+            Vec<crate::ToolParameterKeyMatchMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1672,7 +1728,9 @@ mod gated_1 {
         /// Output only. Tool parameter key value match metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub tool_parameter_kv_match_metric_values: Option<Vec<crate::ToolParameterKvMatchMetricValue>>,
+        pub tool_parameter_kv_match_metric_values: Option<
+            Vec<crate::ToolParameterKvMatchMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1714,7 +1772,9 @@ mod gated_1 {
         /// Output only. TrajectoryExactMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_exact_match_metric_values: Option<Vec<crate::TrajectoryExactMatchMetricValue>>,
+        pub trajectory_exact_match_metric_values: Option<
+            Vec<crate::TrajectoryExactMatchMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1728,7 +1788,9 @@ mod gated_1 {
         /// Output only. TrajectoryInOrderMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_in_order_match_metric_values: Option<Vec<crate::TrajectoryInOrderMatchMetricValue>>,
+        pub trajectory_in_order_match_metric_values: Option<
+            Vec<crate::TrajectoryInOrderMatchMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1742,7 +1804,9 @@ mod gated_1 {
         /// Output only. TrajectoryAnyOrderMatch metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_any_order_match_metric_values: Option<Vec<crate::TrajectoryAnyOrderMatchMetricValue>>,
+        pub trajectory_any_order_match_metric_values: Option<
+            Vec<crate::TrajectoryAnyOrderMatchMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1756,7 +1820,9 @@ mod gated_1 {
         /// Output only. TrajectoryPrecision metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_precision_metric_values: Option<Vec<crate::TrajectoryPrecisionMetricValue>>,
+        pub trajectory_precision_metric_values: Option<
+            Vec<crate::TrajectoryPrecisionMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1770,7 +1836,9 @@ mod gated_1 {
         /// Output only. TrajectoryRecall metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_recall_metric_values: Option<Vec<crate::TrajectoryRecallMetricValue>>,
+        pub trajectory_recall_metric_values: Option<
+            Vec<crate::TrajectoryRecallMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1784,7 +1852,9 @@ mod gated_1 {
         /// Output only. TrajectorySingleToolUse metric values.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub trajectory_single_tool_use_metric_values: Option<Vec<crate::TrajectorySingleToolUseMetricValue>>,
+        pub trajectory_single_tool_use_metric_values: Option<
+            Vec<crate::TrajectorySingleToolUseMetricValue>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1863,7 +1933,9 @@ mod gated_1 {
         pub metric_spec_name: Option<String>,
 
         /// Optional. The parameters needed to run the pre-defined metric.
-        pub metric_spec_parameters: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        pub metric_spec_parameters: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -1902,7 +1974,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                RubricContentType::RubricContentTypeUnspecified => "RUBRIC_CONTENT_TYPE_UNSPECIFIED",
+                RubricContentType::RubricContentTypeUnspecified => {
+                    "RUBRIC_CONTENT_TYPE_UNSPECIFIED"
+                }
                 RubricContentType::Property => "PROPERTY",
                 RubricContentType::NlQuestionAnswer => "NL_QUESTION_ANSWER",
                 RubricContentType::PythonCodeAssertion => "PYTHON_CODE_ASSERTION",
@@ -1914,7 +1988,9 @@ mod gated_1 {
     impl From<&str> for RubricContentType {
         fn from(value: &str) -> Self {
             match value {
-                "RUBRIC_CONTENT_TYPE_UNSPECIFIED" => RubricContentType::RubricContentTypeUnspecified,
+                "RUBRIC_CONTENT_TYPE_UNSPECIFIED" => {
+                    RubricContentType::RubricContentTypeUnspecified
+                }
                 "PROPERTY" => RubricContentType::Property,
                 "NL_QUESTION_ANSWER" => RubricContentType::NlQuestionAnswer,
                 "PYTHON_CODE_ASSERTION" => RubricContentType::PythonCodeAssertion,
@@ -2115,7 +2191,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RetrieveContextsRequestVertexRagStore {
         /// Optional. The representation of the rag source. It can be used to specify corpus only or ragfiles. Currently only support one corpus or multiple files from one corpus. In the future we may open up multiple corpora support.
-        pub rag_resources: Option<Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>>,
+        pub rag_resources: Option<
+            Vec<crate::RetrieveContextsRequestVertexRagStoreRagResource>,
+        >,
 
         /// Optional. Only return contexts with vector distance smaller than the threshold.
         ///
@@ -3055,7 +3133,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                MetricxSpecVersion::MetricxVersionUnspecified => "METRICX_VERSION_UNSPECIFIED",
+                MetricxSpecVersion::MetricxVersionUnspecified => {
+                    "METRICX_VERSION_UNSPECIFIED"
+                }
                 MetricxSpecVersion::Metricx24Ref => "METRICX_24_REF",
                 MetricxSpecVersion::Metricx24Src => "METRICX_24_SRC",
                 MetricxSpecVersion::Metricx24SrcRef => "METRICX_24_SRC_REF",
@@ -3067,7 +3147,9 @@ mod gated_1 {
     impl From<&str> for MetricxSpecVersion {
         fn from(value: &str) -> Self {
             match value {
-                "METRICX_VERSION_UNSPECIFIED" => MetricxSpecVersion::MetricxVersionUnspecified,
+                "METRICX_VERSION_UNSPECIFIED" => {
+                    MetricxSpecVersion::MetricxVersionUnspecified
+                }
                 "METRICX_24_REF" => MetricxSpecVersion::Metricx24Ref,
                 "METRICX_24_SRC" => MetricxSpecVersion::Metricx24Src,
                 "METRICX_24_SRC_REF" => MetricxSpecVersion::Metricx24SrcRef,
@@ -3318,7 +3400,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct EvaluationInstanceMapInstance {
         /// Optional. Map of instance data.
-        pub map_instance: Option<std::collections::BTreeMap<String, crate::EvaluationInstanceInstanceData>>,
+        pub map_instance: Option<
+            std::collections::BTreeMap<String, crate::EvaluationInstanceInstanceData>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -3653,7 +3737,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ContentMap {
         /// Optional. Map of placeholder to contents.
-        pub values: Option<std::collections::BTreeMap<String, crate::ContentMapContents>>,
+        pub values: Option<
+            std::collections::BTreeMap<String, crate::ContentMapContents>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -4080,15 +4166,17 @@ mod gated_1 {
 #[cfg(feature = "locations")]
 pub use gated_1::*;
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_2 {
     /// The base structured datatype containing multi-part content of a message. A `Content` includes a `role` field designating the producer of the `Content` and a `parts` field containing multi-part data that contains the content of the message turn.
     ///
@@ -4377,25 +4465,29 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "tuning-jobs",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "tuning-jobs",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_2::*;
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_3 {
     /// Retrieve from Vertex RAG Store for grounding.
     ///
@@ -4527,28 +4619,32 @@ mod gated_3 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_3::*;
 
 /// The BigQuery location for the input content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1BigQuerySource`.
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "feature-groups",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "feature-groups",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BigQuerySource {
     /// Required. BigQuery URI to a table, up to 2000 characters long. Accepted forms: * BigQuery path. For example: `bq://projectId.bqDatasetId.bqTableId`.
@@ -4558,25 +4654,29 @@ pub struct BigQuerySource {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "feature-groups",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "feature-groups",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "batch-prediction-jobs"
+    )
+)]
 discogen_runtime::model_serde!(BigQuerySource { "inputUri" => input_uri });
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-models",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 mod gated_5 {
     /// Specification of a container for serving predictions. Some fields in this message correspond to fields in the [Kubernetes Container v1 core specification](https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.23/#container-v1-core).
     ///
@@ -4779,33 +4879,37 @@ mod gated_5 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-models",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_5::*;
 
-#[cfg(any(
-    feature = "locations",
-    feature = "notebook-runtime-templates",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "schedules",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 mod gated_6 {
     /// Immutable. The type of accelerator(s) that may be attached to the machine as per accelerator\_count.
     ///
@@ -4911,7 +5015,9 @@ mod gated_6 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                AcceleratorType::AcceleratorTypeUnspecified => "ACCELERATOR_TYPE_UNSPECIFIED",
+                AcceleratorType::AcceleratorTypeUnspecified => {
+                    "ACCELERATOR_TYPE_UNSPECIFIED"
+                }
                 AcceleratorType::NvidiaTeslaK80 => "NVIDIA_TESLA_K80",
                 AcceleratorType::NvidiaTeslaP100 => "NVIDIA_TESLA_P100",
                 AcceleratorType::NvidiaTeslaV100 => "NVIDIA_TESLA_V100",
@@ -4937,7 +5043,9 @@ mod gated_6 {
     impl From<&str> for AcceleratorType {
         fn from(value: &str) -> Self {
             match value {
-                "ACCELERATOR_TYPE_UNSPECIFIED" => AcceleratorType::AcceleratorTypeUnspecified,
+                "ACCELERATOR_TYPE_UNSPECIFIED" => {
+                    AcceleratorType::AcceleratorTypeUnspecified
+                }
                 "NVIDIA_TESLA_K80" => AcceleratorType::NvidiaTeslaK80,
                 "NVIDIA_TESLA_P100" => AcceleratorType::NvidiaTeslaP100,
                 "NVIDIA_TESLA_V100" => AcceleratorType::NvidiaTeslaV100,
@@ -5069,32 +5177,36 @@ mod gated_6 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "notebook-runtime-templates",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "persistent-resources",
-    feature = "schedules",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "notebook-runtime-templates",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "persistent-resources",
+        feature = "schedules",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_6::*;
 
-#[cfg(any(
-    feature = "locations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_7 {
     /// A description of resources that are dedicated to a DeployedModel or DeployedIndex, and that need a higher degree of manual configuration.
     ///
@@ -5147,34 +5259,38 @@ mod gated_7 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "index-endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "index-endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_7::*;
 
 /// The Google Cloud Storage location where the output is to be written to.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GcsDestination`.
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "locations-models",
-    feature = "locations-datasets",
-    feature = "tuning-jobs",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "training-pipelines",
-    feature = "rag-files",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "locations-datasets",
+        feature = "tuning-jobs",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GcsDestination {
     /// Required. Google Cloud Storage URI to output directory. If the uri doesn't end with '/', a '/' will be automatically appended. The directory is created if it doesn't exist.
@@ -5184,43 +5300,47 @@ pub struct GcsDestination {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "locations-models",
-    feature = "locations-datasets",
-    feature = "tuning-jobs",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "training-pipelines",
-    feature = "rag-files",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "locations-datasets",
+        feature = "tuning-jobs",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs"
+    )
+)]
 discogen_runtime::model_serde!(GcsDestination { "outputUriPrefix" => output_uri_prefix });
 
 /// The Google Cloud Storage location for the input content.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1GcsSource`.
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "locations-datasets",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "training-pipelines",
-    feature = "rag-files",
-    feature = "batch-prediction-jobs",
-    feature = "media"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs",
+        feature = "media"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GcsSource {
     /// Required. Google Cloud Storage URI(-s) to the input file(s). May contain wildcards. For more information on wildcards, see <https://cloud.google.com/storage/docs/wildcards>.
@@ -5230,31 +5350,35 @@ pub struct GcsSource {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "featurestores",
-    feature = "entity-types",
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "locations-datasets",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "model-deployment-monitoring-jobs",
-    feature = "training-pipelines",
-    feature = "rag-files",
-    feature = "batch-prediction-jobs",
-    feature = "media"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "featurestores",
+        feature = "entity-types",
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "locations-datasets",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "model-deployment-monitoring-jobs",
+        feature = "training-pipelines",
+        feature = "rag-files",
+        feature = "batch-prediction-jobs",
+        feature = "media"
+    )
+)]
 discogen_runtime::model_serde!(GcsSource { "uris" => uris });
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_10 {
     /// A RagChunk includes the content of a chunk of a RagFile, and associated metadata.
     ///
@@ -5292,33 +5416,37 @@ mod gated_10 {
     );
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_10::*;
 
 /// Represents an environment variable present in a Container or Python Module.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1EnvVar`.
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-models",
-    feature = "notebook-runtime-templates",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "training-pipelines",
-    feature = "locations-reasoning-engines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "training-pipelines",
+        feature = "locations-reasoning-engines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models",
+        feature = "reasoning-engines"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvVar {
     /// Required. Name of the environment variable. Must be a valid C identifier.
@@ -5331,19 +5459,21 @@ pub struct EnvVar {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations",
-    feature = "locations-models",
-    feature = "notebook-runtime-templates",
-    feature = "custom-jobs",
-    feature = "hyperparameter-tuning-jobs",
-    feature = "nas-jobs",
-    feature = "locations-batch-prediction-jobs",
-    feature = "notebook-runtimes",
-    feature = "training-pipelines",
-    feature = "locations-reasoning-engines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "locations",
+        feature = "locations-models",
+        feature = "notebook-runtime-templates",
+        feature = "custom-jobs",
+        feature = "hyperparameter-tuning-jobs",
+        feature = "nas-jobs",
+        feature = "locations-batch-prediction-jobs",
+        feature = "notebook-runtimes",
+        feature = "training-pipelines",
+        feature = "locations-reasoning-engines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models",
+        feature = "reasoning-engines"
+    )
+)]
 discogen_runtime::model_serde!(EnvVar { "name" => name, "value" => value });

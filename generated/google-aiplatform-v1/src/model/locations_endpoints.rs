@@ -62,7 +62,9 @@ mod gated_1 {
         pub model_deployment_monitoring_job: Option<String>,
 
         /// Configures the request-response logging for online prediction.
-        pub predict_request_response_logging_config: Option<crate::PredictRequestResponseLoggingConfig>,
+        pub predict_request_response_logging_config: Option<
+            crate::PredictRequestResponseLoggingConfig,
+        >,
 
         /// If true, the endpoint will be exposed through a dedicated DNS \[Endpoint.dedicated\_endpoint\_dns\]. Your request to the dedicated DNS will be isolated from other users' traffic and will have better performance and reliability. Note: Once you enabled dedicated endpoint, you won't be able to send request to the shared DNS {region}-aiplatform.googleapis.com. The limitation will be removed soon.
         pub dedicated_endpoint_enabled: Option<bool>,
@@ -153,7 +155,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                DeploymentStage::DeploymentStageUnspecified => "DEPLOYMENT_STAGE_UNSPECIFIED",
+                DeploymentStage::DeploymentStageUnspecified => {
+                    "DEPLOYMENT_STAGE_UNSPECIFIED"
+                }
                 DeploymentStage::StartingDeployment => "STARTING_DEPLOYMENT",
                 DeploymentStage::PreparingModel => "PREPARING_MODEL",
                 DeploymentStage::CreatingServingCluster => "CREATING_SERVING_CLUSTER",
@@ -170,7 +174,9 @@ mod gated_1 {
     impl From<&str> for DeploymentStage {
         fn from(value: &str) -> Self {
             match value {
-                "DEPLOYMENT_STAGE_UNSPECIFIED" => DeploymentStage::DeploymentStageUnspecified,
+                "DEPLOYMENT_STAGE_UNSPECIFIED" => {
+                    DeploymentStage::DeploymentStageUnspecified
+                }
                 "STARTING_DEPLOYMENT" => DeploymentStage::StartingDeployment,
                 "PREPARING_MODEL" => DeploymentStage::PreparingModel,
                 "CREATING_SERVING_CLUSTER" => DeploymentStage::CreatingServingCluster,
@@ -510,7 +516,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadataOverride {
         /// Required. Overrides the input metadata of the features. The key is the name of the feature to be overridden. The keys specified here must exist in the input metadata to be overridden. If a feature is not specified here, the corresponding feature's input metadata is not overridden.
-        pub inputs: Option<std::collections::BTreeMap<String, crate::ExplanationMetadataOverrideInputMetadataOverride>>,
+        pub inputs: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ExplanationMetadataOverrideInputMetadataOverride,
+            >,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -544,7 +555,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExamplesOverrideDataFormat::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
+                ExamplesOverrideDataFormat::DataFormatUnspecified => {
+                    "DATA_FORMAT_UNSPECIFIED"
+                }
                 ExamplesOverrideDataFormat::Instances => "INSTANCES",
                 ExamplesOverrideDataFormat::Embeddings => "EMBEDDINGS",
                 ExamplesOverrideDataFormat::Unknown(value) => value,
@@ -555,7 +568,9 @@ mod gated_1 {
     impl From<&str> for ExamplesOverrideDataFormat {
         fn from(value: &str) -> Self {
             match value {
-                "DATA_FORMAT_UNSPECIFIED" => ExamplesOverrideDataFormat::DataFormatUnspecified,
+                "DATA_FORMAT_UNSPECIFIED" => {
+                    ExamplesOverrideDataFormat::DataFormatUnspecified
+                }
                 "INSTANCES" => ExamplesOverrideDataFormat::Instances,
                 "EMBEDDINGS" => ExamplesOverrideDataFormat::Embeddings,
                 other => ExamplesOverrideDataFormat::Unknown(other.to_owned()),
@@ -676,12 +691,14 @@ mod gated_1 {
 #[cfg(feature = "locations-endpoints")]
 pub use gated_1::*;
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_2 {
     /// Request message for PredictionService.Predict.
     ///
@@ -981,9 +998,13 @@ mod gated_2 {
                 HarmCategory::SexuallyExplicit => "HARM_CATEGORY_SEXUALLY_EXPLICIT",
                 HarmCategory::CivicIntegrity => "HARM_CATEGORY_CIVIC_INTEGRITY",
                 HarmCategory::ImageHate => "HARM_CATEGORY_IMAGE_HATE",
-                HarmCategory::ImageDangerousContent => "HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT",
+                HarmCategory::ImageDangerousContent => {
+                    "HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT"
+                }
                 HarmCategory::ImageHarassment => "HARM_CATEGORY_IMAGE_HARASSMENT",
-                HarmCategory::ImageSexuallyExplicit => "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT",
+                HarmCategory::ImageSexuallyExplicit => {
+                    "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT"
+                }
                 HarmCategory::Unknown(value) => value,
             }
         }
@@ -999,9 +1020,13 @@ mod gated_2 {
                 "HARM_CATEGORY_SEXUALLY_EXPLICIT" => HarmCategory::SexuallyExplicit,
                 "HARM_CATEGORY_CIVIC_INTEGRITY" => HarmCategory::CivicIntegrity,
                 "HARM_CATEGORY_IMAGE_HATE" => HarmCategory::ImageHate,
-                "HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT" => HarmCategory::ImageDangerousContent,
+                "HARM_CATEGORY_IMAGE_DANGEROUS_CONTENT" => {
+                    HarmCategory::ImageDangerousContent
+                }
                 "HARM_CATEGORY_IMAGE_HARASSMENT" => HarmCategory::ImageHarassment,
-                "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT" => HarmCategory::ImageSexuallyExplicit,
+                "HARM_CATEGORY_IMAGE_SEXUALLY_EXPLICIT" => {
+                    HarmCategory::ImageSexuallyExplicit
+                }
                 other => HarmCategory::Unknown(other.to_owned()),
             }
         }
@@ -1052,7 +1077,9 @@ mod gated_2 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Threshold::HarmBlockThresholdUnspecified => "HARM_BLOCK_THRESHOLD_UNSPECIFIED",
+                Threshold::HarmBlockThresholdUnspecified => {
+                    "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
+                }
                 Threshold::BlockLowAndAbove => "BLOCK_LOW_AND_ABOVE",
                 Threshold::BlockMediumAndAbove => "BLOCK_MEDIUM_AND_ABOVE",
                 Threshold::BlockOnlyHigh => "BLOCK_ONLY_HIGH",
@@ -1066,7 +1093,9 @@ mod gated_2 {
     impl From<&str> for Threshold {
         fn from(value: &str) -> Self {
             match value {
-                "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => Threshold::HarmBlockThresholdUnspecified,
+                "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => {
+                    Threshold::HarmBlockThresholdUnspecified
+                }
                 "BLOCK_LOW_AND_ABOVE" => Threshold::BlockLowAndAbove,
                 "BLOCK_MEDIUM_AND_ABOVE" => Threshold::BlockMediumAndAbove,
                 "BLOCK_ONLY_HIGH" => Threshold::BlockOnlyHigh,
@@ -1107,7 +1136,9 @@ mod gated_2 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SafetySettingMethod::HarmBlockMethodUnspecified => "HARM_BLOCK_METHOD_UNSPECIFIED",
+                SafetySettingMethod::HarmBlockMethodUnspecified => {
+                    "HARM_BLOCK_METHOD_UNSPECIFIED"
+                }
                 SafetySettingMethod::Severity => "SEVERITY",
                 SafetySettingMethod::Probability => "PROBABILITY",
                 SafetySettingMethod::Unknown(value) => value,
@@ -1118,7 +1149,9 @@ mod gated_2 {
     impl From<&str> for SafetySettingMethod {
         fn from(value: &str) -> Self {
             match value {
-                "HARM_BLOCK_METHOD_UNSPECIFIED" => SafetySettingMethod::HarmBlockMethodUnspecified,
+                "HARM_BLOCK_METHOD_UNSPECIFIED" => {
+                    SafetySettingMethod::HarmBlockMethodUnspecified
+                }
                 "SEVERITY" => SafetySettingMethod::Severity,
                 "PROBABILITY" => SafetySettingMethod::Probability,
                 other => SafetySettingMethod::Unknown(other.to_owned()),
@@ -2084,7 +2117,9 @@ mod gated_2 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                OverwrittenThreshold::HarmBlockThresholdUnspecified => "HARM_BLOCK_THRESHOLD_UNSPECIFIED",
+                OverwrittenThreshold::HarmBlockThresholdUnspecified => {
+                    "HARM_BLOCK_THRESHOLD_UNSPECIFIED"
+                }
                 OverwrittenThreshold::BlockLowAndAbove => "BLOCK_LOW_AND_ABOVE",
                 OverwrittenThreshold::BlockMediumAndAbove => "BLOCK_MEDIUM_AND_ABOVE",
                 OverwrittenThreshold::BlockOnlyHigh => "BLOCK_ONLY_HIGH",
@@ -2098,7 +2133,9 @@ mod gated_2 {
     impl From<&str> for OverwrittenThreshold {
         fn from(value: &str) -> Self {
             match value {
-                "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => OverwrittenThreshold::HarmBlockThresholdUnspecified,
+                "HARM_BLOCK_THRESHOLD_UNSPECIFIED" => {
+                    OverwrittenThreshold::HarmBlockThresholdUnspecified
+                }
                 "BLOCK_LOW_AND_ABOVE" => OverwrittenThreshold::BlockLowAndAbove,
                 "BLOCK_MEDIUM_AND_ABOVE" => OverwrittenThreshold::BlockMediumAndAbove,
                 "BLOCK_ONLY_HIGH" => OverwrittenThreshold::BlockOnlyHigh,
@@ -2637,7 +2674,9 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GroundingChunkMapsPlaceAnswerSources {
         /// Snippets of reviews that are used to generate the answer.
-        pub review_snippets: Option<Vec<crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet>>,
+        pub review_snippets: Option<
+            Vec<crate::GroundingChunkMapsPlaceAnswerSourcesReviewSnippet>,
+        >,
 
         /// A link where users can flag a problem with the generated answer.
         pub flag_content_uri: Option<String>,
@@ -2655,7 +2694,9 @@ mod gated_2 {
         pub review: Option<String>,
 
         /// This review's author.
-        pub author_attribution: Option<crate::GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution>,
+        pub author_attribution: Option<
+            crate::GroundingChunkMapsPlaceAnswerSourcesAuthorAttribution,
+        >,
 
         /// A string of formatted recent time, expressing the review time relative to the current time in a form appropriate for the language and country.
         pub relative_publish_time_description: Option<String>,
@@ -2794,12 +2835,14 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_2::*;
 
 #[cfg(any(feature = "locations-endpoints", feature = "locations-publishers-models"))]
@@ -3029,14 +3072,16 @@ pub use gated_3::*;
 /// Message that represents an arbitrary HTTP body. It should only be used for payload formats that can't be represented as JSON, such as raw binary or an HTML page. This message can be used both in streaming and non-streaming API methods in the request as well as the response. It can be used as a top-level request field, which is convenient if one wants to extract parameters from either the URL or HTTP template into the request fields and also want access to the raw HTTP body. Example: message GetResourceRequest { // A unique request id. string request\_id = 1; // The raw HTTP body is bound to this field. google.api.HttpBody http\_body = 2; } service ResourceService { rpc GetResource(GetResourceRequest) returns (google.api.HttpBody); rpc UpdateResource(google.api.HttpBody) returns (google.protobuf.Empty); } Example with streaming methods: service CaldavService { rpc GetCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); rpc UpdateCalendar(stream google.api.HttpBody) returns (stream google.api.HttpBody); } Use of this type only changes how the request and response bodies are handled, all other features will continue to work unchanged.
 ///
 /// Discovery schema `GoogleApiHttpBody`.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-endpoints-chat",
-    feature = "locations-publishers-models",
-    feature = "locations-reasoning-engines",
-    feature = "endpoints-chat",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat",
+        feature = "locations-publishers-models",
+        feature = "locations-reasoning-engines",
+        feature = "endpoints-chat",
+        feature = "reasoning-engines"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoogleApiHttpBody {
     /// The HTTP Content-Type header value specifying the content type of the body.
@@ -3054,25 +3099,29 @@ pub struct GoogleApiHttpBody {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "locations-endpoints-chat",
-    feature = "locations-publishers-models",
-    feature = "locations-reasoning-engines",
-    feature = "endpoints-chat",
-    feature = "reasoning-engines"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "locations-endpoints-chat",
+        feature = "locations-publishers-models",
+        feature = "locations-reasoning-engines",
+        feature = "endpoints-chat",
+        feature = "reasoning-engines"
+    )
+)]
 discogen_runtime::model_serde!(
     GoogleApiHttpBody { "contentType" => content_type, "data" => data, "extensions" => extensions };
 );
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 mod gated_5 {
     /// Tool details that the model may use to generate response. A `Tool` is a piece of code that enables the system to interact with external systems to perform an action, or set of actions, outside of knowledge and scope of the model. A Tool object should contain exactly one type of Tool (e.g FunctionDeclaration, Retrieval or GoogleSearchRetrieval).
     ///
@@ -3792,7 +3841,9 @@ mod gated_5 {
         pub http_basic_auth_config: Option<crate::AuthConfigHttpBasicAuthConfig>,
 
         /// Config for Google Service Account auth.
-        pub google_service_account_config: Option<crate::AuthConfigGoogleServiceAccountConfig>,
+        pub google_service_account_config: Option<
+            crate::AuthConfigGoogleServiceAccountConfig,
+        >,
 
         /// Config for user oauth.
         pub oauth_config: Option<crate::AuthConfigOauthConfig>,
@@ -4004,26 +4055,30 @@ mod gated_5 {
     );
 }
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 pub use gated_5::*;
 
 /// The generic reusable api auth config. Deprecated. Please use AuthConfig (google/cloud/aiplatform/master/auth.proto) instead.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ApiAuth`.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "rag-corpora",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiAuth {
     /// The API secret.
@@ -4033,29 +4088,33 @@ pub struct ApiAuth {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "rag-corpora",
-    feature = "endpoints",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "endpoints",
+        feature = "publishers-models"
+    )
+)]
 discogen_runtime::model_serde!(ApiAuth { "apiKeyConfig" => api_key_config });
 
 /// The API secret.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1ApiAuthApiKeyConfig`.
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "rag-corpora",
-    feature = "rag-files",
-    feature = "endpoints",
-    feature = "publishers-models",
-    feature = "media"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "rag-files",
+        feature = "endpoints",
+        feature = "publishers-models",
+        feature = "media"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiAuthApiKeyConfig {
     /// Required. The SecretManager secret version resource name storing API key. e.g. projects/{project}/secrets/{secret}/versions/{version}
@@ -4068,16 +4127,18 @@ pub struct ApiAuthApiKeyConfig {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations-endpoints",
-    feature = "cached-contents",
-    feature = "locations-publishers-models",
-    feature = "rag-corpora",
-    feature = "rag-files",
-    feature = "endpoints",
-    feature = "publishers-models",
-    feature = "media"
-))]
+#[cfg(
+    any(
+        feature = "locations-endpoints",
+        feature = "cached-contents",
+        feature = "locations-publishers-models",
+        feature = "rag-corpora",
+        feature = "rag-files",
+        feature = "endpoints",
+        feature = "publishers-models",
+        feature = "media"
+    )
+)]
 discogen_runtime::model_serde!(
     ApiAuthApiKeyConfig { "apiKeySecretVersion" => api_key_secret_version,
         "apiKeyString" => api_key_string };

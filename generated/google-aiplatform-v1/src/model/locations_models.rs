@@ -325,8 +325,12 @@ mod gated_2 {
                 SupportedDeploymentResourcesType::DeploymentResourcesTypeUnspecified => {
                     "DEPLOYMENT_RESOURCES_TYPE_UNSPECIFIED"
                 }
-                SupportedDeploymentResourcesType::DedicatedResources => "DEDICATED_RESOURCES",
-                SupportedDeploymentResourcesType::AutomaticResources => "AUTOMATIC_RESOURCES",
+                SupportedDeploymentResourcesType::DedicatedResources => {
+                    "DEDICATED_RESOURCES"
+                }
+                SupportedDeploymentResourcesType::AutomaticResources => {
+                    "AUTOMATIC_RESOURCES"
+                }
                 SupportedDeploymentResourcesType::SharedResources => "SHARED_RESOURCES",
                 SupportedDeploymentResourcesType::Unknown(value) => value,
             }
@@ -339,8 +343,12 @@ mod gated_2 {
                 "DEPLOYMENT_RESOURCES_TYPE_UNSPECIFIED" => {
                     SupportedDeploymentResourcesType::DeploymentResourcesTypeUnspecified
                 }
-                "DEDICATED_RESOURCES" => SupportedDeploymentResourcesType::DedicatedResources,
-                "AUTOMATIC_RESOURCES" => SupportedDeploymentResourcesType::AutomaticResources,
+                "DEDICATED_RESOURCES" => {
+                    SupportedDeploymentResourcesType::DedicatedResources
+                }
+                "AUTOMATIC_RESOURCES" => {
+                    SupportedDeploymentResourcesType::AutomaticResources
+                }
                 "SHARED_RESOURCES" => SupportedDeploymentResourcesType::SharedResources,
                 other => SupportedDeploymentResourcesType::Unknown(other.to_owned()),
             }
@@ -418,7 +426,9 @@ mod gated_2 {
         /// Output only. When this Model is deployed, its prediction resources are described by the `prediction_resources` field of the Endpoint.deployed\_models object. Because not all Models support all resource configuration types, the configuration types this Model supports are listed here. If no configuration types are listed, the Model cannot be deployed to an Endpoint and does not support online predictions (PredictionService.Predict or PredictionService.Explain). Such a Model can serve predictions by using a BatchPredictionJob, if it has at least one entry each in supported\_input\_storage\_formats and supported\_output\_storage\_formats.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub supported_deployment_resources_types: Option<Vec<crate::SupportedDeploymentResourcesType>>,
+        pub supported_deployment_resources_types: Option<
+            Vec<crate::SupportedDeploymentResourcesType>,
+        >,
 
         /// Output only. The formats this Model supports in BatchPredictionJob.input\_config. If PredictSchemata.instance\_schema\_uri exists, the instances should be given as per that schema. The possible formats are: * `jsonl` The JSON Lines format, where each instance is a single line. Uses GcsSource. * `csv` The CSV format, where each instance is a single comma-separated line. The first line in the file is the header, containing comma-separated field names. Uses GcsSource. * `tf-record` The TFRecord format, where each instance is a single record in tfrecord syntax. Uses GcsSource. * `tf-record-gzip` Similar to `tf-record`, but the file is gzipped. Uses GcsSource. * `bigquery` Each instance is a single row in BigQuery. Uses BigQuerySource. * `file-list` Each line of the file is the location of an instance to process, uses `gcs_source` field of the InputConfig object. If this Model doesn't support any of these formats it means it cannot be used with a BatchPredictionJob. However, if it has supported\_deployment\_resources\_types, it could serve online predictions by using PredictionService.Predict or PredictionService.Explain.
         ///
@@ -523,7 +533,9 @@ mod gated_2 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExportableContent::ExportableContentUnspecified => "EXPORTABLE_CONTENT_UNSPECIFIED",
+                ExportableContent::ExportableContentUnspecified => {
+                    "EXPORTABLE_CONTENT_UNSPECIFIED"
+                }
                 ExportableContent::Artifact => "ARTIFACT",
                 ExportableContent::Image => "IMAGE",
                 ExportableContent::Unknown(value) => value,
@@ -534,7 +546,9 @@ mod gated_2 {
     impl From<&str> for ExportableContent {
         fn from(value: &str) -> Self {
             match value {
-                "EXPORTABLE_CONTENT_UNSPECIFIED" => ExportableContent::ExportableContentUnspecified,
+                "EXPORTABLE_CONTENT_UNSPECIFIED" => {
+                    ExportableContent::ExportableContentUnspecified
+                }
                 "ARTIFACT" => ExportableContent::Artifact,
                 "IMAGE" => ExportableContent::Image,
                 other => ExportableContent::Unknown(other.to_owned()),
@@ -811,13 +825,15 @@ pub use gated_2::*;
 /// Contains the schemata used in Model's predictions and explanations via PredictionService.Predict, PredictionService.Explain and BatchPredictionJob.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1PredictSchemata`.
-#[cfg(any(
-    feature = "locations-models",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PredictSchemata {
     /// Immutable. Points to a YAML file stored on Google Cloud Storage describing the format of a single instance, which are used in PredictRequest.instances, ExplainRequest.instances and BatchPredictionJob.input\_config. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML Models always have this field populated by Vertex AI. Note: The URI given on output will be immutable and probably different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
@@ -833,13 +849,15 @@ pub struct PredictSchemata {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(
-    feature = "locations-models",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs",
-    feature = "publishers-models"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs",
+        feature = "publishers-models"
+    )
+)]
 discogen_runtime::model_serde!(
     PredictSchemata { "instanceSchemaUri" => instance_schema_uri,
         "parametersSchemaUri" => parameters_schema_uri,
@@ -849,7 +867,13 @@ discogen_runtime::model_serde!(
 /// Points to a DeployedModel.
 ///
 /// Discovery schema `GoogleCloudAiplatformV1DeployedModelRef`.
-#[cfg(any(feature = "locations-models", feature = "deployment-resource-pools", feature = "training-pipelines"))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "deployment-resource-pools",
+        feature = "training-pipelines"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployedModelRef {
     /// Immutable. A resource name of an Endpoint.
@@ -865,21 +889,29 @@ pub struct DeployedModelRef {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(feature = "locations-models", feature = "deployment-resource-pools", feature = "training-pipelines"))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "deployment-resource-pools",
+        feature = "training-pipelines"
+    )
+)]
 discogen_runtime::model_serde!(
     DeployedModelRef { "endpoint" => endpoint, "deployedModelId" => deployed_model_id,
         "checkpointId" => checkpoint_id };
 );
 
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 mod gated_5 {
     /// Specification of Model explanation.
     ///
@@ -926,7 +958,9 @@ mod gated_5 {
         pub sampled_shapley_attribution: Option<crate::SampledShapleyAttribution>,
 
         /// An attribution method that computes Aumann-Shapley values taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1703.01365>
-        pub integrated_gradients_attribution: Option<crate::IntegratedGradientsAttribution>,
+        pub integrated_gradients_attribution: Option<
+            crate::IntegratedGradientsAttribution,
+        >,
 
         /// An attribution method that redistributes Integrated Gradients attribution to segmented regions, taking advantage of the model's fully differentiable structure. Refer to this paper for more details: <https://arxiv.org/abs/1906.02825> XRAI currently performs better on natural images, like a picture of a house or an animal. If the images are taken in artificial environments, like a lab or manufacturing line, or from diagnostic equipment, like x-rays or quality-control cameras, use Integrated Gradients instead.
         pub xrai_attribution: Option<crate::XraiAttribution>,
@@ -950,10 +984,14 @@ mod gated_5 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ExplanationMetadata {
         /// Required. Map from feature names to feature input metadata. Keys are the name of the features. Values are the specification of the feature. An empty InputMetadata is valid. It describes a text feature which has the name specified as the key in ExplanationMetadata.inputs. The baseline of the empty feature is chosen by Vertex AI. For Vertex AI-provided Tensorflow images, the key can be any friendly name of the feature. Once specified, featureAttributions are keyed by this key (if not grouped with another feature). For custom images, the key must match with the key in instance.
-        pub inputs: Option<std::collections::BTreeMap<String, crate::ExplanationMetadataInputMetadata>>,
+        pub inputs: Option<
+            std::collections::BTreeMap<String, crate::ExplanationMetadataInputMetadata>,
+        >,
 
         /// Required. Map from output names to output metadata. For Vertex AI-provided Tensorflow images, keys can be any user defined string that consists of any UTF-8 characters. For custom images, keys are the name of the output field in the prediction to be explained. Currently only one key is allowed.
-        pub outputs: Option<std::collections::BTreeMap<String, crate::ExplanationMetadataOutputMetadata>>,
+        pub outputs: Option<
+            std::collections::BTreeMap<String, crate::ExplanationMetadataOutputMetadata>,
+        >,
 
         /// Points to a YAML file stored on Google Cloud Storage describing the format of the feature attributions. The schema is defined as an OpenAPI 3.0.2 [Schema Object](https://github.com/OAI/OpenAPI-Specification/blob/main/versions/3.0.2.md#schemaObject). AutoML tabular Models always have this field populated by Vertex AI. Note: The URI given on output may be different, including the URI scheme, than the one given on input. The output URI will point to a location where the user only has a read access.
         pub feature_attributions_schema_uri: Option<String>,
@@ -988,7 +1026,9 @@ mod gated_5 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExamplesExampleGcsSourceDataFormat::DataFormatUnspecified => "DATA_FORMAT_UNSPECIFIED",
+                ExamplesExampleGcsSourceDataFormat::DataFormatUnspecified => {
+                    "DATA_FORMAT_UNSPECIFIED"
+                }
                 ExamplesExampleGcsSourceDataFormat::Jsonl => "JSONL",
                 ExamplesExampleGcsSourceDataFormat::Unknown(value) => value,
             }
@@ -998,7 +1038,9 @@ mod gated_5 {
     impl From<&str> for ExamplesExampleGcsSourceDataFormat {
         fn from(value: &str) -> Self {
             match value {
-                "DATA_FORMAT_UNSPECIFIED" => ExamplesExampleGcsSourceDataFormat::DataFormatUnspecified,
+                "DATA_FORMAT_UNSPECIFIED" => {
+                    ExamplesExampleGcsSourceDataFormat::DataFormatUnspecified
+                }
                 "JSONL" => ExamplesExampleGcsSourceDataFormat::Jsonl,
                 other => ExamplesExampleGcsSourceDataFormat::Unknown(other.to_owned()),
             }
@@ -1278,7 +1320,9 @@ mod gated_5 {
         pub modality: Option<String>,
 
         /// The domain details of the input feature value. Like min/max, original mean or standard deviation if normalized.
-        pub feature_value_domain: Option<crate::ExplanationMetadataInputMetadataFeatureValueDomain>,
+        pub feature_value_domain: Option<
+            crate::ExplanationMetadataInputMetadataFeatureValueDomain,
+        >,
 
         /// Specifies the index of the values of the input tensor. Required when the input tensor is a sparse representation. Refer to Tensorflow documentation for more details: <https://www.tensorflow.org/api_docs/python/tf/sparse/SparseTensor>.
         pub indices_tensor_name: Option<String>,
@@ -1402,10 +1446,14 @@ mod gated_5 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ExplanationMetadataInputMetadataVisualizationType::TypeUnspecified => "TYPE_UNSPECIFIED",
+                ExplanationMetadataInputMetadataVisualizationType::TypeUnspecified => {
+                    "TYPE_UNSPECIFIED"
+                }
                 ExplanationMetadataInputMetadataVisualizationType::Pixels => "PIXELS",
                 ExplanationMetadataInputMetadataVisualizationType::Outlines => "OUTLINES",
-                ExplanationMetadataInputMetadataVisualizationType::Unknown(value) => value,
+                ExplanationMetadataInputMetadataVisualizationType::Unknown(value) => {
+                    value
+                }
             }
         }
     }
@@ -1413,15 +1461,23 @@ mod gated_5 {
     impl From<&str> for ExplanationMetadataInputMetadataVisualizationType {
         fn from(value: &str) -> Self {
             match value {
-                "TYPE_UNSPECIFIED" => ExplanationMetadataInputMetadataVisualizationType::TypeUnspecified,
+                "TYPE_UNSPECIFIED" => {
+                    ExplanationMetadataInputMetadataVisualizationType::TypeUnspecified
+                }
                 "PIXELS" => ExplanationMetadataInputMetadataVisualizationType::Pixels,
                 "OUTLINES" => ExplanationMetadataInputMetadataVisualizationType::Outlines,
-                other => ExplanationMetadataInputMetadataVisualizationType::Unknown(other.to_owned()),
+                other => {
+                    ExplanationMetadataInputMetadataVisualizationType::Unknown(
+                        other.to_owned(),
+                    )
+                }
             }
         }
     }
 
-    discogen_runtime::open_enum_impls!(ExplanationMetadataInputMetadataVisualizationType);
+    discogen_runtime::open_enum_impls!(
+        ExplanationMetadataInputMetadataVisualizationType
+    );
 
     /// Whether to only highlight pixels with positive contributions, negative or both. Defaults to POSITIVE.
     ///
@@ -1718,13 +1774,15 @@ mod gated_5 {
     );
 }
 
-#[cfg(any(
-    feature = "locations-models",
-    feature = "evaluations",
-    feature = "deployment-resource-pools",
-    feature = "locations-endpoints",
-    feature = "locations-batch-prediction-jobs",
-    feature = "training-pipelines",
-    feature = "batch-prediction-jobs"
-))]
+#[cfg(
+    any(
+        feature = "locations-models",
+        feature = "evaluations",
+        feature = "deployment-resource-pools",
+        feature = "locations-endpoints",
+        feature = "locations-batch-prediction-jobs",
+        feature = "training-pipelines",
+        feature = "batch-prediction-jobs"
+    )
+)]
 pub use gated_5::*;

@@ -116,7 +116,9 @@ mod gated_1 {
         pub deployment_spec: Option<crate::ReasoningEngineSpecDeploymentSpec>,
 
         /// Optional. Declarations for object class methods in OpenAPI specification format.
-        pub class_methods: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+        pub class_methods: Option<
+            Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
 
         /// Optional. The OSS agent framework used to develop the agent. Currently supported values: "google-adk", "langchain", "langgraph", "ag2", "llama-index", "custom".
         pub agent_framework: Option<String>,

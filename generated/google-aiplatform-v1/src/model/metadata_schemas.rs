@@ -35,7 +35,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                SchemaType::MetadataSchemaTypeUnspecified => "METADATA_SCHEMA_TYPE_UNSPECIFIED",
+                SchemaType::MetadataSchemaTypeUnspecified => {
+                    "METADATA_SCHEMA_TYPE_UNSPECIFIED"
+                }
                 SchemaType::ArtifactType => "ARTIFACT_TYPE",
                 SchemaType::ExecutionType => "EXECUTION_TYPE",
                 SchemaType::ContextType => "CONTEXT_TYPE",
@@ -47,7 +49,9 @@ mod gated_1 {
     impl From<&str> for SchemaType {
         fn from(value: &str) -> Self {
             match value {
-                "METADATA_SCHEMA_TYPE_UNSPECIFIED" => SchemaType::MetadataSchemaTypeUnspecified,
+                "METADATA_SCHEMA_TYPE_UNSPECIFIED" => {
+                    SchemaType::MetadataSchemaTypeUnspecified
+                }
                 "ARTIFACT_TYPE" => SchemaType::ArtifactType,
                 "EXECUTION_TYPE" => SchemaType::ExecutionType,
                 "CONTEXT_TYPE" => SchemaType::ContextType,

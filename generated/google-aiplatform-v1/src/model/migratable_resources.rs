@@ -55,7 +55,9 @@ mod gated_1 {
         /// Output only. Represents one Version in ml.googleapis.com.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub ml_engine_model_version: Option<crate::MigratableResourceMlEngineModelVersion>,
+        pub ml_engine_model_version: Option<
+            crate::MigratableResourceMlEngineModelVersion,
+        >,
 
         /// Output only. Represents one Model in automl.googleapis.com.
         ///
@@ -92,17 +94,24 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct MigrateResourceRequest {
         /// Config for migrating Version in ml.googleapis.com to Vertex AI's Model.
-        pub migrate_ml_engine_model_version_config:
-            Option<crate::MigrateResourceRequestMigrateMlEngineModelVersionConfig>,
+        pub migrate_ml_engine_model_version_config: Option<
+            crate::MigrateResourceRequestMigrateMlEngineModelVersionConfig,
+        >,
 
         /// Config for migrating Model in automl.googleapis.com to Vertex AI's Model.
-        pub migrate_automl_model_config: Option<crate::MigrateResourceRequestMigrateAutomlModelConfig>,
+        pub migrate_automl_model_config: Option<
+            crate::MigrateResourceRequestMigrateAutomlModelConfig,
+        >,
 
         /// Config for migrating Dataset in automl.googleapis.com to Vertex AI's Dataset.
-        pub migrate_automl_dataset_config: Option<crate::MigrateResourceRequestMigrateAutomlDatasetConfig>,
+        pub migrate_automl_dataset_config: Option<
+            crate::MigrateResourceRequestMigrateAutomlDatasetConfig,
+        >,
 
         /// Config for migrating Dataset in datalabeling.googleapis.com to Vertex AI's Dataset.
-        pub migrate_data_labeling_dataset_config: Option<crate::MigrateResourceRequestMigrateDataLabelingDatasetConfig>,
+        pub migrate_data_labeling_dataset_config: Option<
+            crate::MigrateResourceRequestMigrateDataLabelingDatasetConfig,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -165,8 +174,9 @@ mod gated_1 {
         pub dataset_display_name: Option<String>,
 
         /// The migratable AnnotatedDataset in datalabeling.googleapis.com belongs to the data labeling Dataset.
-        pub data_labeling_annotated_datasets:
-            Option<Vec<crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset>>,
+        pub data_labeling_annotated_datasets: Option<
+            Vec<crate::MigratableResourceDataLabelingDatasetDataLabelingAnnotatedDataset>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -233,7 +243,9 @@ mod gated_1 {
 
         /// Optional. Configs for migrating AnnotatedDataset in datalabeling.googleapis.com to Vertex AI's SavedQuery. The specified AnnotatedDatasets have to belong to the datalabeling Dataset.
         pub migrate_data_labeling_annotated_dataset_configs: Option<
-            Vec<crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig>,
+            Vec<
+                crate::MigrateResourceRequestMigrateDataLabelingDatasetConfigMigrateDataLabelingAnnotatedDatasetConfig,
+            >,
         >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.

@@ -35,7 +35,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                ScheduleState::MonitoringScheduleStateUnspecified => "MONITORING_SCHEDULE_STATE_UNSPECIFIED",
+                ScheduleState::MonitoringScheduleStateUnspecified => {
+                    "MONITORING_SCHEDULE_STATE_UNSPECIFIED"
+                }
                 ScheduleState::Pending => "PENDING",
                 ScheduleState::Offline => "OFFLINE",
                 ScheduleState::Running => "RUNNING",
@@ -47,7 +49,9 @@ mod gated_1 {
     impl From<&str> for ScheduleState {
         fn from(value: &str) -> Self {
             match value {
-                "MONITORING_SCHEDULE_STATE_UNSPECIFIED" => ScheduleState::MonitoringScheduleStateUnspecified,
+                "MONITORING_SCHEDULE_STATE_UNSPECIFIED" => {
+                    ScheduleState::MonitoringScheduleStateUnspecified
+                }
                 "PENDING" => ScheduleState::Pending,
                 "OFFLINE" => ScheduleState::Offline,
                 "RUNNING" => ScheduleState::Running,
@@ -87,14 +91,19 @@ mod gated_1 {
         /// Output only. Latest triggered monitoring pipeline metadata.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub latest_monitoring_pipeline_metadata:
-            Option<crate::ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata>,
+        pub latest_monitoring_pipeline_metadata: Option<
+            crate::ModelDeploymentMonitoringJobLatestMonitoringPipelineMetadata,
+        >,
 
         /// Required. The config for monitoring objectives. This is a per DeployedModel config. Each DeployedModel needs to be configured separately.
-        pub model_deployment_monitoring_objective_configs: Option<Vec<crate::ModelDeploymentMonitoringObjectiveConfig>>,
+        pub model_deployment_monitoring_objective_configs: Option<
+            Vec<crate::ModelDeploymentMonitoringObjectiveConfig>,
+        >,
 
         /// Required. Schedule config for running the monitoring job.
-        pub model_deployment_monitoring_schedule_config: Option<crate::ModelDeploymentMonitoringScheduleConfig>,
+        pub model_deployment_monitoring_schedule_config: Option<
+            crate::ModelDeploymentMonitoringScheduleConfig,
+        >,
 
         /// Required. Sample Strategy for logging.
         pub logging_sampling_strategy: Option<crate::SamplingStrategy>,
@@ -171,7 +180,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ListModelDeploymentMonitoringJobsResponse {
         /// A list of ModelDeploymentMonitoringJobs that matches the specified filter in the request.
-        pub model_deployment_monitoring_jobs: Option<Vec<crate::ModelDeploymentMonitoringJob>>,
+        pub model_deployment_monitoring_jobs: Option<
+            Vec<crate::ModelDeploymentMonitoringJob>,
+        >,
 
         /// The standard List next-page token.
         pub next_page_token: Option<String>,
@@ -197,7 +208,11 @@ mod gated_1 {
         pub feature_display_name: Option<String>,
 
         /// Required. Objectives of the stats to retrieve.
-        pub objectives: Option<Vec<crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective>>,
+        pub objectives: Option<
+            Vec<
+                crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective,
+            >,
+        >,
 
         /// The standard list page size.
         pub page_size: Option<i32>,
@@ -311,7 +326,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringAlertConfig {
         /// Email alert config.
-        pub email_alert_config: Option<crate::ModelMonitoringAlertConfigEmailAlertConfig>,
+        pub email_alert_config: Option<
+            crate::ModelMonitoringAlertConfigEmailAlertConfig,
+        >,
 
         /// Dump the anomalies to Cloud Logging. The anomalies will be put to json payload encoded from proto ModelMonitoringStatsAnomalies. This can be further synced to Pub/Sub or any other services supported by Cloud Logging.
         pub enable_logging: Option<bool>,
@@ -502,7 +519,8 @@ mod gated_1 {
         }
     }
 
-    impl From<&str> for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType {
+    impl From<&str>
+    for SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType {
         fn from(value: &str) -> Self {
             match value {
                 "MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED" => {
@@ -529,7 +547,9 @@ mod gated_1 {
         }
     }
 
-    discogen_runtime::open_enum_impls!(SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType);
+    discogen_runtime::open_enum_impls!(
+        SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType
+    );
 
     /// Stats requested for specific objective.
     ///
@@ -537,7 +557,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjective {
         /// The `type` field.
-        pub r#type: Option<crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType>,
+        pub r#type: Option<
+            crate::SearchModelDeploymentMonitoringStatsAnomaliesRequestStatsAnomaliesObjectiveType,
+        >,
 
         /// If set, all attribution scores between SearchModelDeploymentMonitoringStatsAnomaliesRequest.start\_time and SearchModelDeploymentMonitoringStatsAnomaliesRequest.end\_time are fetched, and page token doesn't take effect in this case. Only used to retrieve attribution score for the top Features which has the highest attribution score in the latest monitoring run.
         pub top_feature_count: Option<i32>,
@@ -587,10 +609,18 @@ mod gated_1 {
                 ModelMonitoringStatsAnomaliesObjective::ModelDeploymentMonitoringObjectiveTypeUnspecified => {
                     "MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED"
                 }
-                ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew => "RAW_FEATURE_SKEW",
-                ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift => "RAW_FEATURE_DRIFT",
-                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew => "FEATURE_ATTRIBUTION_SKEW",
-                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift => "FEATURE_ATTRIBUTION_DRIFT",
+                ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew => {
+                    "RAW_FEATURE_SKEW"
+                }
+                ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift => {
+                    "RAW_FEATURE_DRIFT"
+                }
+                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew => {
+                    "FEATURE_ATTRIBUTION_SKEW"
+                }
+                ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift => {
+                    "FEATURE_ATTRIBUTION_DRIFT"
+                }
                 ModelMonitoringStatsAnomaliesObjective::Unknown(value) => value,
             }
         }
@@ -602,11 +632,21 @@ mod gated_1 {
                 "MODEL_DEPLOYMENT_MONITORING_OBJECTIVE_TYPE_UNSPECIFIED" => {
                     ModelMonitoringStatsAnomaliesObjective::ModelDeploymentMonitoringObjectiveTypeUnspecified
                 }
-                "RAW_FEATURE_SKEW" => ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew,
-                "RAW_FEATURE_DRIFT" => ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift,
-                "FEATURE_ATTRIBUTION_SKEW" => ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew,
-                "FEATURE_ATTRIBUTION_DRIFT" => ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift,
-                other => ModelMonitoringStatsAnomaliesObjective::Unknown(other.to_owned()),
+                "RAW_FEATURE_SKEW" => {
+                    ModelMonitoringStatsAnomaliesObjective::RawFeatureSkew
+                }
+                "RAW_FEATURE_DRIFT" => {
+                    ModelMonitoringStatsAnomaliesObjective::RawFeatureDrift
+                }
+                "FEATURE_ATTRIBUTION_SKEW" => {
+                    ModelMonitoringStatsAnomaliesObjective::FeatureAttributionSkew
+                }
+                "FEATURE_ATTRIBUTION_DRIFT" => {
+                    ModelMonitoringStatsAnomaliesObjective::FeatureAttributionDrift
+                }
+                other => {
+                    ModelMonitoringStatsAnomaliesObjective::Unknown(other.to_owned())
+                }
             }
         }
     }
@@ -628,7 +668,9 @@ mod gated_1 {
         pub anomaly_count: Option<i32>,
 
         /// A list of historical Stats and Anomalies generated for all Features.
-        pub feature_stats: Option<Vec<crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies>>,
+        pub feature_stats: Option<
+            Vec<crate::ModelMonitoringStatsAnomaliesFeatureHistoricStatsAnomalies>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -640,18 +682,24 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringObjectiveConfig {
         /// Training dataset for models. This field has to be set only if TrainingPredictionSkewDetectionConfig is specified.
-        pub training_dataset: Option<crate::ModelMonitoringObjectiveConfigTrainingDataset>,
+        pub training_dataset: Option<
+            crate::ModelMonitoringObjectiveConfigTrainingDataset,
+        >,
 
         /// The config for skew between training data and prediction data.
-        pub training_prediction_skew_detection_config:
-            Option<crate::ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig>,
+        pub training_prediction_skew_detection_config: Option<
+            crate::ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig,
+        >,
 
         /// The config for drift of prediction data.
-        pub prediction_drift_detection_config:
-            Option<crate::ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig>,
+        pub prediction_drift_detection_config: Option<
+            crate::ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig,
+        >,
 
         /// The config for integrating with Vertex Explainable AI.
-        pub explanation_config: Option<crate::ModelMonitoringObjectiveConfigExplanationConfig>,
+        pub explanation_config: Option<
+            crate::ModelMonitoringObjectiveConfigExplanationConfig,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -735,10 +783,14 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringObjectiveConfigTrainingPredictionSkewDetectionConfig {
         /// Key is the feature name and value is the threshold. If a feature needs to be monitored for skew, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between the training and prediction feature.
-        pub skew_thresholds: Option<std::collections::BTreeMap<String, crate::ThresholdConfig>>,
+        pub skew_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between the training and prediction feature.
-        pub attribution_score_skew_thresholds: Option<std::collections::BTreeMap<String, crate::ThresholdConfig>>,
+        pub attribution_score_skew_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Skew anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
         pub default_skew_threshold: Option<crate::ThresholdConfig>,
@@ -753,10 +805,14 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelMonitoringObjectiveConfigPredictionDriftDetectionConfig {
         /// Key is the feature name and value is the threshold. If a feature needs to be monitored for drift, a value threshold must be configured for that feature. The threshold here is against feature distribution distance between different time windws.
-        pub drift_thresholds: Option<std::collections::BTreeMap<String, crate::ThresholdConfig>>,
+        pub drift_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Key is the feature name and value is the threshold. The threshold here is against attribution score distance between different time windows.
-        pub attribution_score_drift_thresholds: Option<std::collections::BTreeMap<String, crate::ThresholdConfig>>,
+        pub attribution_score_drift_thresholds: Option<
+            std::collections::BTreeMap<String, crate::ThresholdConfig>,
+        >,
 
         /// Drift anomaly detection threshold used by all features. When the per-feature thresholds are not set, this field can be used to specify a threshold for all features.
         pub default_drift_threshold: Option<crate::ThresholdConfig>,
@@ -774,7 +830,9 @@ mod gated_1 {
         pub enable_feature_attributes: Option<bool>,
 
         /// Predictions generated by the BatchPredictionJob using baseline dataset.
-        pub explanation_baseline: Option<crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline>,
+        pub explanation_baseline: Option<
+            crate::ModelMonitoringObjectiveConfigExplanationConfigExplanationBaseline,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -820,7 +878,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PredictionFormat::PredictionFormatUnspecified => "PREDICTION_FORMAT_UNSPECIFIED",
+                PredictionFormat::PredictionFormatUnspecified => {
+                    "PREDICTION_FORMAT_UNSPECIFIED"
+                }
                 PredictionFormat::Jsonl => "JSONL",
                 PredictionFormat::Bigquery => "BIGQUERY",
                 PredictionFormat::Unknown(value) => value,
@@ -831,7 +891,9 @@ mod gated_1 {
     impl From<&str> for PredictionFormat {
         fn from(value: &str) -> Self {
             match value {
-                "PREDICTION_FORMAT_UNSPECIFIED" => PredictionFormat::PredictionFormatUnspecified,
+                "PREDICTION_FORMAT_UNSPECIFIED" => {
+                    PredictionFormat::PredictionFormatUnspecified
+                }
                 "JSONL" => PredictionFormat::Jsonl,
                 "BIGQUERY" => PredictionFormat::Bigquery,
                 other => PredictionFormat::Unknown(other.to_owned()),

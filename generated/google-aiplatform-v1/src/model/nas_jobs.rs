@@ -166,7 +166,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified => "MULTI_TRIAL_ALGORITHM_UNSPECIFIED",
+                MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified => {
+                    "MULTI_TRIAL_ALGORITHM_UNSPECIFIED"
+                }
                 MultiTrialAlgorithm::ReinforcementLearning => "REINFORCEMENT_LEARNING",
                 MultiTrialAlgorithm::GridSearch => "GRID_SEARCH",
                 MultiTrialAlgorithm::Unknown(value) => value,
@@ -177,7 +179,9 @@ mod gated_1 {
     impl From<&str> for MultiTrialAlgorithm {
         fn from(value: &str) -> Self {
             match value {
-                "MULTI_TRIAL_ALGORITHM_UNSPECIFIED" => MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified,
+                "MULTI_TRIAL_ALGORITHM_UNSPECIFIED" => {
+                    MultiTrialAlgorithm::MultiTrialAlgorithmUnspecified
+                }
                 "REINFORCEMENT_LEARNING" => MultiTrialAlgorithm::ReinforcementLearning,
                 "GRID_SEARCH" => MultiTrialAlgorithm::GridSearch,
                 other => MultiTrialAlgorithm::Unknown(other.to_owned()),
@@ -199,10 +203,14 @@ mod gated_1 {
         pub metric: Option<crate::NasJobSpecMultiTrialAlgorithmSpecMetricSpec>,
 
         /// Required. Spec for search trials.
-        pub search_trial_spec: Option<crate::NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec>,
+        pub search_trial_spec: Option<
+            crate::NasJobSpecMultiTrialAlgorithmSpecSearchTrialSpec,
+        >,
 
         /// Spec for train trials. Top N \[TrainTrialSpec.max\_parallel\_trial\_count\] search trials will be trained for every M \[TrainTrialSpec.frequency\] trials searched.
-        pub train_trial_spec: Option<crate::NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec>,
+        pub train_trial_spec: Option<
+            crate::NasJobSpecMultiTrialAlgorithmSpecTrainTrialSpec,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -8,19 +8,25 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct NotebookExecutionJob {
         /// The Dataform Repository pointing to a single file notebook repository.
-        pub dataform_repository_source: Option<crate::NotebookExecutionJobDataformRepositorySource>,
+        pub dataform_repository_source: Option<
+            crate::NotebookExecutionJobDataformRepositorySource,
+        >,
 
         /// The Cloud Storage url pointing to the ipynb file. Format: `gs://bucket/notebook_file.ipynb`
         pub gcs_notebook_source: Option<crate::NotebookExecutionJobGcsNotebookSource>,
 
         /// The contents of an input notebook file.
-        pub direct_notebook_source: Option<crate::NotebookExecutionJobDirectNotebookSource>,
+        pub direct_notebook_source: Option<
+            crate::NotebookExecutionJobDirectNotebookSource,
+        >,
 
         /// The NotebookRuntimeTemplate to source compute configuration from.
         pub notebook_runtime_template_resource_name: Option<String>,
 
         /// The custom compute configuration for an execution job.
-        pub custom_environment_spec: Option<crate::NotebookExecutionJobCustomEnvironmentSpec>,
+        pub custom_environment_spec: Option<
+            crate::NotebookExecutionJobCustomEnvironmentSpec,
+        >,
 
         /// The Cloud Storage location to upload the result to. Format: `gs://bucket-name`
         pub gcs_output_uri: Option<String>,
@@ -242,7 +248,9 @@ mod gated_2 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NotebookExecutionJobView::Unspecified => "NOTEBOOK_EXECUTION_JOB_VIEW_UNSPECIFIED",
+                NotebookExecutionJobView::Unspecified => {
+                    "NOTEBOOK_EXECUTION_JOB_VIEW_UNSPECIFIED"
+                }
                 NotebookExecutionJobView::Basic => "NOTEBOOK_EXECUTION_JOB_VIEW_BASIC",
                 NotebookExecutionJobView::Full => "NOTEBOOK_EXECUTION_JOB_VIEW_FULL",
                 NotebookExecutionJobView::Unknown(value) => value,
@@ -253,7 +261,9 @@ mod gated_2 {
     impl From<&str> for NotebookExecutionJobView {
         fn from(value: &str) -> Self {
             match value {
-                "NOTEBOOK_EXECUTION_JOB_VIEW_UNSPECIFIED" => NotebookExecutionJobView::Unspecified,
+                "NOTEBOOK_EXECUTION_JOB_VIEW_UNSPECIFIED" => {
+                    NotebookExecutionJobView::Unspecified
+                }
                 "NOTEBOOK_EXECUTION_JOB_VIEW_BASIC" => NotebookExecutionJobView::Basic,
                 "NOTEBOOK_EXECUTION_JOB_VIEW_FULL" => NotebookExecutionJobView::Full,
                 other => NotebookExecutionJobView::Unknown(other.to_owned()),

@@ -30,7 +30,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                NotebookRuntimeType::NotebookRuntimeTypeUnspecified => "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED",
+                NotebookRuntimeType::NotebookRuntimeTypeUnspecified => {
+                    "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED"
+                }
                 NotebookRuntimeType::UserDefined => "USER_DEFINED",
                 NotebookRuntimeType::OneClick => "ONE_CLICK",
                 NotebookRuntimeType::Unknown(value) => value,
@@ -41,7 +43,9 @@ mod gated_1 {
     impl From<&str> for NotebookRuntimeType {
         fn from(value: &str) -> Self {
             match value {
-                "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED" => NotebookRuntimeType::NotebookRuntimeTypeUnspecified,
+                "NOTEBOOK_RUNTIME_TYPE_UNSPECIFIED" => {
+                    NotebookRuntimeType::NotebookRuntimeTypeUnspecified
+                }
                 "USER_DEFINED" => NotebookRuntimeType::UserDefined,
                 "ONE_CLICK" => NotebookRuntimeType::OneClick,
                 other => NotebookRuntimeType::Unknown(other.to_owned()),
@@ -128,7 +132,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                Reservation::AffinityTypeUnspecified => "RESERVATION_AFFINITY_TYPE_UNSPECIFIED",
+                Reservation::AffinityTypeUnspecified => {
+                    "RESERVATION_AFFINITY_TYPE_UNSPECIFIED"
+                }
                 Reservation::None => "RESERVATION_NONE",
                 Reservation::Any => "RESERVATION_ANY",
                 Reservation::Specific => "RESERVATION_SPECIFIC",
@@ -140,7 +146,9 @@ mod gated_1 {
     impl From<&str> for Reservation {
         fn from(value: &str) -> Self {
             match value {
-                "RESERVATION_AFFINITY_TYPE_UNSPECIFIED" => Reservation::AffinityTypeUnspecified,
+                "RESERVATION_AFFINITY_TYPE_UNSPECIFIED" => {
+                    Reservation::AffinityTypeUnspecified
+                }
                 "RESERVATION_NONE" => Reservation::None,
                 "RESERVATION_ANY" => Reservation::Any,
                 "RESERVATION_SPECIFIC" => Reservation::Specific,
@@ -242,7 +250,9 @@ mod gated_1 {
                 }
                 PostStartupScriptBehavior::RunOnce => "RUN_ONCE",
                 PostStartupScriptBehavior::RunEveryStart => "RUN_EVERY_START",
-                PostStartupScriptBehavior::DownloadAndRunEveryStart => "DOWNLOAD_AND_RUN_EVERY_START",
+                PostStartupScriptBehavior::DownloadAndRunEveryStart => {
+                    "DOWNLOAD_AND_RUN_EVERY_START"
+                }
                 PostStartupScriptBehavior::Unknown(value) => value,
             }
         }
@@ -256,7 +266,9 @@ mod gated_1 {
                 }
                 "RUN_ONCE" => PostStartupScriptBehavior::RunOnce,
                 "RUN_EVERY_START" => PostStartupScriptBehavior::RunEveryStart,
-                "DOWNLOAD_AND_RUN_EVERY_START" => PostStartupScriptBehavior::DownloadAndRunEveryStart,
+                "DOWNLOAD_AND_RUN_EVERY_START" => {
+                    PostStartupScriptBehavior::DownloadAndRunEveryStart
+                }
                 other => PostStartupScriptBehavior::Unknown(other.to_owned()),
             }
         }
@@ -432,12 +444,14 @@ discogen_runtime::model_serde!(
         "nextPageToken" => next_page_token };
 );
 
-#[cfg(any(
-    feature = "notebook-runtime-templates",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "schedules"
-))]
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "schedules"
+    )
+)]
 mod gated_3 {
     /// Represents the spec of persistent disk options.
     ///
@@ -479,10 +493,12 @@ mod gated_3 {
     );
 }
 
-#[cfg(any(
-    feature = "notebook-runtime-templates",
-    feature = "notebook-runtimes",
-    feature = "notebook-execution-jobs",
-    feature = "schedules"
-))]
+#[cfg(
+    any(
+        feature = "notebook-runtime-templates",
+        feature = "notebook-runtimes",
+        feature = "notebook-execution-jobs",
+        feature = "schedules"
+    )
+)]
 pub use gated_3::*;

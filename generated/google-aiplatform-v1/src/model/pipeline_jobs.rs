@@ -146,7 +146,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PipelineFailurePolicy::Unspecified => "PIPELINE_FAILURE_POLICY_UNSPECIFIED",
+                PipelineFailurePolicy::Unspecified => {
+                    "PIPELINE_FAILURE_POLICY_UNSPECIFIED"
+                }
                 PipelineFailurePolicy::FailSlow => "PIPELINE_FAILURE_POLICY_FAIL_SLOW",
                 PipelineFailurePolicy::FailFast => "PIPELINE_FAILURE_POLICY_FAIL_FAST",
                 PipelineFailurePolicy::Unknown(value) => value,
@@ -157,7 +159,9 @@ mod gated_1 {
     impl From<&str> for PipelineFailurePolicy {
         fn from(value: &str) -> Self {
             match value {
-                "PIPELINE_FAILURE_POLICY_UNSPECIFIED" => PipelineFailurePolicy::Unspecified,
+                "PIPELINE_FAILURE_POLICY_UNSPECIFIED" => {
+                    PipelineFailurePolicy::Unspecified
+                }
                 "PIPELINE_FAILURE_POLICY_FAIL_SLOW" => PipelineFailurePolicy::FailSlow,
                 "PIPELINE_FAILURE_POLICY_FAIL_FAST" => PipelineFailurePolicy::FailFast,
                 other => PipelineFailurePolicy::Unknown(other.to_owned()),
@@ -181,13 +185,20 @@ mod gated_1 {
         pub gcs_output_directory: Option<String>,
 
         /// The runtime parameters of the PipelineJob. The parameters will be passed into PipelineJob.pipeline\_spec to replace the placeholders at runtime. This field is used by pipelines built using `PipelineJob.pipeline_spec.schema_version` 2.1.0, such as pipelines built using Kubeflow Pipelines SDK 1.9 or higher and the v2 DSL.
-        pub parameter_values: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        pub parameter_values: Option<
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
 
         /// Represents the failure policy of a pipeline. Currently, the default of a pipeline is that the pipeline will continue to run until no more tasks can be executed, also known as PIPELINE\_FAILURE\_POLICY\_FAIL\_SLOW. However, if a pipeline is set to PIPELINE\_FAILURE\_POLICY\_FAIL\_FAST, it will stop scheduling any new tasks when a task has failed. Any scheduled tasks will continue to completion.
         pub failure_policy: Option<crate::PipelineFailurePolicy>,
 
         /// The runtime artifacts of the PipelineJob. The key will be the input artifact name and the value would be one of the InputArtifact.
-        pub input_artifacts: Option<std::collections::BTreeMap<String, crate::PipelineJobRuntimeConfigInputArtifact>>,
+        pub input_artifacts: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::PipelineJobRuntimeConfigInputArtifact,
+            >,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -361,17 +372,23 @@ mod gated_1 {
         /// Output only. A list of task status. This field keeps a record of task status evolving over time.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub pipeline_task_status: Option<Vec<crate::PipelineTaskDetailPipelineTaskStatus>>,
+        pub pipeline_task_status: Option<
+            Vec<crate::PipelineTaskDetailPipelineTaskStatus>,
+        >,
 
         /// Output only. The runtime input artifacts of the task.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub inputs: Option<std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>>,
+        pub inputs: Option<
+            std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>,
+        >,
 
         /// Output only. The runtime output artifacts of the task.
         ///
         /// Output only: set by the server and ignored in requests.
-        pub outputs: Option<std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>>,
+        pub outputs: Option<
+            std::collections::BTreeMap<String, crate::PipelineTaskDetailArtifactList>,
+        >,
 
         /// Output only. The unique name of a task. This field is used by rerun pipeline job. Console UI and Vertex AI SDK will support triggering pipeline job reruns. The name is constructed by concatenating all the parent tasks name with the task name. For example, if a task named "child\_task" has a parent task named "parent\_task\_1" and parent task 1 has a parent task named "parent\_task\_2", the task unique name will be "parent\_task\_2.parent\_task\_1.child\_task".
         ///
@@ -494,16 +511,22 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                PipelineTaskDetailPipelineTaskStatusState::StateUnspecified => "STATE_UNSPECIFIED",
+                PipelineTaskDetailPipelineTaskStatusState::StateUnspecified => {
+                    "STATE_UNSPECIFIED"
+                }
                 PipelineTaskDetailPipelineTaskStatusState::Pending => "PENDING",
                 PipelineTaskDetailPipelineTaskStatusState::Running => "RUNNING",
                 PipelineTaskDetailPipelineTaskStatusState::Succeeded => "SUCCEEDED",
-                PipelineTaskDetailPipelineTaskStatusState::CancelPending => "CANCEL_PENDING",
+                PipelineTaskDetailPipelineTaskStatusState::CancelPending => {
+                    "CANCEL_PENDING"
+                }
                 PipelineTaskDetailPipelineTaskStatusState::Cancelling => "CANCELLING",
                 PipelineTaskDetailPipelineTaskStatusState::Cancelled => "CANCELLED",
                 PipelineTaskDetailPipelineTaskStatusState::Failed => "FAILED",
                 PipelineTaskDetailPipelineTaskStatusState::Skipped => "SKIPPED",
-                PipelineTaskDetailPipelineTaskStatusState::NotTriggered => "NOT_TRIGGERED",
+                PipelineTaskDetailPipelineTaskStatusState::NotTriggered => {
+                    "NOT_TRIGGERED"
+                }
                 PipelineTaskDetailPipelineTaskStatusState::Unknown(value) => value,
             }
         }
@@ -512,17 +535,25 @@ mod gated_1 {
     impl From<&str> for PipelineTaskDetailPipelineTaskStatusState {
         fn from(value: &str) -> Self {
             match value {
-                "STATE_UNSPECIFIED" => PipelineTaskDetailPipelineTaskStatusState::StateUnspecified,
+                "STATE_UNSPECIFIED" => {
+                    PipelineTaskDetailPipelineTaskStatusState::StateUnspecified
+                }
                 "PENDING" => PipelineTaskDetailPipelineTaskStatusState::Pending,
                 "RUNNING" => PipelineTaskDetailPipelineTaskStatusState::Running,
                 "SUCCEEDED" => PipelineTaskDetailPipelineTaskStatusState::Succeeded,
-                "CANCEL_PENDING" => PipelineTaskDetailPipelineTaskStatusState::CancelPending,
+                "CANCEL_PENDING" => {
+                    PipelineTaskDetailPipelineTaskStatusState::CancelPending
+                }
                 "CANCELLING" => PipelineTaskDetailPipelineTaskStatusState::Cancelling,
                 "CANCELLED" => PipelineTaskDetailPipelineTaskStatusState::Cancelled,
                 "FAILED" => PipelineTaskDetailPipelineTaskStatusState::Failed,
                 "SKIPPED" => PipelineTaskDetailPipelineTaskStatusState::Skipped,
-                "NOT_TRIGGERED" => PipelineTaskDetailPipelineTaskStatusState::NotTriggered,
-                other => PipelineTaskDetailPipelineTaskStatusState::Unknown(other.to_owned()),
+                "NOT_TRIGGERED" => {
+                    PipelineTaskDetailPipelineTaskStatusState::NotTriggered
+                }
+                other => {
+                    PipelineTaskDetailPipelineTaskStatusState::Unknown(other.to_owned())
+                }
             }
         }
     }

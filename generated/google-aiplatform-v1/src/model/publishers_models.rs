@@ -45,9 +45,13 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                OpenSourceCategory::OpenSourceCategoryUnspecified => "OPEN_SOURCE_CATEGORY_UNSPECIFIED",
+                OpenSourceCategory::OpenSourceCategoryUnspecified => {
+                    "OPEN_SOURCE_CATEGORY_UNSPECIFIED"
+                }
                 OpenSourceCategory::Proprietary => "PROPRIETARY",
-                OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint => "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT",
+                OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint => {
+                    "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT"
+                }
                 OpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint => {
                     "THIRD_PARTY_OWNED_OSS_WITH_GOOGLE_CHECKPOINT"
                 }
@@ -61,9 +65,13 @@ mod gated_1 {
     impl From<&str> for OpenSourceCategory {
         fn from(value: &str) -> Self {
             match value {
-                "OPEN_SOURCE_CATEGORY_UNSPECIFIED" => OpenSourceCategory::OpenSourceCategoryUnspecified,
+                "OPEN_SOURCE_CATEGORY_UNSPECIFIED" => {
+                    OpenSourceCategory::OpenSourceCategoryUnspecified
+                }
                 "PROPRIETARY" => OpenSourceCategory::Proprietary,
-                "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT" => OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint,
+                "GOOGLE_OWNED_OSS_WITH_GOOGLE_CHECKPOINT" => {
+                    OpenSourceCategory::GoogleOwnedOssWithGoogleCheckpoint
+                }
                 "THIRD_PARTY_OWNED_OSS_WITH_GOOGLE_CHECKPOINT" => {
                     OpenSourceCategory::ThirdPartyOwnedOssWithGoogleCheckpoint
                 }
@@ -239,25 +247,37 @@ mod gated_1 {
         pub view_rest_api: Option<crate::PublisherModelCallToActionViewRestApi>,
 
         /// Optional. Open notebook of the PublisherModel.
-        pub open_notebook: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_notebook: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Open notebooks of the PublisherModel.
         pub open_notebooks: Option<crate::PublisherModelCallToActionOpenNotebooks>,
 
         /// Optional. Create application using the PublisherModel.
-        pub create_application: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub create_application: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Open fine-tuning pipeline of the PublisherModel.
-        pub open_fine_tuning_pipeline: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_fine_tuning_pipeline: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Open fine-tuning pipelines of the PublisherModel.
-        pub open_fine_tuning_pipelines: Option<crate::PublisherModelCallToActionOpenFineTuningPipelines>,
+        pub open_fine_tuning_pipelines: Option<
+            crate::PublisherModelCallToActionOpenFineTuningPipelines,
+        >,
 
         /// Optional. Open prompt-tuning pipeline of the PublisherModel.
-        pub open_prompt_tuning_pipeline: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_prompt_tuning_pipeline: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Open Genie / Playground.
-        pub open_genie: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_genie: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Deploy the PublisherModel to Vertex Endpoint.
         pub deploy: Option<crate::PublisherModelCallToActionDeploy>,
@@ -269,13 +289,19 @@ mod gated_1 {
         pub deploy_gke: Option<crate::PublisherModelCallToActionDeployGke>,
 
         /// Optional. Open in Generation AI Studio.
-        pub open_generation_ai_studio: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_generation_ai_studio: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Request for access.
-        pub request_access: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub request_access: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Optional. Open evaluation pipeline of the PublisherModel.
-        pub open_evaluation_pipeline: Option<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        pub open_evaluation_pipeline: Option<
+            crate::PublisherModelCallToActionRegionalResourceReferences,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -302,7 +328,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionRegionalResourceReferences {
         /// Required.
-        pub references: Option<std::collections::BTreeMap<String, crate::PublisherModelResourceReference>>,
+        pub references: Option<
+            std::collections::BTreeMap<String, crate::PublisherModelResourceReference>,
+        >,
 
         /// Required.
         pub title: Option<String>,
@@ -332,7 +360,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionOpenNotebooks {
         /// Required. Regional resource references to notebooks.
-        pub notebooks: Option<Vec<crate::PublisherModelCallToActionRegionalResourceReferences>>,
+        pub notebooks: Option<
+            Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -344,7 +374,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct PublisherModelCallToActionOpenFineTuningPipelines {
         /// Required. Regional resource references to fine tuning pipelines.
-        pub fine_tuning_pipelines: Option<Vec<crate::PublisherModelCallToActionRegionalResourceReferences>>,
+        pub fine_tuning_pipelines: Option<
+            Vec<crate::PublisherModelCallToActionRegionalResourceReferences>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -380,7 +412,9 @@ mod gated_1 {
         pub deploy_task_name: Option<String>,
 
         /// Optional. Metadata information about this deployment config.
-        pub deploy_metadata: Option<crate::PublisherModelCallToActionDeployDeployMetadata>,
+        pub deploy_metadata: Option<
+            crate::PublisherModelCallToActionDeployDeployMetadata,
+        >,
 
         /// Required. The title of the regional resource reference.
         pub title: Option<String>,

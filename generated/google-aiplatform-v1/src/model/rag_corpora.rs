@@ -224,7 +224,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RagEmbeddingModelConfig {
         /// The Vertex AI Prediction Endpoint that either refers to a publisher model or an endpoint that is hosting a 1P fine-tuned text embedding model. Endpoints hosting non-1P fine-tuned text embedding models are currently not supported. This is used for dense vector search.
-        pub vertex_prediction_endpoint: Option<crate::RagEmbeddingModelConfigVertexPredictionEndpoint>,
+        pub vertex_prediction_endpoint: Option<
+            crate::RagEmbeddingModelConfigVertexPredictionEndpoint,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

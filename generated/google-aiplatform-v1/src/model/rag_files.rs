@@ -509,7 +509,9 @@ mod gated_2 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct RagFileChunkingConfig {
         /// Specifies the fixed length chunking config.
-        pub fixed_length_chunking: Option<crate::RagFileChunkingConfigFixedLengthChunking>,
+        pub fixed_length_chunking: Option<
+            crate::RagFileChunkingConfigFixedLengthChunking,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

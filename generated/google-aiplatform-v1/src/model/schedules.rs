@@ -70,7 +70,9 @@ mod gated_1 {
         pub create_pipeline_job_request: Option<crate::CreatePipelineJobRequest>,
 
         /// Request for NotebookService.CreateNotebookExecutionJob.
-        pub create_notebook_execution_job_request: Option<crate::CreateNotebookExecutionJobRequest>,
+        pub create_notebook_execution_job_request: Option<
+            crate::CreateNotebookExecutionJobRequest,
+        >,
 
         /// Immutable. The resource name of the Schedule.
         pub name: Option<String>,

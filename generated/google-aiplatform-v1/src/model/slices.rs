@@ -120,7 +120,9 @@ mod gated_1 {
         /// The value as sent on the wire.
         pub fn as_str(&self) -> &str {
             match self {
-                EvaluatedAnnotationType::EvaluatedAnnotationTypeUnspecified => "EVALUATED_ANNOTATION_TYPE_UNSPECIFIED",
+                EvaluatedAnnotationType::EvaluatedAnnotationTypeUnspecified => {
+                    "EVALUATED_ANNOTATION_TYPE_UNSPECIFIED"
+                }
                 EvaluatedAnnotationType::TruePositive => "TRUE_POSITIVE",
                 EvaluatedAnnotationType::FalsePositive => "FALSE_POSITIVE",
                 EvaluatedAnnotationType::FalseNegative => "FALSE_NEGATIVE",
@@ -132,7 +134,9 @@ mod gated_1 {
     impl From<&str> for EvaluatedAnnotationType {
         fn from(value: &str) -> Self {
             match value {
-                "EVALUATED_ANNOTATION_TYPE_UNSPECIFIED" => EvaluatedAnnotationType::EvaluatedAnnotationTypeUnspecified,
+                "EVALUATED_ANNOTATION_TYPE_UNSPECIFIED" => {
+                    EvaluatedAnnotationType::EvaluatedAnnotationTypeUnspecified
+                }
                 "TRUE_POSITIVE" => EvaluatedAnnotationType::TruePositive,
                 "FALSE_POSITIVE" => EvaluatedAnnotationType::FalsePositive,
                 "FALSE_NEGATIVE" => EvaluatedAnnotationType::FalseNegative,
@@ -305,7 +309,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ModelEvaluationSliceSliceSliceSpec {
         /// Mapping configuration for this SliceSpec. The key is the name of the feature. By default, the key will be prefixed by "instance" as a dictionary prefix for Vertex Batch Predictions output format.
-        pub configs: Option<std::collections::BTreeMap<String, crate::ModelEvaluationSliceSliceSliceSpecSliceConfig>>,
+        pub configs: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ModelEvaluationSliceSliceSliceSpecSliceConfig,
+            >,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,

@@ -101,8 +101,12 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadTensorboardUsageResponse {
         /// Maps year-month (YYYYMM) string to per month usage data.
-        pub monthly_usage_data:
-            Option<std::collections::BTreeMap<String, crate::ReadTensorboardUsageResponsePerMonthUsageData>>,
+        pub monthly_usage_data: Option<
+            std::collections::BTreeMap<
+                String,
+                crate::ReadTensorboardUsageResponsePerMonthUsageData,
+            >,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -138,7 +142,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ReadTensorboardUsageResponsePerMonthUsageData {
         /// Usage data for each user in the given month.
-        pub user_usage_data: Option<Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>>,
+        pub user_usage_data: Option<
+            Vec<crate::ReadTensorboardUsageResponsePerUserUsageData>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -181,7 +187,14 @@ mod gated_1 {
 #[cfg(feature = "tensorboards")]
 pub use gated_1::*;
 
-#[cfg(any(feature = "tensorboards", feature = "experiments", feature = "runs", feature = "time-series"))]
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
 mod gated_2 {
     /// Required. Immutable. The value type of this time series. All the values in this time series data must match this value type.
     ///
@@ -353,5 +366,12 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(feature = "tensorboards", feature = "experiments", feature = "runs", feature = "time-series"))]
+#[cfg(
+    any(
+        feature = "tensorboards",
+        feature = "experiments",
+        feature = "runs",
+        feature = "time-series"
+    )
+)]
 pub use gated_2::*;

@@ -77,13 +77,15 @@ discogen_runtime::model_serde!(
     AnywhereCaches { "kind" => kind, "nextPageToken" => next_page_token, "items" => items };
 );
 
-#[cfg(any(
-    feature = "anywhere-caches",
-    feature = "buckets",
-    feature = "operations",
-    feature = "folders",
-    feature = "objects"
-))]
+#[cfg(
+    any(
+        feature = "anywhere-caches",
+        feature = "buckets",
+        feature = "operations",
+        feature = "folders",
+        feature = "objects"
+    )
+)]
 mod gated_2 {
     /// This resource represents a long-running operation that is the result of a network API call.
     ///
@@ -140,11 +142,13 @@ mod gated_2 {
     );
 }
 
-#[cfg(any(
-    feature = "anywhere-caches",
-    feature = "buckets",
-    feature = "operations",
-    feature = "folders",
-    feature = "objects"
-))]
+#[cfg(
+    any(
+        feature = "anywhere-caches",
+        feature = "buckets",
+        feature = "operations",
+        feature = "folders",
+        feature = "objects"
+    )
+)]
 pub use gated_2::*;

@@ -141,16 +141,19 @@ mod gated_1 {
         pub default_kms_key_name: Option<String>,
 
         /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Google Managed Encryption type by default.
-        pub google_managed_encryption_enforcement_config:
-            Option<crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfig>,
+        pub google_managed_encryption_enforcement_config: Option<
+            crate::BucketEncryptionGoogleManagedEncryptionEnforcementConfig,
+        >,
 
         /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Managed Encryption type by default.
-        pub customer_managed_encryption_enforcement_config:
-            Option<crate::BucketEncryptionCustomerManagedEncryptionEnforcementConfig>,
+        pub customer_managed_encryption_enforcement_config: Option<
+            crate::BucketEncryptionCustomerManagedEncryptionEnforcementConfig,
+        >,
 
         /// If set, the new objects created in this bucket must comply with this enforcement config. Changing this has no effect on existing objects; it applies to new objects only. If omitted, the new objects are allowed to be encrypted with Customer Supplied Encryption type by default.
-        pub customer_supplied_encryption_enforcement_config:
-            Option<crate::BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig>,
+        pub customer_supplied_encryption_enforcement_config: Option<
+            crate::BucketEncryptionCustomerSuppliedEncryptionEnforcementConfig,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -207,7 +210,9 @@ mod gated_1 {
         pub bucket_policy_only: Option<crate::BucketIamConfigurationBucketPolicyOnly>,
 
         /// The bucket's uniform bucket-level access configuration.
-        pub uniform_bucket_level_access: Option<crate::BucketIamConfigurationUniformBucketLevelAccess>,
+        pub uniform_bucket_level_access: Option<
+            crate::BucketIamConfigurationUniformBucketLevelAccess,
+        >,
 
         /// The bucket's Public Access Prevention configuration. Currently, 'inherited' and 'enforced' are supported.
         pub public_access_prevention: Option<String>,
@@ -617,7 +622,9 @@ mod gated_1 {
         pub destination_location: Option<String>,
 
         /// The bucket's new custom placement configuration if relocating to a Custom Dual Region.
-        pub destination_custom_placement_config: Option<crate::RelocateBucketRequestDestinationCustomPlacementConfig>,
+        pub destination_custom_placement_config: Option<
+            crate::RelocateBucketRequestDestinationCustomPlacementConfig,
+        >,
 
         /// If true, validate the operation, but do not actually relocate the bucket.
         pub validate_only: Option<bool>,
@@ -659,10 +666,14 @@ mod gated_1 {
         pub bucket: Option<String>,
 
         /// The bucket's custom placement configuration for Custom Dual Regions.
-        pub custom_placement_config: Option<crate::BucketStorageLayoutCustomPlacementConfig>,
+        pub custom_placement_config: Option<
+            crate::BucketStorageLayoutCustomPlacementConfig,
+        >,
 
         /// The bucket's hierarchical namespace configuration.
-        pub hierarchical_namespace: Option<crate::BucketStorageLayoutHierarchicalNamespace>,
+        pub hierarchical_namespace: Option<
+            crate::BucketStorageLayoutHierarchicalNamespace,
+        >,
 
         /// The kind of item this is. For storage layout, this is always storage#storageLayout.
         pub kind: Option<String>,
@@ -804,7 +815,9 @@ mod gated_1 {
         pub fn as_str(&self) -> &str {
             match self {
                 PredefinedDefaultObjectAcl::AuthenticatedRead => "authenticatedRead",
-                PredefinedDefaultObjectAcl::BucketOwnerFullControl => "bucketOwnerFullControl",
+                PredefinedDefaultObjectAcl::BucketOwnerFullControl => {
+                    "bucketOwnerFullControl"
+                }
                 PredefinedDefaultObjectAcl::BucketOwnerRead => "bucketOwnerRead",
                 PredefinedDefaultObjectAcl::Private => "private",
                 PredefinedDefaultObjectAcl::ProjectPrivate => "projectPrivate",
@@ -818,7 +831,9 @@ mod gated_1 {
         fn from(value: &str) -> Self {
             match value {
                 "authenticatedRead" => PredefinedDefaultObjectAcl::AuthenticatedRead,
-                "bucketOwnerFullControl" => PredefinedDefaultObjectAcl::BucketOwnerFullControl,
+                "bucketOwnerFullControl" => {
+                    PredefinedDefaultObjectAcl::BucketOwnerFullControl
+                }
                 "bucketOwnerRead" => PredefinedDefaultObjectAcl::BucketOwnerRead,
                 "private" => PredefinedDefaultObjectAcl::Private,
                 "projectPrivate" => PredefinedDefaultObjectAcl::ProjectPrivate,
@@ -1047,12 +1062,14 @@ mod gated_2 {
 #[cfg(any(feature = "buckets", feature = "managed-folders", feature = "objects"))]
 pub use gated_2::*;
 
-#[cfg(any(
-    feature = "buckets",
-    feature = "default-object-access-controls",
-    feature = "object-access-controls",
-    feature = "objects"
-))]
+#[cfg(
+    any(
+        feature = "buckets",
+        feature = "default-object-access-controls",
+        feature = "object-access-controls",
+        feature = "objects"
+    )
+)]
 mod gated_3 {
     /// The project team associated with the entity, if any.
     ///
@@ -1137,12 +1154,14 @@ mod gated_3 {
     );
 }
 
-#[cfg(any(
-    feature = "buckets",
-    feature = "default-object-access-controls",
-    feature = "object-access-controls",
-    feature = "objects"
-))]
+#[cfg(
+    any(
+        feature = "buckets",
+        feature = "default-object-access-controls",
+        feature = "object-access-controls",
+        feature = "objects"
+    )
+)]
 pub use gated_3::*;
 
 #[cfg(any(feature = "buckets", feature = "objects"))]

@@ -3,7 +3,9 @@
 /// An access-control list.
 ///
 /// Discovery schema `ObjectAccessControls`.
-#[cfg(any(feature = "default-object-access-controls", feature = "object-access-controls"))]
+#[cfg(
+    any(feature = "default-object-access-controls", feature = "object-access-controls")
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectAccessControls {
     /// The list of items.
@@ -16,5 +18,7 @@ pub struct ObjectAccessControls {
     pub _extra: discogen_runtime::ExtraFields,
 }
 
-#[cfg(any(feature = "default-object-access-controls", feature = "object-access-controls"))]
+#[cfg(
+    any(feature = "default-object-access-controls", feature = "object-access-controls")
+)]
 discogen_runtime::model_serde!(ObjectAccessControls { "items" => items, "kind" => kind });

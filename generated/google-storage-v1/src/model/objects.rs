@@ -24,7 +24,9 @@ mod gated_1 {
         pub name: Option<String>,
 
         /// Conditions that must be met for this operation to execute.
-        pub object_preconditions: Option<crate::ComposeRequestSourceObjectsItemObjectPreconditions>,
+        pub object_preconditions: Option<
+            crate::ComposeRequestSourceObjectsItemObjectPreconditions,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -69,7 +71,9 @@ mod gated_1 {
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct ObjectContexts {
         /// User-defined object contexts.
-        pub custom: Option<std::collections::BTreeMap<String, crate::ObjectCustomContextPayload>>,
+        pub custom: Option<
+            std::collections::BTreeMap<String, crate::ObjectCustomContextPayload>,
+        >,
 
         /// Members sent or received as `null`, and fields this crate does not know: kept on decode and sent back.
         pub _extra: discogen_runtime::ExtraFields,
@@ -370,7 +374,9 @@ mod gated_1 {
         pub fn as_str(&self) -> &str {
             match self {
                 DestinationPredefinedAcl::AuthenticatedRead => "authenticatedRead",
-                DestinationPredefinedAcl::BucketOwnerFullControl => "bucketOwnerFullControl",
+                DestinationPredefinedAcl::BucketOwnerFullControl => {
+                    "bucketOwnerFullControl"
+                }
                 DestinationPredefinedAcl::BucketOwnerRead => "bucketOwnerRead",
                 DestinationPredefinedAcl::Private => "private",
                 DestinationPredefinedAcl::ProjectPrivate => "projectPrivate",
@@ -384,7 +390,9 @@ mod gated_1 {
         fn from(value: &str) -> Self {
             match value {
                 "authenticatedRead" => DestinationPredefinedAcl::AuthenticatedRead,
-                "bucketOwnerFullControl" => DestinationPredefinedAcl::BucketOwnerFullControl,
+                "bucketOwnerFullControl" => {
+                    DestinationPredefinedAcl::BucketOwnerFullControl
+                }
                 "bucketOwnerRead" => DestinationPredefinedAcl::BucketOwnerRead,
                 "private" => DestinationPredefinedAcl::Private,
                 "projectPrivate" => DestinationPredefinedAcl::ProjectPrivate,
