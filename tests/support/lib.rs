@@ -58,8 +58,10 @@ pub fn discogen_binary() -> PathBuf {
         .get_or_init(|| {
             let exe = std::env::current_exe().expect("test executable path");
             let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/..");
+            // `--workspace`, as `cargo test --workspace` resolves features: with `-p discogen`
+            // alone, dependencies resolve to other features and rebuild (85 s in CI).
             let status = std::process::Command::new(env!("CARGO"))
-                .args(["build", "-q", "-p", "discogen", "--bin", "discogen"])
+                .args(["build", "-q", "--workspace", "--bin", "discogen"])
                 .current_dir(root())
                 .status()
                 .expect("cargo build discogen");
