@@ -66,6 +66,21 @@ pub fn client_config(api: &Api, config: &Config) -> ClientConfig {
     })
 }
 
+/// A Discovery document's client crate as the tools around the generator write it (the
+/// corpus checks, the conformance driver, the reference calls): its configuration, adjusted by
+/// `adjust` (a crate name, the runtime's path), and its files.
+pub fn client_crate(
+    discovery_doc: Input<'_>,
+    config: Option<Input<'_>>,
+    adjust: impl FnOnce(&mut ClientConfig),
+) -> Result<(ClientConfig, Vec<File>)> {
+    let (api, config) = load(discovery_doc, config)?;
+    let mut client = client_config(&api, &config);
+    adjust(&mut client);
+    let files = crate::rust::render(&api, &client)?;
+    Ok((client, files))
+}
+
 /// The client crate's files, relative to the crate directory.
 pub fn client(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<File>> {
     let (api, config) = load(discovery_doc, config)?;

@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use discogen::file::File;
 use discogen::pipeline::{self, Input};
 
 use crate::in_process::{self, threads};
@@ -199,14 +198,19 @@ fn check_crates(definition: &corpus::Corpus, documents: &Path) -> Result<(), Str
         let stem = input.file_stem().unwrap_or_default().to_string_lossy().replace(['.', '_'], "-");
         let text = specs::read(input)?;
         let name = input.display().to_string();
-        let Ok((api, config)) = pipeline::load(Input { name: &name, text: &text }, None) else {
-            println!("skip     {stem} (refused by the generator)");
-            continue;
+        let generated = pipeline::client_crate(Input { name: &name, text: &text }, None, |client| {
+            client.crate_name = format!("corpus-{stem}");
+            client.runtime_path = Some(root.join("runtime").display().to_string());
+        });
+        let files = match generated {
+            Ok((_, files)) => files,
+            // Refused documents are the corpus run's business; a render error is a failure.
+            Err(discogen::error::Error::Render { what, message }) => return Err(format!("{name}: {what}: {message}")),
+            Err(_) => {
+                println!("skip     {stem} (refused by the generator)");
+                continue;
+            }
         };
-        let mut client = pipeline::client_config(&api, &config);
-        client.crate_name = format!("corpus-{stem}");
-        client.runtime_path = Some(root.join("runtime").display().to_string());
-        let files: Vec<File> = discogen::rust::render(&api, &client).map_err(|e| format!("{name}: {e}"))?;
         discogen::output::write_tree(&workspace.join("crates").join(&stem), &files).map_err(|e| e.to_string())?;
         members.push(format!("\"crates/{stem}\""));
     }

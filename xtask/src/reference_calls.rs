@@ -27,15 +27,16 @@ pub fn run() -> Result<(), String> {
         let path = corpus::document(&documents, name)?;
         let text = specs::read(&path)?;
         let display = path.display().to_string();
-        let (api, config) = pipeline::load(Input { name: &display, text: &text }, None).map_err(|e| e.to_string())?;
-        let mut client = pipeline::client_config(&api, &config);
-        let dir = work.join("crates").join(&client.crate_name);
-        client.runtime_path =
-            discogen::output::relative_path(&dir, &root.join("runtime")).map(|p| p.display().to_string());
-        let files = discogen::rust::render(&api, &client).map_err(|e| format!("{display}: {e}"))?;
-        discogen::output::write_tree(&dir, &files).map_err(|e| e.to_string())?;
-        let full = files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\nfull = ["));
-        let features = if full { ", features = [\"full\"]" } else { "" };
+        let crates = work.join("crates");
+        let (client, files) = pipeline::client_crate(Input { name: &display, text: &text }, None, |client| {
+            let dir = crates.join(&client.crate_name);
+            client.runtime_path =
+                discogen::output::relative_path(&dir, &root.join("runtime")).map(|p| p.display().to_string());
+        })
+        .map_err(|e| format!("{display}: {e}"))?;
+        discogen::output::write_tree(&crates.join(&client.crate_name), &files).map_err(|e| e.to_string())?;
+        // Crates with per-resource features have `full`, which enables them all.
+        let features = if client.features { ", features = [\"full\"]" } else { "" };
         dependencies
             .push_str(&format!("{} = {{ path = \"../crates/{}\"{features} }}\n", client.crate_name, client.crate_name));
     }

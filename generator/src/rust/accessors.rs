@@ -29,17 +29,15 @@ pub fn nest(resources: &mut Vec<ResourcePlan>) {
         let mut path = resources[parent].accessors.clone();
         path.push(child_accessor(resources, parent, segments.last().map_or("", String::as_str)));
         resources[index].accessors = path;
-        {
-            let child = &resources[index];
-            let child = ChildResource {
-                chain: child.chain.clone(),
-                accessor: child.accessor().to_owned(),
-                module: child.module.clone(),
-                handle: child.handle.clone(),
-                feature: child.feature.clone(),
-            };
-            resources[parent].children.push(child);
-        }
+        let child = &resources[index];
+        let child = ChildResource {
+            chain: child.chain.clone(),
+            accessor: child.accessor().to_owned(),
+            module: child.module.clone(),
+            handle: child.handle.clone(),
+            feature: child.feature.clone(),
+        };
+        resources[parent].children.push(child);
     }
     // A child with children of its own keeps its module whatever its feature.
     let parents: Vec<String> = resources.iter().filter(|r| !r.children.is_empty()).map(|r| r.chain.clone()).collect();

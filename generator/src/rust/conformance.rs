@@ -228,16 +228,17 @@ impl Case {
             _ => None,
         };
         let kept = |name: &str| self.body.as_ref().and_then(|body| body.get(name)).cloned();
-        let body = schema
-            .properties
-            .iter()
-            .map(|p| match kept(&p.name).filter(|_| Some(p.name.as_str()) == request_id) {
-                Some(value) => (p.name.clone(), value),
-                None => (p.name.clone(), cleared(api, &p.schema)),
-            })
-            .collect();
-        let null_keys =
-            schema.properties.iter().filter(|p| cleared(api, &p.schema) == json!({})).map(|p| p.name.clone()).collect();
+        let mut body = serde_json::Map::new();
+        // Maps are cleared one key at a time (`{"key gone": null}`), built with `null_key`.
+        let mut null_keys = Vec::new();
+        for p in &schema.properties {
+            let cleared = cleared(api, &p.schema);
+            if cleared == json!({}) {
+                null_keys.push(p.name.clone());
+            }
+            let value = kept(&p.name).filter(|_| Some(p.name.as_str()) == request_id).unwrap_or(cleared);
+            body.insert(p.name.clone(), value);
+        }
         let case = Case {
             path: self.path.clone(),
             query: self.query.clone(),

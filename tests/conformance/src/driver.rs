@@ -89,7 +89,11 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
             "            {name:?} => run({name:?}, &runtime, calls_{lib}::client, calls_{lib}::client_at, &calls_{lib}::root(), calls_{lib}::calls()),\n"
         ));
     }
-    let main = format!("{}{declarations}{}{RECORDER}", MAIN_HEAD, MAIN_TAIL.replace("{arms}", &arms));
+    // The media calls' ids end in the generator's suffixes.
+    use discogen::rust::conformance::{DOWNLOAD, UPLOAD};
+    let media_suffixes = format!("{UPLOAD:?}) || id.ends_with({DOWNLOAD:?}");
+    let tail = MAIN_TAIL.replace("{arms}", &arms).replace("{media_suffixes}", &media_suffixes);
+    let main = format!("{}{declarations}{}{RECORDER}", MAIN_HEAD, tail);
     write_if_changed(&driver.join("Cargo.toml"), &manifest)?;
     write_if_changed(&driver.join("src/main.rs"), &main)?;
     let lock = driver.join("Cargo.lock");
@@ -135,7 +139,7 @@ fn run<C>(
     for (id, call) in calls {
         // Media goes over HTTP to a recording server (its streaming bodies do not pass through
         // a Transport); every other call is recorded by MockTransport.
-        let media = id.ends_with(" (upload)") || id.ends_with(" (download)");
+        let media = id.ends_with({media_suffixes});
         let mock = MockTransport::with_responder(|_| Ok(HttpResponse::new(200, "{}")));
         let server = media.then(|| runtime.block_on(Recorder::start(root)));
         let client = match &server {
