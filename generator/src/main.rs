@@ -57,12 +57,29 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         runtime_path: Option<PathBuf>,
     },
+    /// The change in the generated client's public API between two revisions of a document:
+    /// every item added, removed or changed, classed breaking or compatible. Exits with 2 when
+    /// something is breaking, 0 otherwise.
+    Diff {
+        /// The old and the new Discovery document (the option twice, old first).
+        #[arg(long, num_args = 1, action = clap::ArgAction::Append, conflicts_with = "openapi")]
+        discovery: Vec<PathBuf>,
+        /// The old and the new OpenAPI document instead.
+        #[arg(long, num_args = 1, action = clap::ArgAction::Append)]
+        openapi: Vec<PathBuf>,
+        /// Generator configuration (YAML) used for both.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// JSON for tools instead of text for people.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err}");
             ExitCode::FAILURE
@@ -120,7 +137,29 @@ fn named_document(discovery: Option<PathBuf>, openapi: Option<PathBuf>) -> Optio
     discovery.map(|path| (Format::Discovery, path)).or(openapi.map(|path| (Format::OpenApi, path)))
 }
 
-fn run(command: Command) -> Result<(), Error> {
+/// Prints the change between the two documents; `true` when something is breaking.
+fn diff(discovery: Vec<PathBuf>, openapi: Vec<PathBuf>, config: Option<PathBuf>, json: bool) -> Result<bool, Error> {
+    let (format, documents) = if openapi.is_empty() { (Format::Discovery, discovery) } else { (Format::OpenApi, openapi) };
+    let [old, new] = <[PathBuf; 2]>::try_from(documents).map_err(|given| Error::Config {
+        file: "(command line)".to_owned(),
+        location: "--discovery / --openapi".to_owned(),
+        message: format!("give the old and the new document (two of them, old first), not {}", given.len()),
+    })?;
+    let surface = |path: PathBuf| -> Result<discogen::rust::surface::Surface, Error> {
+        let (api, config) = Inputs::read(Some((format, path)), config.clone())?.load()?;
+        discogen::rust::surface::surface(&api, &pipeline::client_config(&api, &config))
+    };
+    let (old, new) = (surface(old)?, surface(new)?);
+    let changes = discogen::rust::surface::diff(&old, &new);
+    if json {
+        println!("{:#}", discogen::rust::surface::json(&new.crate_name, &changes));
+    } else {
+        print!("{}", discogen::rust::surface::Report { crate_name: &new.crate_name, changes: &changes });
+    }
+    Ok(changes.iter().any(|change| change.breaking()))
+}
+
+fn run(command: Command) -> Result<ExitCode, Error> {
     /// What to write: a client (with the runtime path asked for) or docs in a profile.
     enum Job {
         Client(Option<PathBuf>),
@@ -132,6 +171,10 @@ fn run(command: Command) -> Result<(), Error> {
         }
         Command::Docs { discovery, openapi, config, out, profile } => {
             (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Docs(profile))
+        }
+        Command::Diff { discovery, openapi, config, json } => {
+            let breaking = diff(discovery, openapi, config, json)?;
+            return Ok(if breaking { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
     };
     let (api, config) = inputs.load()?;
@@ -151,7 +194,7 @@ fn run(command: Command) -> Result<(), Error> {
     // The process ends here: skip freeing the IR and the output piece by piece (about a sixth
     // of the run time of the docs step for aiplatform).
     std::mem::forget((api, files, inputs));
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `runtime` as seen from the crate directory `out` (relative when they share a root).

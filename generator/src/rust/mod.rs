@@ -18,6 +18,7 @@ mod plan;
 mod readme;
 pub mod rustdoc;
 mod scopes;
+pub mod surface;
 mod types;
 
 use askama::Template;
