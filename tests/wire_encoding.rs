@@ -124,6 +124,18 @@ async fn a_resource_name_given_as_text_is_checked_before_sending() {
     let error = jobs.delete("projects/p/locations/../notebookExecutionJobs/j").send().await.unwrap_err();
     assert!(error.to_string().contains("path parameter `name`"), "{error}");
     assert_eq!(mock.requests().len(), 2, "nothing more is sent: {:?}", mock.requests());
+
+    // The runtime's standard operations resources take text the same way.
+    let operations = jobs.operations();
+    let operation = "projects/p/locations/l/notebookExecutionJobs/j/operations/o";
+    mock.push_json(200, serde_json::json!({ "name": operation }));
+    operations.get(operation).send().await.unwrap();
+    assert_eq!(mock.requests()[2].url.path(), format!("/v1/{operation}"));
+    let error = operations.cancel("operations/o").send().await.unwrap_err();
+    assert!(error.to_string().contains("path parameter `name`"), "{error}");
+    let error = operations.list("projects/p").items().try_next().await.unwrap_err();
+    assert!(error.to_string().contains("projects/*/locations/*/notebookExecutionJobs/*"), "{error}");
+    assert_eq!(mock.requests().len(), 3, "nothing more is sent: {:?}", mock.requests());
 }
 
 #[tokio::test]

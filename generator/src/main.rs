@@ -139,7 +139,8 @@ fn named_document(discovery: Option<PathBuf>, openapi: Option<PathBuf>) -> Optio
 
 /// Prints the change between the two documents; `true` when something is breaking.
 fn diff(discovery: Vec<PathBuf>, openapi: Vec<PathBuf>, config: Option<PathBuf>, json: bool) -> Result<bool, Error> {
-    let (format, documents) = if openapi.is_empty() { (Format::Discovery, discovery) } else { (Format::OpenApi, openapi) };
+    let (format, documents) =
+        if openapi.is_empty() { (Format::Discovery, discovery) } else { (Format::OpenApi, openapi) };
     let [old, new] = <[PathBuf; 2]>::try_from(documents).map_err(|given| Error::Config {
         file: "(command line)".to_owned(),
         location: "--discovery / --openapi".to_owned(),

@@ -316,6 +316,44 @@ impl fmt::Debug for Request {
     }
 }
 
+/// A path built from a call's arguments, and why the call must not be sent when an argument
+/// was refused (a resource name given as text that does not match its pattern). The runtime's
+/// operations builders hold one; generated code makes them.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct CheckedPath {
+    path: String,
+    refused: Option<String>,
+}
+
+impl CheckedPath {
+    /// `path`, refused for `refused` if that is set.
+    pub fn new(path: String, refused: Option<String>) -> Self {
+        CheckedPath { path, refused }
+    }
+
+    /// A request to this path, which fails when sent if the path was refused.
+    pub fn request(self, method: Method) -> Request {
+        let request = Request::new(method, self.path);
+        match self.refused {
+            Some(why) => request.refuse(why),
+            None => request,
+        }
+    }
+}
+
+impl From<String> for CheckedPath {
+    fn from(path: String) -> Self {
+        CheckedPath { path, refused: None }
+    }
+}
+
+impl From<&str> for CheckedPath {
+    fn from(path: &str) -> Self {
+        CheckedPath { path: path.to_owned(), refused: None }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::lro::RawOperation;
 use crate::paging::page_items;
 use crate::paging::{paginate, ItemStream, Page, PageStream};
+use crate::request::CheckedPath;
 use crate::wkt::{Duration, Empty};
 use crate::{Client, Method, Operation, Request, RequestOptions, Result};
 
@@ -21,7 +22,7 @@ use crate::{Client, Method, Operation, Request, RequestOptions, Result};
 pub struct ListOperations<L> {
     client: Client,
     method_id: &'static str,
-    path: String,
+    path: CheckedPath,
     filter: Option<String>,
     page_size: Option<i32>,
     page_token: Option<String>,
@@ -48,11 +49,11 @@ crate::call_options!(@generic [L] ListOperations<L>, options);
 
 impl<L> ListOperations<L> {
     /// The call at `path` (already with the API's path prefix), named `method_id` in traces.
-    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
+    pub fn new(client: Client, method_id: &'static str, path: impl Into<CheckedPath>) -> Self {
         ListOperations {
             client,
             method_id,
-            path,
+            path: path.into(),
             filter: None,
             page_size: None,
             page_token: None,
@@ -80,7 +81,9 @@ impl<L> ListOperations<L> {
     }
 
     fn request(&self) -> Request {
-        Request::new(Method::Get, self.path.clone())
+        self.path
+            .clone()
+            .request(Method::Get)
             .method_id(self.method_id)
             .query_opt("filter", self.filter.as_ref())
             .query_opt("pageSize", self.page_size.as_ref())
@@ -122,7 +125,7 @@ where
 pub struct GetOperation {
     client: Client,
     method_id: &'static str,
-    path: String,
+    path: CheckedPath,
     poll_prefix: &'static str,
     options: RequestOptions,
 }
@@ -131,13 +134,18 @@ crate::call_options!(@generic [] GetOperation, options);
 
 impl GetOperation {
     /// The call at `path`; the returned operation polls under `poll_prefix` (e.g. `v1/`).
-    pub fn new(client: Client, method_id: &'static str, path: String, poll_prefix: &'static str) -> Self {
-        GetOperation { client, method_id, path, poll_prefix, options: RequestOptions::default() }
+    pub fn new(
+        client: Client,
+        method_id: &'static str,
+        path: impl Into<CheckedPath>,
+        poll_prefix: &'static str,
+    ) -> Self {
+        GetOperation { client, method_id, path: path.into(), poll_prefix, options: RequestOptions::default() }
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<Operation<Value, Value>> {
-        let request = Request::new(Method::Get, self.path).method_id(self.method_id).options(self.options);
+        let request = self.path.request(Method::Get).method_id(self.method_id).options(self.options);
         let raw: RawOperation = self.client.execute(request).await?;
         Ok(Operation::new(self.client, raw).with_poll_path_prefix(self.poll_prefix))
     }
@@ -149,7 +157,7 @@ impl GetOperation {
 pub struct DeleteOperation {
     client: Client,
     method_id: &'static str,
-    path: String,
+    path: CheckedPath,
     options: RequestOptions,
 }
 
@@ -157,13 +165,13 @@ crate::call_options!(@generic [] DeleteOperation, options);
 
 impl DeleteOperation {
     /// The call at `path`.
-    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
-        DeleteOperation { client, method_id, path, options: RequestOptions::default() }
+    pub fn new(client: Client, method_id: &'static str, path: impl Into<CheckedPath>) -> Self {
+        DeleteOperation { client, method_id, path: path.into(), options: RequestOptions::default() }
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<Empty> {
-        let request = Request::new(Method::Delete, self.path).method_id(self.method_id).options(self.options);
+        let request = self.path.request(Method::Delete).method_id(self.method_id).options(self.options);
         self.client.execute(request).await
     }
 }
@@ -174,7 +182,7 @@ impl DeleteOperation {
 pub struct CancelOperation {
     client: Client,
     method_id: &'static str,
-    path: String,
+    path: CheckedPath,
     options: RequestOptions,
 }
 
@@ -182,13 +190,13 @@ crate::call_options!(@generic [] CancelOperation, options);
 
 impl CancelOperation {
     /// The call at `path` (ending in `:cancel`).
-    pub fn new(client: Client, method_id: &'static str, path: String) -> Self {
-        CancelOperation { client, method_id, path, options: RequestOptions::default() }
+    pub fn new(client: Client, method_id: &'static str, path: impl Into<CheckedPath>) -> Self {
+        CancelOperation { client, method_id, path: path.into(), options: RequestOptions::default() }
     }
 
     /// Sends the request.
     pub async fn send(self) -> Result<Empty> {
-        let request = Request::new(Method::Post, self.path).method_id(self.method_id).options(self.options);
+        let request = self.path.request(Method::Post).method_id(self.method_id).options(self.options);
         self.client.execute(request).await
     }
 }
@@ -199,7 +207,7 @@ impl CancelOperation {
 pub struct WaitOperation {
     client: Client,
     method_id: &'static str,
-    path: String,
+    path: CheckedPath,
     poll_prefix: &'static str,
     timeout_param: Option<Duration>,
     options: RequestOptions,
@@ -209,8 +217,20 @@ crate::call_options!(@generic [] WaitOperation, options);
 
 impl WaitOperation {
     /// The call at `path` (ending in `:wait`); the returned operation polls under `poll_prefix`.
-    pub fn new(client: Client, method_id: &'static str, path: String, poll_prefix: &'static str) -> Self {
-        WaitOperation { client, method_id, path, poll_prefix, timeout_param: None, options: RequestOptions::default() }
+    pub fn new(
+        client: Client,
+        method_id: &'static str,
+        path: impl Into<CheckedPath>,
+        poll_prefix: &'static str,
+    ) -> Self {
+        WaitOperation {
+            client,
+            method_id,
+            path: path.into(),
+            poll_prefix,
+            timeout_param: None,
+            options: RequestOptions::default(),
+        }
     }
 
     /// The maximum duration to wait before timing out (the `timeout` query parameter). If
@@ -222,7 +242,9 @@ impl WaitOperation {
 
     /// Sends the request.
     pub async fn send(self) -> Result<Operation<Value, Value>> {
-        let request = Request::new(Method::Post, self.path)
+        let request = self
+            .path
+            .request(Method::Post)
             .method_id(self.method_id)
             .query_opt("timeout", self.timeout_param.as_ref())
             .options(self.options);
@@ -270,7 +292,7 @@ mod tests {
         let list = ListOperations::<ListResponse>::new(
             client(&mock),
             "svc.jobs.operations.list",
-            "v1/jobs/j/operations".into(),
+            "v1/jobs/j/operations",
         );
         let items: Vec<Value> = list.filter("done=true").page_size(1).items().try_collect().await.unwrap();
         assert_eq!(items, [json!({"name": "a"}), json!({"name": "b"})]);
@@ -287,7 +309,7 @@ mod tests {
         let mock = MockTransport::new();
         mock.push_json(200, json!({"operations": [{"name": "a"}], "nextPageToken": "t2"}));
         mock.push_json(200, json!({"operations": [{"name": "b"}]}));
-        let list = ListOperations::<ListResponse>::new(client(&mock), "svc.list", "v1/jobs/j/operations".into());
+        let list = ListOperations::<ListResponse>::new(client(&mock), "svc.list", "v1/jobs/j/operations");
         let items: Vec<Value> = list.fields("operations(name)").items().try_collect().await.unwrap();
         assert_eq!(items.len(), 2);
         for request in mock.requests() {
@@ -304,7 +326,7 @@ mod tests {
             .push_json(200, json!({}))
             .push_json(200, json!({}));
         let name = "v1/jobs/j/operations/o";
-        let operation = GetOperation::new(client(&mock), "svc.get", name.into(), "v1/").send().await.unwrap();
+        let operation = GetOperation::new(client(&mock), "svc.get", name, "v1/").send().await.unwrap();
         assert_eq!(operation.name(), "jobs/j/operations/o");
         let timeout = Duration::new("2s");
         WaitOperation::new(client(&mock), "svc.wait", format!("{name}:wait"), "v1/")
@@ -313,7 +335,7 @@ mod tests {
             .await
             .unwrap();
         CancelOperation::new(client(&mock), "svc.cancel", format!("{name}:cancel")).send().await.unwrap();
-        DeleteOperation::new(client(&mock), "svc.delete", name.into()).send().await.unwrap();
+        DeleteOperation::new(client(&mock), "svc.delete", name).send().await.unwrap();
         let seen: Vec<(Method, String)> = mock.requests().iter().map(|r| (r.method, r.url.path().to_owned())).collect();
         assert_eq!(
             seen,

@@ -41,9 +41,9 @@ impl Call {
     /// name of type `N` refuses the call: sending it fails, naming the parameter, before
     /// anything is sent.
     pub fn name_arg<N>(&mut self, parameter: &str, name: impl IntoName<N>) -> String {
-        let (text, error) = name.into_name_text();
-        if let (Some(error), None) = (error, &self.refused) {
-            self.refused = Some(format!("path parameter `{parameter}`: {error}"));
+        let (text, refused) = super::name_text(parameter, name);
+        if self.refused.is_none() {
+            self.refused = refused;
         }
         text
     }

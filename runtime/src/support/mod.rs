@@ -20,7 +20,7 @@ pub use call::Call;
 pub use feature_off::FeatureOff;
 pub use int64::{serde_int64, serde_uint64};
 pub use model_serde::members;
-pub use names::{parse_resource_name, write_resource_name};
+pub use names::{name_text, parse_resource_name, write_resource_name};
 pub use request_id::request_id;
 
 pub use crate::uri_template::{encode_path_reserved, encode_path_segment, encode_reserved, expand_path};

@@ -3,7 +3,15 @@
 use std::fmt;
 
 use crate::error::ResourceNameError;
+use crate::model::IntoName;
 use crate::uri_template::is_dot_segment;
+
+/// The text of the resource name given for path parameter `parameter`, and why the call must
+/// not be sent when it is text that is not a name of type `N`.
+pub fn name_text<N>(parameter: &str, name: impl IntoName<N>) -> (String, Option<String>) {
+    let (text, error) = name.into_name_text();
+    (text, error.map(|error| format!("path parameter `{parameter}`: {error}")))
+}
 
 /// Writes a resource name: `pattern` (e.g. `projects/*/locations/*`) with each `*` replaced by
 /// the next of `values`. What every generated name type's `Display` does.

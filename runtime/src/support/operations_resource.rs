@@ -24,8 +24,14 @@
 /// pub struct JobsOperations {
 ///     client: discogen_runtime::Client,
 /// }
-/// pub type JobName = String;
-/// pub type JobOperationName = String;
+/// #[derive(Clone, Debug)]
+/// pub struct JobName { project: String, location: String, job: String }
+/// discogen_runtime::resource_name!(JobName = "projects/*/locations/*/jobs/*" { project, location, job });
+/// #[derive(Clone, Debug)]
+/// pub struct JobOperationName { project: String, location: String, job: String, operation: String }
+/// discogen_runtime::resource_name!(
+///     JobOperationName = "projects/*/locations/*/jobs/*/operations/*" { project, location, job, operation }
+/// );
 /// discogen_runtime::operations_resource!(
 ///     JobsOperations, JobName, JobOperationName, ListOperationsResponse, "svc.projects.locations.jobs.operations", "v1/"
 /// );
@@ -39,12 +45,13 @@
 ///         .build()
 ///         .unwrap();
 ///     let jobs = JobsOperations { client };
-///     let _list: List = jobs.list("projects/p/locations/l/jobs/j".to_owned()).page_size(10);
-///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o".to_owned());
+///     // A typed name, or its text (checked when the call is sent).
+///     let _list: List = jobs.list(JobName::new("p", "l", "j")).page_size(10);
+///     let _wait: Wait = jobs.wait("projects/p/locations/l/jobs/j/operations/o");
 ///     // Names are expanded as the `{+name}` they stand for: a `%` that starts no triplet is
 ///     // encoded, as in every other path.
 ///     mock.push(discogen_runtime::transport::HttpResponse::new(200, "{}"));
-///     jobs.delete("projects/p/locations/l/jobs/100% é/operations/o".to_owned()).send().await.unwrap();
+///     jobs.delete("projects/p/locations/l/jobs/100% é/operations/o").send().await.unwrap();
 ///     assert_eq!(mock.requests()[0].url.path(), "/v1/projects/p/locations/l/jobs/100%25%20%C3%A9/operations/o");
 /// }
 /// ```
@@ -67,51 +74,69 @@ macro_rules! operations_resource {
 
         impl $handle {
             /// Lists the operations under `name` that match the filter (`GET .../operations`).
-            pub fn list(&self, name: crate::$parent) -> List {
-                $crate::lro::ListOperations::new(
-                    self.client.clone(),
-                    concat!($ids, ".list"),
-                    $crate::__support::expand_path(concat!($prefix, "{+name}/operations"), &[&name]),
-                )
+            pub fn list(&self, name: impl $crate::model::IntoName<crate::$parent>) -> List {
+                $crate::lro::ListOperations::new(self.client.clone(), concat!($ids, ".list"), {
+                    let (name, refused) = $crate::__support::name_text("name", name);
+                    $crate::request::CheckedPath::new(
+                        $crate::__support::expand_path(concat!($prefix, "{+name}/operations"), &[&name]),
+                        refused,
+                    )
+                })
             }
 
             /// Gets the latest state of a long-running operation, as an operation handle that
             /// can be polled or waited for.
-            pub fn get(&self, name: crate::$name) -> Get {
+            pub fn get(&self, name: impl $crate::model::IntoName<crate::$name>) -> Get {
                 $crate::lro::GetOperation::new(
                     self.client.clone(),
                     concat!($ids, ".get"),
-                    $crate::__support::expand_path(concat!($prefix, "{+name}"), &[&name]),
+                    {
+                        let (name, refused) = $crate::__support::name_text("name", name);
+                        $crate::request::CheckedPath::new(
+                            $crate::__support::expand_path(concat!($prefix, "{+name}"), &[&name]),
+                            refused,
+                        )
+                    },
                     $prefix,
                 )
             }
 
             /// Deletes a long-running operation: the client is no longer interested in its
             /// result (it is not cancelled).
-            pub fn delete(&self, name: crate::$name) -> Delete {
-                $crate::lro::DeleteOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".delete"),
-                    $crate::__support::expand_path(concat!($prefix, "{+name}"), &[&name]),
-                )
+            pub fn delete(&self, name: impl $crate::model::IntoName<crate::$name>) -> Delete {
+                $crate::lro::DeleteOperation::new(self.client.clone(), concat!($ids, ".delete"), {
+                    let (name, refused) = $crate::__support::name_text("name", name);
+                    $crate::request::CheckedPath::new(
+                        $crate::__support::expand_path(concat!($prefix, "{+name}"), &[&name]),
+                        refused,
+                    )
+                })
             }
 
             /// Starts the asynchronous cancellation of a long-running operation (best effort).
-            pub fn cancel(&self, name: crate::$name) -> Cancel {
-                $crate::lro::CancelOperation::new(
-                    self.client.clone(),
-                    concat!($ids, ".cancel"),
-                    $crate::__support::expand_path(concat!($prefix, "{+name}:cancel"), &[&name]),
-                )
+            pub fn cancel(&self, name: impl $crate::model::IntoName<crate::$name>) -> Cancel {
+                $crate::lro::CancelOperation::new(self.client.clone(), concat!($ids, ".cancel"), {
+                    let (name, refused) = $crate::__support::name_text("name", name);
+                    $crate::request::CheckedPath::new(
+                        $crate::__support::expand_path(concat!($prefix, "{+name}:cancel"), &[&name]),
+                        refused,
+                    )
+                })
             }
 
             /// Waits on the server until the operation is done or a timeout passes, returning
             /// its latest state (which may still be running).
-            pub fn wait(&self, name: crate::$name) -> Wait {
+            pub fn wait(&self, name: impl $crate::model::IntoName<crate::$name>) -> Wait {
                 $crate::lro::WaitOperation::new(
                     self.client.clone(),
                     concat!($ids, ".wait"),
-                    $crate::__support::expand_path(concat!($prefix, "{+name}:wait"), &[&name]),
+                    {
+                        let (name, refused) = $crate::__support::name_text("name", name);
+                        $crate::request::CheckedPath::new(
+                            $crate::__support::expand_path(concat!($prefix, "{+name}:wait"), &[&name]),
+                            refused,
+                        )
+                    },
                     $prefix,
                 )
             }
