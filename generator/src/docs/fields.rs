@@ -32,8 +32,13 @@ impl<'a> FieldView<'a> {
 
     /// The one-line description of a field table: newlines become spaces, and string-valued
     /// keys such as a `$ref` target's `id` are appended as ` (id: X)`.
-    pub fn table_description(&self) -> String {
+    /// With `enums` (StackQL's current format), enum values follow as ` (A, B, C)`.
+    pub fn table_description(&self, enums: bool) -> String {
         let mut text = self.description.unwrap_or("").replace('\n', " ");
+        if enums && !self.shape.enum_values.is_empty() {
+            let values: Vec<&str> = self.shape.enum_values.iter().map(|v| v.value.as_str()).collect();
+            text.push_str(&format!(" ({})", values.join(", ")));
+        }
         let annotations: Vec<String> =
             self.annotations.iter().flatten().map(|(key, value)| format!("{key}: {value}")).collect();
         if !annotations.is_empty() {

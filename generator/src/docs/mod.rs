@@ -4,6 +4,8 @@
 mod deref;
 pub mod fields;
 mod index;
+mod manifest;
+mod mdx;
 mod model;
 mod page;
 mod profile;
@@ -46,8 +48,10 @@ pub fn render_profile(api: &Api, profile: Profile) -> Result<Vec<File>> {
     let service = &api.service.stackql_name;
     let render_page = |resource: &crate::ir::SqlResource| -> Result<File> {
         let page = page::ResourcePage::new(api, resource, &resolver, profile);
-        let contents =
-            page.render().map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
+        let rendered = if profile.is_current() { page::CurrentPage { page: &page }.render() } else { page.render() };
+        let contents = rendered.map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
+        // StackQL's docs repository escapes the braces of every page of the current format.
+        let contents = if profile.is_current() { mdx::escape_braces(&contents) } else { contents };
         Ok(File { path: format!("{service}/{}/index.md", resource.name), contents })
     };
     // Pages are independent: render them on all cores, keeping resource order.

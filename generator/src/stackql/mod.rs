@@ -85,6 +85,7 @@ fn resources(
             params: operation.params,
             request: operation.method.request.clone(),
             response: operation.method.response.clone(),
+            response_description: String::new(),
             object_key,
         };
 
