@@ -51,6 +51,11 @@ pub fn docs_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<Fi
     docs::render(&load_openapi(spec, config)?.0)
 }
 
+/// The documentation tree from an OpenAPI document in a given profile.
+pub fn docs_openapi_profile(spec: Input<'_>, config: Option<Input<'_>>, profile: docs::Profile) -> Result<Vec<File>> {
+    docs::render_profile(&load_openapi(spec, config)?.0, profile)
+}
+
 /// The client configuration to use: the file's `client:` section, or defaults for the whole
 /// service (`google-<name>-<version>` for a Google API, else the API's name from its title;
 /// every resource; per-resource features above [`crate::config::FEATURES_ABOVE_METHODS`]

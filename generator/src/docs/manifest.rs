@@ -8,9 +8,12 @@ use super::fields::{FieldView, Resolver};
 use super::model::MethodData;
 use crate::ir::{Schema, SqlParam};
 
-/// Nested fields this deep (a top-level body field is depth 0) are shown as one template
-/// value, whatever their type: `explanationSpec.parameters.examples.exampleGcsSource.gcsSource`
-/// is expanded, its `uris` (depth 5, an array) is `"{{ uris }}"`. Also ends recursive schemas.
+/// Nested fields this deep (a top-level body field is depth 0; a list item's fields are one
+/// deeper than the list) are one template value, whatever their type:
+/// `explanationSpec.parameters.examples.exampleGcsSource.gcsSource` (depth 5) is
+/// `"{{ gcsSource }}"`. A list item's own object fields are expanded one level further
+/// (`searchTrialJobSpec.workerPoolSpecs[].containerSpec`, depth 5, shows its fields). Also
+/// ends recursive schemas. Inferred from the 577 manifest fields of the published pages.
 const MAX_DEPTH: usize = 5;
 
 /// A value as the manifest writes it.
@@ -92,24 +95,48 @@ impl Value {
 }
 
 /// The value of a field of a (dereferenced) schema at `depth`.
-fn value(resolver: &Resolver<'_>, name: &str, field: &FieldView<'_>, depth: usize) -> Value {
-    shape_value(resolver, name, field.json_type, field.shape, depth)
+fn value(resolver: &Resolver<'_>, name: &str, field: &FieldView<'_>, depth: usize, place: Place) -> Value {
+    shape_value(resolver, name, field.json_type, field.shape, depth, place)
 }
 
-fn shape_value(resolver: &Resolver<'_>, name: &str, json_type: Option<&str>, shape: &Schema, depth: usize) -> Value {
-    if depth >= MAX_DEPTH {
+/// Where a value sits. StackQL writes an array that is a list item's own field as one
+/// template (storage `cors[].method: "{{ method }}"`, aiplatform `contents[].parts`), while
+/// arrays deeper inside the item are expanded (`workerPoolSpecs[].containerSpec.args`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Field,
+    ListItem,
+    ItemField,
+}
+
+fn shape_value(
+    resolver: &Resolver<'_>,
+    name: &str,
+    json_type: Option<&str>,
+    shape: &Schema,
+    depth: usize,
+    place: Place,
+) -> Value {
+    let limit = if place == Place::ItemField { MAX_DEPTH + 1 } else { MAX_DEPTH };
+    if depth >= limit {
         return Value::template(name, json_type);
     }
     if let Some(items) = &shape.items {
         let items_schema = resolver.target(items);
+        // An array of objects without properties (`google.rpc.Status.details`) is one template.
+        let opaque = items_schema.json_type.as_deref() == Some("object") && items_schema.properties.is_empty();
+        if place == Place::ItemField || opaque {
+            return Value::template(name, json_type);
+        }
         let items_type = items_schema.json_type.as_deref().or(items.json_type.as_deref());
-        return Value::List(Box::new(shape_value(resolver, name, items_type, items_schema, depth)));
+        return Value::List(Box::new(shape_value(resolver, name, items_type, items_schema, depth, Place::ListItem)));
     }
     let fields = resolver.properties(shape);
     if fields.is_empty() {
         return Value::template(name, json_type);
     }
-    Value::Map(fields.iter().map(|f| (f.name.to_owned(), value(resolver, f.name, f, depth + 1))).collect())
+    let inner = if place == Place::ListItem { Place::ItemField } else { Place::Field };
+    Value::Map(fields.iter().map(|f| (f.name.to_owned(), value(resolver, f.name, f, depth + 1, inner))).collect())
 }
 
 /// The YAML of the Manifest tab, gathered across all insert methods: required parameters,
@@ -119,7 +146,8 @@ pub fn render(resource: &str, methods: &[&MethodData<'_>], resolver: &Resolver<'
     let mut out = format!("# Description fields are for documentation purposes\n- name: {resource}\n  props:\n");
     let mut seen: Vec<&str> = Vec::new();
     let param = |out: &mut String, p: &SqlParam, note: Option<String>| {
-        out.push_str(&format!("    - name: {}\n      value: \"{{{{ {} }}}}\"\n", p.name, p.name));
+        out.push_str(&format!("    - name: {}\n      value:", p.name));
+        Value::template(&p.name, p.json_type.as_deref()).write(out, 8);
         if let Some(note) = note {
             out.push_str(&format!("      description: {note}\n"));
         }
@@ -147,10 +175,19 @@ pub fn render(resource: &str, methods: &[&MethodData<'_>], resolver: &Resolver<'
 }
 
 fn body_entry(resolver: &Resolver<'_>, field: &FieldView<'_>) -> String {
-    let value = value(resolver, field.name, field, 0);
+    let value = value(resolver, field.name, field, 0, Place::Field);
     let mut out = format!("    - name: {}\n", field.name);
     let description = field.description.filter(|d| !d.is_empty()).map(|text| {
-        let lines: Vec<String> = text.lines().map(|line| format!("        {line}")).collect();
+        // Each line without its trailing spaces (`forms: ` is published as `forms:`); an
+        // empty line stays empty (a guess: the published pages have none).
+        let lines: Vec<String> = text
+            .trim_end()
+            .lines()
+            .map(|line| match line.trim_end() {
+                "" => String::new(),
+                line => format!("        {line}"),
+            })
+            .collect();
         format!("      description: |\n{}\n", lines.join("\n"))
     });
     let mut value_text = "      value:".to_owned();
@@ -161,6 +198,10 @@ fn body_entry(resolver: &Resolver<'_>, field: &FieldView<'_>) -> String {
     } else {
         out.push_str(&value_text);
         out.push_str(description.as_deref().unwrap_or(""));
+    }
+    if !field.shape.enum_values.is_empty() {
+        let values: Vec<String> = field.shape.enum_values.iter().map(|v| format!("'{}'", v.value)).collect();
+        out.push_str(&format!("      valid_values: [{}]\n", values.join(", ")));
     }
     if let Some(default) = &field.shape.default {
         out.push_str(&format!("      default: {default}\n"));
