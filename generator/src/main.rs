@@ -32,8 +32,9 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        /// `stackql`: StackQL's published pages byte for byte; `clean`: the same pages
-        /// without StackQL's rendering defects (see the guide, StackQL pages).
+        /// `stackql`: StackQL's published pages byte for byte (the seed's format); `clean`: the
+        /// same pages without StackQL's rendering defects; `stackql-0.7`: StackQL's current
+        /// format, from provider specs (see the guide, StackQL pages).
         #[arg(long, default_value_t = Profile::Stackql)]
         profile: Profile,
     },

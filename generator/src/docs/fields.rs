@@ -32,7 +32,8 @@ impl<'a> FieldView<'a> {
 
     /// The one-line description of a field table: newlines become spaces, and string-valued
     /// keys such as a `$ref` target's `id` are appended as ` (id: X)`.
-    /// With `enums` (StackQL's current format), enum values follow as ` (A, B, C)`.
+    /// With `enums` (StackQL's current format and the clean profile), enum values follow as
+    /// ` (A, B, C)`.
     pub fn table_description(&self, enums: bool) -> String {
         let mut text = self.description.unwrap_or("").replace('\n', " ");
         if enums && !self.shape.enum_values.is_empty() {
@@ -179,6 +180,7 @@ pub fn escape(text: &str, profile: Profile) -> String {
     if profile.is_stackql() {
         return sanitize(text);
     }
+    let text = &absolute_doc_links(text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut plain = 0;
     let mut at = 0;
@@ -198,6 +200,37 @@ pub fn escape(text: &str, profile: Profile) -> String {
     }
     out.push_str(&unlink_and_sanitize(&text[plain..]));
     out
+}
+
+/// Google's descriptions link to its documentation root-relatively (`[network](/compute/docs/
+/// networks-and-firewalls#networks)`), which points nowhere on a doc site: the clean profile
+/// makes a link whose target is `/<product>/docs...` absolute on `https://cloud.google.com`.
+/// Other root-relative targets are left alone (their site is not known).
+pub fn absolute_doc_links(text: &str) -> std::borrow::Cow<'_, str> {
+    const HOST: &str = "https://cloud.google.com";
+    let is_doc_path = |target: &str| {
+        let target = &target[..target.find([')', ' ']).unwrap_or(target.len())];
+        let mut segments = target[1..].splitn(3, '/');
+        let product = segments.next().unwrap_or_default();
+        !product.is_empty()
+            && product.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && segments.next().is_some_and(|docs| docs == "docs" || docs.starts_with("docs#") || docs.starts_with("docs?"))
+    };
+    if !text.contains("](/") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(at) = rest.find("](/") {
+        let target = &rest[at + 2..];
+        out.push_str(&rest[..at + 2]);
+        if is_doc_path(target) {
+            out.push_str(HOST);
+        }
+        rest = target;
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 fn unlink_and_sanitize(text: &str) -> String {
@@ -274,6 +307,15 @@ mod tests {
         // An escaped backtick opens nothing; a span does not cross a blank line.
         assert_eq!(escape("\\`{a}` x", Profile::Clean), "\\`&#123;a&#125;` x");
         assert_eq!(escape("`{a}\n\n{b}`", Profile::Clean), "`&#123;a&#125;\n\n&#123;b&#125;`");
+    }
+
+    #[test]
+    fn clean_links_to_google_documentation_are_absolute() {
+        assert_eq!(
+            escape("See [n](/compute/docs/networks#a), [o](/vertex-ai/docs), [p](/apis/design) and [q](https://x.com/a).", Profile::Clean),
+            "See [n](https://cloud.google.com/compute/docs/networks#a), [o](https://cloud.google.com/vertex-ai/docs), [p](/apis/design) and [q](https://x.com/a)."
+        );
+        assert_eq!(escape("[n](/compute/docs/x)", Profile::Stackql), "[n](/compute/docs/x)");
     }
 
     #[test]

@@ -237,7 +237,7 @@ fn field_rows(fields: &[FieldView<'_>], profile: Profile) -> Vec<FieldRow> {
             // Types and formats come from the document: escaped like descriptions so that a
             // `<` or `{` in them cannot open JSX (real documents never have one).
             datatype: escape(&f.datatype(), profile),
-            description: escape(&f.table_description(profile.is_current()), profile),
+            description: escape(&f.table_description(profile.is_current() || !profile.is_stackql()), profile),
         })
         .collect()
 }
@@ -386,12 +386,13 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>], profile: Profile) -> Ve
 /// StackQL quirk: its folding of INSERT-manifest descriptions turns each literal two-character
 /// `\s` into a line break followed by the description's indentation (a regular expression
 /// such as `[\w\s\-.]+.` in a description is published as `[\w` / `        \-.]+.`).
-/// The clean profile keeps the description as it is.
+/// The clean profile keeps the description as it is (its documentation links absolute).
 fn folded_description(text: &str, profile: Profile) -> String {
     if profile.is_stackql() {
         text.replace("\\s", "\n        ")
     } else {
-        text.to_owned()
+        // Shown as code, but a reader copies the link: absolute like the tables' links.
+        super::fields::absolute_doc_links(text).into_owned()
     }
 }
 
