@@ -105,12 +105,13 @@ impl Inputs {
         })
     }
 
-    /// The IR and the configuration it was built with.
-    fn load(&self) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
+    /// The IR and the configuration it was built with; a Discovery document's StackQL model by
+    /// the converter rules of the pages asked for.
+    fn load(&self, rules: discogen::stackql::Rules) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
         let config = self.config.as_ref().map(|(name, text)| Input { name, text });
         let document = Input { name: &self.document_name, text: &self.document_text };
         match self.format {
-            Format::Discovery => pipeline::load(document, config),
+            Format::Discovery => pipeline::load_with(document, config, rules),
             Format::OpenApi => pipeline::load_openapi(document, config),
         }
     }
@@ -135,7 +136,11 @@ fn run(command: Command) -> Result<(), Error> {
             (Inputs::read(named_document(discovery, openapi), config)?, out, Job::Docs(profile))
         }
     };
-    let (api, config) = inputs.load()?;
+    let rules = match &job {
+        Job::Docs(profile) if profile.is_current() => discogen::stackql::Rules::Current,
+        _ => discogen::stackql::Rules::Seed,
+    };
+    let (api, config) = inputs.load(rules)?;
     for warning in &api.warnings {
         eprintln!("warning: {warning}");
     }

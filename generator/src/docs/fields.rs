@@ -214,7 +214,9 @@ pub fn absolute_doc_links(text: &str) -> std::borrow::Cow<'_, str> {
         let product = segments.next().unwrap_or_default();
         !product.is_empty()
             && product.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && segments.next().is_some_and(|docs| docs == "docs" || docs.starts_with("docs#") || docs.starts_with("docs?"))
+            && segments
+                .next()
+                .is_some_and(|docs| docs == "docs" || docs.starts_with("docs#") || docs.starts_with("docs?"))
     };
     if !text.contains("](/") {
         return text.into();

@@ -38,9 +38,10 @@ pub fn escape_braces(page: &str) -> String {
     // Frontmatter: the first line is `---` (StackQL writes `--- ` on resource pages).
     if rest.starts_with("---") {
         let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let close = rest[first_end..]
+        let body = &rest[first_end..];
+        let close = body
             .match_indices("---")
-            .find(|(at, _)| *at == 0 || rest[first_end..].as_bytes()[at - 1] == b'\n')
+            .find(|(at, _)| *at == 0 || body.as_bytes()[at - 1] == b'\n')
             .map(|(at, _)| first_end + at + 3);
         let end = close.unwrap_or(rest.len());
         out.push_str(&rest[..end]);

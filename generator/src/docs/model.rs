@@ -24,7 +24,8 @@ impl<'a> MethodData<'a> {
         let (required, optional) = method.params.iter().partition(|p| p.required);
         let request = method.request.as_deref().and_then(|name| resolver.schemas.get(name));
         let body = request.map(|schema| resolver.properties(schema)).unwrap_or_default();
-        let required_body = request.map(|schema| schema.required.iter().map(String::as_str).collect()).unwrap_or_default();
+        let required_body =
+            request.map(|schema| schema.required.iter().map(String::as_str).collect()).unwrap_or_default();
         let mut response = response_fields(method, resolver);
         sort_fields(&mut response);
         MethodData {

@@ -251,11 +251,7 @@ fn field_tab(m: &MethodData<'_>, profile: Profile) -> FieldTab {
     } else {
         escape(&m.method.response_description, profile)
     };
-    FieldTab {
-        method: m.method.name.clone(),
-        response_description,
-        rows: field_rows(&m.response, profile),
-    }
+    FieldTab { method: m.method.name.clone(), response_description, rows: field_rows(&m.response, profile) }
 }
 
 /// All required parameters (sorted), then all optional ones (sorted); a name may be in both.
