@@ -16,6 +16,11 @@ use crate::ir::{Schema, SqlParam};
 /// ends recursive schemas. Inferred from the 577 manifest fields of the published pages.
 const MAX_DEPTH: usize = 5;
 
+/// Not StackQL's: at most this many values per body field, the rest written as templates, so a
+/// document of wide schemas referring to each other cannot make a page grow as width^5. The
+/// largest field of the published pages has a few hundred.
+const MAX_VALUES: usize = 20_000;
+
 /// A value as the manifest writes it.
 enum Value {
     /// `"{{ name }}"` or, for numbers and booleans, `{{ name }}`.
@@ -95,8 +100,14 @@ impl Value {
 }
 
 /// The value of a field of a (dereferenced) schema at `depth`.
-fn value(resolver: &Resolver<'_>, name: &str, field: &FieldView<'_>, depth: usize, place: Place) -> Value {
-    shape_value(resolver, name, field.json_type, field.shape, depth, place)
+/// What an expansion needs besides the schema: the schemas, and the values left to write.
+struct Expansion<'r, 'a> {
+    resolver: &'r Resolver<'a>,
+    budget: std::cell::Cell<usize>,
+}
+
+fn value(x: &Expansion<'_, '_>, name: &str, field: &FieldView<'_>, depth: usize, place: Place) -> Value {
+    shape_value(x, name, field.json_type, field.shape, depth, place)
 }
 
 /// Where a value sits. StackQL writes an array that is a list item's own field as one
@@ -110,7 +121,7 @@ enum Place {
 }
 
 fn shape_value(
-    resolver: &Resolver<'_>,
+    x: &Expansion<'_, '_>,
     name: &str,
     json_type: Option<&str>,
     shape: &Schema,
@@ -118,25 +129,27 @@ fn shape_value(
     place: Place,
 ) -> Value {
     let limit = if place == Place::ItemField { MAX_DEPTH + 1 } else { MAX_DEPTH };
-    if depth >= limit {
+    let left = x.budget.get();
+    x.budget.set(left.saturating_sub(1));
+    if depth >= limit || left == 0 {
         return Value::template(name, json_type);
     }
     if let Some(items) = &shape.items {
-        let items_schema = resolver.target(items);
+        let items_schema = x.resolver.target(items);
         // An array of objects without properties (`google.rpc.Status.details`) is one template.
         let opaque = items_schema.json_type.as_deref() == Some("object") && items_schema.properties.is_empty();
         if place == Place::ItemField || opaque {
             return Value::template(name, json_type);
         }
         let items_type = items_schema.json_type.as_deref().or(items.json_type.as_deref());
-        return Value::List(Box::new(shape_value(resolver, name, items_type, items_schema, depth, Place::ListItem)));
+        return Value::List(Box::new(shape_value(x, name, items_type, items_schema, depth, Place::ListItem)));
     }
-    let fields = resolver.properties(shape);
+    let fields = x.resolver.properties(shape);
     if fields.is_empty() {
         return Value::template(name, json_type);
     }
     let inner = if place == Place::ListItem { Place::ItemField } else { Place::Field };
-    Value::Map(fields.iter().map(|f| (f.name.to_owned(), value(resolver, f.name, f, depth + 1, inner))).collect())
+    Value::Map(fields.iter().map(|f| (f.name.to_owned(), value(x, f.name, f, depth + 1, inner))).collect())
 }
 
 /// The YAML of the Manifest tab, gathered across all insert methods: required parameters,
@@ -175,7 +188,8 @@ pub fn render(resource: &str, methods: &[&MethodData<'_>], resolver: &Resolver<'
 }
 
 fn body_entry(resolver: &Resolver<'_>, field: &FieldView<'_>) -> String {
-    let value = value(resolver, field.name, field, 0, Place::Field);
+    let expansion = Expansion { resolver, budget: std::cell::Cell::new(MAX_VALUES) };
+    let value = value(&expansion, field.name, field, 0, Place::Field);
     let mut out = format!("    - name: {}\n", field.name);
     let description = field.description.filter(|d| !d.is_empty()).map(|text| {
         // Each line without its trailing spaces (`forms: ` is published as `forms:`); an
