@@ -1,5 +1,5 @@
-//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs in both output
-//! profiles, build each in the Docusaurus site under tests/doc-site and check the result in
+//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs in every output
+//! profile, build each in the Docusaurus site under tests/doc-site and check the result in
 //! headless Chromium.
 
 use std::path::{Path, PathBuf};
@@ -25,13 +25,11 @@ pub fn run(out: Option<PathBuf>, only_specs: bool) -> Result<(), String> {
     let root = specs::project_root();
     let work = root.join("target/doc-site");
     let out = out.unwrap_or_else(|| work.join("build"));
-    // StackQL's current format is built from provider specs only so far; the site's trees
-    // come from Discovery documents, which do not follow its rules yet (issue 27).
-    for profile in Profile::ALL.into_iter().filter(|profile| !profile.is_current()) {
+    for profile in Profile::ALL {
         let docs = work.join(format!("docs-{profile}"));
         let _ = std::fs::remove_dir_all(&docs);
         tree(profile, only_specs)?.write(&docs)?;
-        // The stackql build keeps the documented place; the clean one sits beside it.
+        // The stackql build keeps the documented place; the others sit beside it.
         let built = match profile {
             Profile::Stackql => out.clone(),
             Profile::Clean => sibling(&out, "-clean"),
@@ -70,9 +68,9 @@ fn tree(profile: Profile, only_specs: bool) -> Result<specs::Tree, String> {
     for name in &corpus.doc_site {
         let path = corpus::document(&documents, name)?;
         let text = specs::read(&path)?;
-        let api = pipeline::build_api(Input { name: &path.display().to_string(), text: &text }, None)
+        let files = pipeline::docs_profile(Input { name: &path.display().to_string(), text: &text }, None, profile)
             .map_err(|e| e.to_string())?;
-        tree.files.extend(discogen::docs::render_profile(&api, profile).map_err(|e| e.to_string())?);
+        tree.files.extend(files);
     }
     Ok(tree)
 }
