@@ -180,7 +180,6 @@ pub fn escape(text: &str, profile: Profile) -> String {
     if profile.is_stackql() {
         return sanitize(text);
     }
-    let text = &absolute_doc_links(text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut plain = 0;
     let mut at = 0;
@@ -203,11 +202,15 @@ pub fn escape(text: &str, profile: Profile) -> String {
 }
 
 /// Google's descriptions link to its documentation root-relatively (`[network](/compute/docs/
-/// networks-and-firewalls#networks)`), which points nowhere on a doc site: the clean profile
-/// makes a link whose target is `/<product>/docs...` absolute on `https://cloud.google.com`.
-/// Other root-relative targets are left alone (their site is not known).
-pub fn absolute_doc_links(text: &str) -> std::borrow::Cow<'_, str> {
-    const HOST: &str = "https://cloud.google.com";
+/// networks-and-firewalls#networks)`), which points nowhere on a doc site. The clean profile
+/// makes every root-relative link target absolute on `origin` (the scheme and host of the
+/// service's documentation link: `https://cloud.google.com` for aiplatform,
+/// `https://developers.google.com` for Drive); without one, a `/<product>/docs...` target on
+/// `https://cloud.google.com` and a `/workspace/...` one on `https://developers.google.com`.
+/// The pages' own links (`/services/...`) stay.
+pub fn absolute_links<'t>(text: &'t str, origin: Option<&str>) -> std::borrow::Cow<'t, str> {
+    const CLOUD: &str = "https://cloud.google.com";
+    const DEVELOPERS: &str = "https://developers.google.com";
     let is_doc_path = |target: &str| {
         let target = &target[..target.find([')', ' ']).unwrap_or(target.len())];
         let mut segments = target[1..].splitn(3, '/');
@@ -226,13 +229,26 @@ pub fn absolute_doc_links(text: &str) -> std::borrow::Cow<'_, str> {
     while let Some(at) = rest.find("](/") {
         let target = &rest[at + 2..];
         out.push_str(&rest[..at + 2]);
-        if is_doc_path(target) {
-            out.push_str(HOST);
+        // `//host/...` is protocol-relative, not root-relative.
+        if !target.starts_with("/services/") && !target.starts_with("//") {
+            match origin {
+                Some(origin) => out.push_str(origin),
+                None if target.starts_with("/workspace/") => out.push_str(DEVELOPERS),
+                None if is_doc_path(target) => out.push_str(CLOUD),
+                None => {}
+            }
         }
         rest = target;
     }
     out.push_str(rest);
     out.into()
+}
+
+/// `https://host` of an `https://host/...` documentation link.
+pub fn link_origin(link: &str) -> Option<&str> {
+    let after = link.strip_prefix("https://")?;
+    let host = after.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| &link[.."https://".len() + host.len()])
 }
 
 fn unlink_and_sanitize(text: &str) -> String {
@@ -312,12 +328,21 @@ mod tests {
     }
 
     #[test]
-    fn clean_links_to_google_documentation_are_absolute() {
+    fn root_relative_links_become_absolute() {
+        let text = "See [n](/compute/docs/networks#a), [o](/vertex-ai/docs), [p](/apis/design), [d](/workspace/drive/api/guides/search-files), [s](/services/x/y/) and [q](https://x.com/a).";
         assert_eq!(
-            escape("See [n](/compute/docs/networks#a), [o](/vertex-ai/docs), [p](/apis/design) and [q](https://x.com/a).", Profile::Clean),
-            "See [n](https://cloud.google.com/compute/docs/networks#a), [o](https://cloud.google.com/vertex-ai/docs), [p](/apis/design) and [q](https://x.com/a)."
+            absolute_links(text, None),
+            "See [n](https://cloud.google.com/compute/docs/networks#a), [o](https://cloud.google.com/vertex-ai/docs), [p](/apis/design), [d](https://developers.google.com/workspace/drive/api/guides/search-files), [s](/services/x/y/) and [q](https://x.com/a)."
         );
-        assert_eq!(escape("[n](/compute/docs/x)", Profile::Stackql), "[n](/compute/docs/x)");
+        assert_eq!(
+            absolute_links(
+                "[p](/apis/design) [s](/services/x/)",
+                link_origin("https://developers.google.com/display-video/")
+            ),
+            "[p](https://developers.google.com/apis/design) [s](/services/x/)"
+        );
+        assert_eq!(link_origin("https://cloud.google.com/vertex-ai/"), Some("https://cloud.google.com"));
+        assert_eq!(link_origin("http://x.com/"), None);
     }
 
     #[test]

@@ -382,13 +382,12 @@ fn manifest(resource: &str, methods: &[&MethodData<'_>], profile: Profile) -> Ve
 /// StackQL quirk: its folding of INSERT-manifest descriptions turns each literal two-character
 /// `\s` into a line break followed by the description's indentation (a regular expression
 /// such as `[\w\s\-.]+.` in a description is published as `[\w` / `        \-.]+.`).
-/// The clean profile keeps the description as it is (its documentation links absolute).
+/// The clean profile keeps the description as it is.
 fn folded_description(text: &str, profile: Profile) -> String {
     if profile.is_stackql() {
         text.replace("\\s", "\n        ")
     } else {
-        // Shown as code, but a reader copies the link: absolute like the tables' links.
-        super::fields::absolute_doc_links(text).into_owned()
+        text.to_owned()
     }
 }
 
