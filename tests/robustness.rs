@@ -82,12 +82,15 @@ impl Stage {
                 // The clean profile escapes text differently: it must hold on the same inputs.
                 let api = pipeline::build_api(input, None)?;
                 discogen::docs::render_profile(&api, discogen::docs::Profile::Clean)?;
+                // StackQL's current format, with its own converter rules and manifests.
+                pipeline::docs_profile(Input { name, text }, None, discogen::docs::Profile::Stackql07)?;
                 discogen::docs::render(&api)
             }
             Stage::Client => pipeline::client(input, None),
             Stage::OpenApiDocs => {
                 let (api, _) = pipeline::load_openapi(input, None)?;
                 discogen::docs::render_profile(&api, discogen::docs::Profile::Clean)?;
+                discogen::docs::render_profile(&api, discogen::docs::Profile::Stackql07)?;
                 discogen::docs::render(&api)
             }
             Stage::OpenApiClient => {

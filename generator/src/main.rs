@@ -32,8 +32,9 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        /// `stackql`: StackQL's published pages byte for byte; `clean`: the same pages
-        /// without StackQL's rendering defects (see the guide, StackQL pages).
+        /// `stackql`: StackQL's published pages byte for byte (the seed's format); `clean`: the
+        /// same pages without StackQL's rendering defects; `stackql-0.7`: StackQL's current
+        /// format, from provider specs (see the guide, StackQL pages).
         #[arg(long, default_value_t = Profile::Stackql)]
         profile: Profile,
     },
@@ -121,12 +122,13 @@ impl Inputs {
         })
     }
 
-    /// The IR and the configuration it was built with.
-    fn load(&self) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
+    /// The IR and the configuration it was built with; a Discovery document's StackQL model by
+    /// the converter rules of the pages asked for.
+    fn load(&self, rules: discogen::stackql::Rules) -> Result<(discogen::ir::Api, discogen::config::Config), Error> {
         let config = self.config.as_ref().map(|(name, text)| Input { name, text });
         let document = Input { name: &self.document_name, text: &self.document_text };
         match self.format {
-            Format::Discovery => pipeline::load(document, config),
+            Format::Discovery => pipeline::load_with(document, config, rules),
             Format::OpenApi => pipeline::load_openapi(document, config),
         }
     }
@@ -178,7 +180,11 @@ fn run(command: Command) -> Result<ExitCode, Error> {
             return Ok(if breaking { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
     };
-    let (api, config) = inputs.load()?;
+    let rules = match &job {
+        Job::Docs(profile) if profile.is_current() => discogen::stackql::Rules::Current,
+        _ => discogen::stackql::Rules::Seed,
+    };
+    let (api, config) = inputs.load(rules)?;
     for warning in &api.warnings {
         eprintln!("warning: {warning}");
     }

@@ -22,6 +22,11 @@ pub fn build_api(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<
 
 /// The IR and the configuration it was built with.
 pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, Config)> {
+    load_with(discovery_doc, config, stackql::Rules::Seed)
+}
+
+/// [`load`] with StackQL's model derived by a given converter's rules.
+pub fn load_with(discovery_doc: Input<'_>, config: Option<Input<'_>>, rules: stackql::Rules) -> Result<(Api, Config)> {
     let doc = discovery::load(discovery_doc.name, discovery_doc.text)?;
     let (config, config_name) = match config {
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
@@ -29,7 +34,7 @@ pub fn load(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<(Api,
     };
     let mut api = discovery::lower(doc, &config);
     analysis::run(&mut api);
-    stackql::derive(&mut api, &config, discovery_doc.name, config_name)?;
+    stackql::derive_with(&mut api, &config, discovery_doc.name, config_name, rules)?;
     Ok((api, config))
 }
 
@@ -49,6 +54,11 @@ pub fn load_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, 
 /// `x-stackQL-resources` are the pages).
 pub fn docs_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<File>> {
     docs::render(&load_openapi(spec, config)?.0)
+}
+
+/// The documentation tree from an OpenAPI document in a given profile.
+pub fn docs_openapi_profile(spec: Input<'_>, config: Option<Input<'_>>, profile: docs::Profile) -> Result<Vec<File>> {
+    docs::render_profile(&load_openapi(spec, config)?.0, profile)
 }
 
 /// The client configuration to use: the file's `client:` section, or defaults for the whole
@@ -85,6 +95,13 @@ pub fn client_crate(
 pub fn client(discovery_doc: Input<'_>, config: Option<Input<'_>>) -> Result<Vec<File>> {
     let (api, config) = load(discovery_doc, config)?;
     crate::rust::render(&api, &client_config(&api, &config))
+}
+
+/// The documentation tree of a Discovery document in a profile: StackQL's current format
+/// (`stackql-0.7`) derives the model by the current converter's rules.
+pub fn docs_profile(discovery_doc: Input<'_>, config: Option<Input<'_>>, profile: docs::Profile) -> Result<Vec<File>> {
+    let rules = if profile.is_current() { stackql::Rules::Current } else { stackql::Rules::Seed };
+    docs::render_profile(&load_with(discovery_doc, config, rules)?.0, profile)
 }
 
 /// The documentation tree (`<service>/index.md`, `<service>/<resource>/index.md`).

@@ -19,7 +19,8 @@ pub fn run(runs: usize) -> Result<(), String> {
     if !status.success() {
         return Err("release build failed".into());
     }
-    let binary = root.join("target/release/discogen");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let binary = target.join("release/discogen");
     let out = std::env::temp_dir().join(format!("discogen-bench-{}", std::process::id()));
     // The docs step, the client step (what `regen` does per spec), and the docs from StackQL's
     // provider spec through the OpenAPI reader.
@@ -33,6 +34,17 @@ pub fn run(runs: usize) -> Result<(), String> {
     let provider_spec = root.join("specs/stackql/aiplatform.yaml");
     let args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
     jobs.push((format!("{} docs --openapi", specs::display(&provider_spec)), args));
+    // StackQL's current format, both paths: the Discovery document (current converter rules)
+    // and the current provider spec.
+    let current = ["--profile".to_owned(), "stackql-0.7".to_owned()];
+    let config = root.join("specs/aiplatform.yaml");
+    let mut args = vec!["docs".to_owned(), "--config".to_owned(), config.display().to_string()];
+    args.extend(current.clone());
+    jobs.push((format!("{} docs --profile stackql-0.7", specs::display(&config)), args));
+    let provider_spec = root.join("specs/stackql-0.7/aiplatform.yaml");
+    let mut args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
+    args.extend(current);
+    jobs.push((format!("{} docs --openapi --profile stackql-0.7", specs::display(&provider_spec)), args));
     for (label, args) in jobs {
         let args = |out: &Path| {
             let mut args = args.clone();

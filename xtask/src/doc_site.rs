@@ -1,5 +1,5 @@
-//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs in both output
-//! profiles, build each in the Docusaurus site under tests/doc-site and check the result in
+//! `cargo xtask doc-site`: render the docs of every spec plus a few corpus APIs in every output
+//! profile, build each in the Docusaurus site under tests/doc-site and check the result in
 //! headless Chromium.
 
 use std::path::{Path, PathBuf};
@@ -28,11 +28,20 @@ pub fn run(out: Option<PathBuf>, only_specs: bool) -> Result<(), String> {
     for profile in Profile::ALL {
         let docs = work.join(format!("docs-{profile}"));
         let _ = std::fs::remove_dir_all(&docs);
-        tree(profile, only_specs)?.write(&docs)?;
-        // The stackql build keeps the documented place; the clean one sits beside it.
+        let tree = tree(profile, only_specs)?;
+        // The clean profile's promise: no link to a path the site does not have.
+        if !profile.is_stackql() {
+            let links = off_site_links(&tree);
+            if !links.is_empty() {
+                return Err(format!("clean pages link to paths the site does not have:\n{}", links.join("\n")));
+            }
+        }
+        tree.write(&docs)?;
+        // The stackql build keeps the documented place; the others sit beside it.
         let built = match profile {
             Profile::Stackql => out.clone(),
             Profile::Clean => sibling(&out, "-clean"),
+            Profile::Stackql07 => sibling(&out, "-stackql-0.7"),
         };
         let checks: &[&str] = if profile.is_stackql() { &[] } else { &CLEAN_CHECKS };
         let status = Command::new("bash")
@@ -67,15 +76,60 @@ fn tree(profile: Profile, only_specs: bool) -> Result<specs::Tree, String> {
     for name in &corpus.doc_site {
         let path = corpus::document(&documents, name)?;
         let text = specs::read(&path)?;
-        let api = pipeline::build_api(Input { name: &path.display().to_string(), text: &text }, None)
+        let files = pipeline::docs_profile(Input { name: &path.display().to_string(), text: &text }, None, profile)
             .map_err(|e| e.to_string())?;
-        tree.files.extend(discogen::docs::render_profile(&api, profile).map_err(|e| e.to_string())?);
+        tree.files.extend(files);
     }
     Ok(tree)
+}
+
+/// Markdown links with a root-relative target outside `/services/` (the pages' own tree), as
+/// `page: target`. Code blocks and code spans are skipped: a link there is text.
+fn off_site_links(tree: &specs::Tree) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in &tree.files {
+        let mut fenced = false;
+        for line in file.contents.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+            }
+            if fenced {
+                continue;
+            }
+            // Text outside code spans: the even-numbered pieces between backticks.
+            for text in line.split('`').step_by(2) {
+                let mut rest = text;
+                while let Some(at) = rest.find("](/") {
+                    let target = &rest[at + 2..];
+                    let end = target.find(')').unwrap_or(target.len());
+                    // `//host/...` is protocol-relative: an absolute link.
+                    if !target.starts_with("/services/") && !target.starts_with("//") {
+                        found.push(format!("{}: {}", file.path, &target[..end]));
+                    }
+                    rest = &target[end..];
+                }
+            }
+        }
+    }
+    found
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
     path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The clean pages of every spec pass the check; a root-relative documentation link fails it.
+    #[test]
+    fn clean_pages_link_only_to_the_site_or_absolute_urls() {
+        let tree = specs::docs_tree(Profile::Clean).expect("clean pages");
+        assert_eq!(off_site_links(&tree), Vec::<String>::new());
+        let stackql = specs::docs_tree(Profile::Stackql).expect("stackql pages");
+        assert!(off_site_links(&stackql).iter().any(|link| link.contains("/compute/docs/networks-and-firewalls")));
+    }
 }

@@ -50,7 +50,8 @@ enum Task {
     Docs {
         #[arg(long)]
         out: PathBuf,
-        /// `stackql` (StackQL's pages byte for byte) or `clean` (without StackQL's defects).
+        /// `stackql` (StackQL's pages byte for byte), `clean` (without StackQL's defects) or
+        /// `stackql-0.7` (StackQL's current format).
         #[arg(long, default_value_t = discogen::docs::Profile::Stackql)]
         profile: discogen::docs::Profile,
     },

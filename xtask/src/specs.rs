@@ -80,12 +80,24 @@ impl Tree {
 
 /// The IR of one spec and the configuration it was built with.
 fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
+    load_with(spec, discogen::stackql::Rules::Seed)
+}
+
+/// [`load`] with a Discovery document's StackQL model derived by `rules`.
+fn load_with(
+    spec: &Spec,
+    rules: discogen::stackql::Rules,
+) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
     let (config_text, document_text) = (read(&spec.config)?, read(&spec.document)?);
     let (config_name, document_name) = (display(&spec.config), display(&spec.document));
     let document = Input { name: &document_name, text: &document_text };
     let config = Some(Input { name: &config_name, text: &config_text });
-    let loaded = if spec.openapi { pipeline::load_openapi(document, config) } else { pipeline::load(document, config) }
-        .map_err(|e| e.to_string())?;
+    let loaded = if spec.openapi {
+        pipeline::load_openapi(document, config)
+    } else {
+        pipeline::load_with(document, config, rules)
+    }
+    .map_err(|e| e.to_string())?;
     for warning in &loaded.0.warnings {
         eprintln!("warning: {warning}");
     }
@@ -95,8 +107,10 @@ fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), St
 /// The documentation of every spec in `profile`, relative to a docs root (`<service>/...`).
 pub fn docs_tree(profile: Profile) -> Result<Tree, String> {
     let mut files = Vec::new();
+    // StackQL's current format derives the model by its converter's rules.
+    let rules = if profile.is_current() { discogen::stackql::Rules::Current } else { discogen::stackql::Rules::Seed };
     for spec in all()? {
-        let (api, _) = load(&spec)?;
+        let (api, _) = load_with(&spec, rules)?;
         files.extend(discogen::docs::render_profile(&api, profile).map_err(|e| e.to_string())?);
     }
     Ok(Tree { files })

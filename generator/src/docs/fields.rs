@@ -32,8 +32,14 @@ impl<'a> FieldView<'a> {
 
     /// The one-line description of a field table: newlines become spaces, and string-valued
     /// keys such as a `$ref` target's `id` are appended as ` (id: X)`.
-    pub fn table_description(&self) -> String {
+    /// With `enums` (StackQL's current format and the clean profile), enum values follow as
+    /// ` (A, B, C)`.
+    pub fn table_description(&self, enums: bool) -> String {
         let mut text = self.description.unwrap_or("").replace('\n', " ");
+        if enums && !self.shape.enum_values.is_empty() {
+            let values: Vec<&str> = self.shape.enum_values.iter().map(|v| v.value.as_str()).collect();
+            text.push_str(&format!(" ({})", values.join(", ")));
+        }
         let annotations: Vec<String> =
             self.annotations.iter().flatten().map(|(key, value)| format!("{key}: {value}")).collect();
         if !annotations.is_empty() {
@@ -195,6 +201,56 @@ pub fn escape(text: &str, profile: Profile) -> String {
     out
 }
 
+/// Google's descriptions link to its documentation root-relatively (`[network](/compute/docs/
+/// networks-and-firewalls#networks)`), which points nowhere on a doc site. The clean profile
+/// makes every root-relative link target absolute on `origin` (the scheme and host of the
+/// service's documentation link: `https://cloud.google.com` for aiplatform,
+/// `https://developers.google.com` for Drive); without one, a `/<product>/docs...` target on
+/// `https://cloud.google.com` and a `/workspace/...` one on `https://developers.google.com`.
+/// The pages' own links (`/services/...`) stay.
+pub fn absolute_links<'t>(text: &'t str, origin: Option<&str>) -> std::borrow::Cow<'t, str> {
+    const CLOUD: &str = "https://cloud.google.com";
+    const DEVELOPERS: &str = "https://developers.google.com";
+    let is_doc_path = |target: &str| {
+        let target = &target[..target.find([')', ' ']).unwrap_or(target.len())];
+        let mut segments = target[1..].splitn(3, '/');
+        let product = segments.next().unwrap_or_default();
+        !product.is_empty()
+            && product.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && segments
+                .next()
+                .is_some_and(|docs| docs == "docs" || docs.starts_with("docs#") || docs.starts_with("docs?"))
+    };
+    if !text.contains("](/") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(at) = rest.find("](/") {
+        let target = &rest[at + 2..];
+        out.push_str(&rest[..at + 2]);
+        // `//host/...` is protocol-relative, not root-relative.
+        if !target.starts_with("/services/") && !target.starts_with("//") {
+            match origin {
+                Some(origin) => out.push_str(origin),
+                None if target.starts_with("/workspace/") => out.push_str(DEVELOPERS),
+                None if is_doc_path(target) => out.push_str(CLOUD),
+                None => {}
+            }
+        }
+        rest = target;
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// `https://host` of an `https://host/...` documentation link.
+pub fn link_origin(link: &str) -> Option<&str> {
+    let after = link.strip_prefix("https://")?;
+    let host = after.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| &link[.."https://".len() + host.len()])
+}
+
 fn unlink_and_sanitize(text: &str) -> String {
     text.split_inclusive(char::is_whitespace).map(unlink).map(|piece| sanitize(&piece)).collect()
 }
@@ -269,6 +325,24 @@ mod tests {
         // An escaped backtick opens nothing; a span does not cross a blank line.
         assert_eq!(escape("\\`{a}` x", Profile::Clean), "\\`&#123;a&#125;` x");
         assert_eq!(escape("`{a}\n\n{b}`", Profile::Clean), "`&#123;a&#125;\n\n&#123;b&#125;`");
+    }
+
+    #[test]
+    fn root_relative_links_become_absolute() {
+        let text = "See [n](/compute/docs/networks#a), [o](/vertex-ai/docs), [p](/apis/design), [d](/workspace/drive/api/guides/search-files), [s](/services/x/y/) and [q](https://x.com/a).";
+        assert_eq!(
+            absolute_links(text, None),
+            "See [n](https://cloud.google.com/compute/docs/networks#a), [o](https://cloud.google.com/vertex-ai/docs), [p](/apis/design), [d](https://developers.google.com/workspace/drive/api/guides/search-files), [s](/services/x/y/) and [q](https://x.com/a)."
+        );
+        assert_eq!(
+            absolute_links(
+                "[p](/apis/design) [s](/services/x/)",
+                link_origin("https://developers.google.com/display-video/")
+            ),
+            "[p](https://developers.google.com/apis/design) [s](/services/x/)"
+        );
+        assert_eq!(link_origin("https://cloud.google.com/vertex-ai/"), Some("https://cloud.google.com"));
+        assert_eq!(link_origin("http://x.com/"), None);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 mod deref;
 pub mod fields;
 mod index;
+mod manifest;
+mod mdx;
 mod model;
 mod page;
 mod profile;
@@ -44,10 +46,16 @@ pub fn render_profile(api: &Api, profile: Profile) -> Result<Vec<File>> {
     let refs = if profile.is_stackql() { deref::crawl(&api.schemas) } else { deref::RefDescriptions::default() };
     let resolver = fields::Resolver { schemas: &api.schemas, refs: &refs };
     let service = &api.service.stackql_name;
+    let origin = api.service.documentation_link.as_deref().and_then(fields::link_origin);
     let render_page = |resource: &crate::ir::SqlResource| -> Result<File> {
         let page = page::ResourcePage::new(api, resource, &resolver, profile);
+        let rendered = if profile.is_current() { page::CurrentPage { page: &page }.render() } else { page.render() };
+        let contents = rendered.map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
+        // StackQL's docs repository escapes the braces of every page of the current format.
+        let contents = if profile.is_current() { mdx::escape_braces(&contents) } else { contents };
+        // The clean profile links to Google's documentation absolutely (see `absolute_links`).
         let contents =
-            page.render().map_err(|err| Error::Render { what: resource.id.clone(), message: err.to_string() })?;
+            if profile.is_stackql() { contents } else { fields::absolute_links(&contents, origin).into_owned() };
         Ok(File { path: format!("{service}/{}/index.md", resource.name), contents })
     };
     // Pages are independent: render them on all cores, keeping resource order.

@@ -11,6 +11,8 @@ pub struct MethodData<'a> {
     pub optional: Vec<&'a SqlParam>,
     /// Request-body fields in schema order (empty without a body).
     pub body: Vec<FieldView<'a>>,
+    /// The request body's `required` fields.
+    pub required_body: Vec<&'a str>,
     /// Response fields in StackQL's field order, unwrapped through the object key.
     pub response: Vec<FieldView<'a>>,
     /// "Successful response" for methods with a JSON 200 response, else empty.
@@ -20,12 +22,10 @@ pub struct MethodData<'a> {
 impl<'a> MethodData<'a> {
     pub fn new(method: &'a SqlMethod, resolver: &Resolver<'a>) -> Self {
         let (required, optional) = method.params.iter().partition(|p| p.required);
-        let body = method
-            .request
-            .as_deref()
-            .and_then(|name| resolver.schemas.get(name))
-            .map(|schema| resolver.properties(schema))
-            .unwrap_or_default();
+        let request = method.request.as_deref().and_then(|name| resolver.schemas.get(name));
+        let body = request.map(|schema| resolver.properties(schema)).unwrap_or_default();
+        let required_body =
+            request.map(|schema| schema.required.iter().map(String::as_str).collect()).unwrap_or_default();
         let mut response = response_fields(method, resolver);
         sort_fields(&mut response);
         MethodData {
@@ -33,6 +33,7 @@ impl<'a> MethodData<'a> {
             required,
             optional,
             body,
+            required_body,
             response,
             response_description: if method.response.is_some() { "Successful response" } else { "" },
         }

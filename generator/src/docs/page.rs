@@ -28,6 +28,23 @@ pub struct ResourcePage {
     pub replaces: Option<Section<ChangeExample>>,
     pub deletes: Option<Section<DeleteExample>>,
     pub execs: Option<Section<ExecExample>>,
+    /// The Manifest tab's YAML as a CodeBlock template literal (current format only).
+    pub manifest_block: String,
+}
+
+/// A page in StackQL's current format (`templates/resource_current.md`): the same view model.
+#[derive(Template)]
+#[template(path = "resource_current.md", escape = "none")]
+pub struct CurrentPage<'a> {
+    pub page: &'a ResourcePage,
+}
+
+impl std::ops::Deref for CurrentPage<'_> {
+    type Target = ResourcePage;
+
+    fn deref(&self) -> &ResourcePage {
+        self.page
+    }
 }
 
 /// A `<Tabs>` block: its tab labels/values and one item per tab.
@@ -43,7 +60,7 @@ pub struct Tab {
 
 pub struct FieldTab {
     pub method: String,
-    pub response_description: &'static str,
+    pub response_description: String,
     pub rows: Vec<FieldRow>,
 }
 
@@ -156,6 +173,11 @@ impl ResourcePage {
             replaces: section(&replaces, |m| change_example(m, profile)),
             deletes: section(&deletes, |m| delete_example(m, profile)),
             execs: section(&execs, |m| exec_example(m, profile)),
+            manifest_block: if profile.is_current() && !inserts.is_empty() {
+                super::mdx::code_block_literal(&super::manifest::render(&resource.name, &inserts, resolver))
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -192,11 +214,15 @@ fn description_or(m: &MethodData<'_>, fallback_to_response: bool, profile: Profi
 }
 
 fn method_row(verb: SqlVerb, m: &MethodData<'_>, profile: Profile) -> MethodRow {
-    let names = |params: &[&SqlParam]| params.iter().map(|p| p.name.clone()).collect();
+    let names = |params: &[&SqlParam]| params.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    let mut required = names(&m.required);
+    if profile.is_current() {
+        required.extend(m.required_body.iter().map(|name| format!("data__{name}")));
+    }
     MethodRow {
         name: m.method.name.clone(),
         verb: verb.as_str(),
-        required: names(&m.required),
+        required,
         optional: names(&m.optional),
         description: escape(&m.method.description, profile),
     }
@@ -211,17 +237,21 @@ fn field_rows(fields: &[FieldView<'_>], profile: Profile) -> Vec<FieldRow> {
             // Types and formats come from the document: escaped like descriptions so that a
             // `<` or `{` in them cannot open JSX (real documents never have one).
             datatype: escape(&f.datatype(), profile),
-            description: escape(&f.table_description(), profile),
+            description: escape(&f.table_description(profile.is_current() || !profile.is_stackql()), profile),
         })
         .collect()
 }
 
 fn field_tab(m: &MethodData<'_>, profile: Profile) -> FieldTab {
-    FieldTab {
-        method: m.method.name.clone(),
-        response_description: m.response_description,
-        rows: field_rows(&m.response, profile),
-    }
+    // The current format shows the response's own description, but not the generic one.
+    let response_description = if !profile.is_current() {
+        m.response_description.to_owned()
+    } else if m.method.response_description == "Successful response" {
+        String::new()
+    } else {
+        escape(&m.method.response_description, profile)
+    };
+    FieldTab { method: m.method.name.clone(), response_description, rows: field_rows(&m.response, profile) }
 }
 
 /// All required parameters (sorted), then all optional ones (sorted); a name may be in both.
@@ -292,7 +322,14 @@ fn insert_example(m: &MethodData<'_>, profile: Profile) -> InsertExample {
             .collect(),
         values: m
             .writable_body()
-            .map(quoted_value)
+            .map(|f| {
+                let value = quoted_value(f);
+                if profile.is_current() && m.required_body.contains(&f.name) {
+                    format!("{value} /* required */")
+                } else {
+                    value
+                }
+            })
             .chain(params.map(|p| format!("'{}'", placeholder(&p.name))))
             .collect(),
         returning: returning(m),
@@ -367,11 +404,17 @@ fn change_example(m: &MethodData<'_>, profile: Profile) -> ChangeExample {
             format!("{} = '{value}'", p.name)
         }
     });
+    // The current format also requires the request body's required fields.
+    let required_body = m
+        .required_body
+        .iter()
+        .filter(|_| profile.is_current())
+        .map(|name| format!("data__{name} = '{}' --required", placeholder(name)));
     ChangeExample {
         method: m.method.name.clone(),
         description: description_or(m, false, profile),
         assignments,
-        conditions: required.chain(optional).collect(),
+        conditions: required.chain(required_body).chain(optional).collect(),
         returning: returning(m),
     }
 }

@@ -14,21 +14,31 @@ pub enum Profile {
     Stackql,
     /// StackQL's page layout and resource model without its rendering defects.
     Clean,
+    /// StackQL's current pages (`@stackql/provider-utils` 0.7.7 plus its docs repository's
+    /// MDX brace escaping), byte for byte, defects included.
+    Stackql07,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 2] = [Profile::Stackql, Profile::Clean];
+    pub const ALL: [Profile; 3] = [Profile::Stackql, Profile::Clean, Profile::Stackql07];
 
     pub fn name(self) -> &'static str {
         match self {
             Profile::Stackql => "stackql",
             Profile::Clean => "clean",
+            Profile::Stackql07 => "stackql-0.7",
         }
     }
 
     /// True when StackQL's defects are reproduced.
     pub fn is_stackql(self) -> bool {
-        self == Profile::Stackql
+        matches!(self, Profile::Stackql | Profile::Stackql07)
+    }
+
+    /// True for StackQL's current page format (CodeBlock manifests, enum values, brace
+    /// escaping); false for the seed's format (`stackql`, `clean`).
+    pub fn is_current(self) -> bool {
+        self == Profile::Stackql07
     }
 }
 
@@ -45,6 +55,6 @@ impl FromStr for Profile {
         Profile::ALL
             .into_iter()
             .find(|profile| profile.name() == text)
-            .ok_or_else(|| format!("unknown profile {text:?} (expected stackql or clean)"))
+            .ok_or_else(|| format!("unknown profile {text:?} (expected stackql, clean or stackql-0.7)"))
     }
 }

@@ -440,6 +440,9 @@ pub struct SqlMethod {
     pub params: Vec<SqlParam>,
     pub request: Option<String>,
     pub response: Option<String>,
+    /// The success response's `description` in a provider spec (`The raw content of the
+    /// object.`); empty from Discovery, which has none.
+    pub response_description: String,
     /// Where the rows of a select live in the response (`$.notebookExecutionJobs`).
     pub object_key: Option<String>,
 }

@@ -342,12 +342,26 @@ impl<'a> Converter<'_, 'a> {
             if !path.starts_with('/') {
                 return Err(r.error(&item.path, format!("path {path:?} does not start with `/`")));
             }
-            if path.contains('?') {
-                return Err(r.error(
-                    &item.path,
-                    format!("path {path:?} has a query string; OpenAPI puts query parameters in `parameters`"),
-                ));
-            }
+            // StackQL's provider specs key their synthetic media methods with a fixed query
+            // (`/download/storage/v1/b/{bucket}/o/{object}?alt=media`): read there, the query
+            // left out of the method's path with a warning (the IR has no fixed query values).
+            let full_path = path;
+            let path = match path.split_once('?') {
+                Some((bare, _)) if self.strict_names => {
+                    self.warnings.borrow_mut().push(format!(
+                        "{}: {}: the fixed query of path {full_path:?} is left out of the method's path",
+                        r.file, item.path
+                    ));
+                    bare
+                }
+                Some(_) => {
+                    return Err(r.error(
+                        &item.path,
+                        format!("path {path:?} has a query string; OpenAPI puts query parameters in `parameters`"),
+                    ))
+                }
+                None => path,
+            };
             let item = r.resolve(item)?;
             let shared = self.parameters(&item)?;
             for (key, node) in r.entries(&item)? {
@@ -362,7 +376,7 @@ impl<'a> Converter<'_, 'a> {
                     return Err(r.error(&node.path, format!("operationId {:?} is also used by {first}", method.id)));
                 }
                 methods.push(method);
-                operations.push(Operation { path, verb, node });
+                operations.push(Operation { path: full_path, verb, node });
             }
         }
         Ok((methods, operations))
@@ -553,7 +567,21 @@ impl<'a> Converter<'_, 'a> {
     /// component it refers to, or a new named schema for an inline one (`<OperationId>Request`).
     fn body(&mut self, node: Node<'a>, id: &str, suffix: &str) -> Result<Option<String>> {
         let r = self.reader;
-        let Some(schema) = json_schema(r, &node)? else { return Ok(None) };
+        let schema = match json_schema(r, &node)? {
+            Some(schema) => schema,
+            // StackQL's synthetic media methods (storage `objects_content`) document an
+            // `application/octet-stream` body whose schema StackQL transforms to and from JSON.
+            None if self.strict_names => {
+                match r.get(&node, "content").and_then(|c| r.get(&c, "application/octet-stream")) {
+                    Some(media) => match r.get(&media, "schema") {
+                        Some(schema) => schema,
+                        None => return Ok(None),
+                    },
+                    None => return Ok(None),
+                }
+            }
+            None => return Ok(None),
+        };
         let converted = self.schema(&schema, 0)?;
         if let Some(reference) = &converted.reference {
             return Ok(Some(reference.clone()));

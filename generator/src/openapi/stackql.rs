@@ -144,6 +144,7 @@ fn sql_method(
             Body::Inline => method.response.clone(),
             Body::None => None,
         },
+        response_description: response_description(r, &op.node, status)?,
         object_key: string("objectKey")?.map(str::to_owned),
     })
 }
@@ -177,6 +178,15 @@ fn operation_params(r: &Reader<'_>, operation: &Node<'_>) -> Result<Vec<SqlParam
         });
     }
     Ok(params)
+}
+
+/// `responses[status].description`, empty when absent.
+fn response_description(r: &Reader<'_>, operation: &Node<'_>, status: &str) -> Result<String> {
+    let Some(response) = r.get(operation, "responses").and_then(|responses| r.get(&responses, status)) else {
+        return Ok(String::new());
+    };
+    let response = r.resolve(response)?;
+    Ok(r.string(&response, "description")?.unwrap_or_default().to_owned())
 }
 
 enum Body {

@@ -13,10 +13,30 @@ use crate::error::{Error, Result};
 use crate::ir::*;
 use naming::{derived_resource_name, derived_sql_verb, is_list_action, method_name};
 
+/// Which of StackQL's Discovery-to-provider-spec converters to follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Rules {
+    /// The one behind the seed's pages (August 2025): live Discovery order, a later method with
+    /// the same (path, verb) wins, a `:verb` suffix cut from some path keys.
+    #[default]
+    Seed,
+    /// The current one (provider specs of August 2026, read by `@stackql/provider-utils`
+    /// 0.7.7): the spec is written with sorted keys, so resources, methods, schema properties
+    /// and non-path parameters are alphabetical and verb groups break ties by method name; on
+    /// a (path, verb) collision the smallest operationId is kept; `:verb` suffixes stay in path
+    /// keys.
+    Current,
+}
+
 /// Derives `api.resources` and adds the overrides' warnings to `api.warnings`. `document_file`
 /// and `config_file` name the sources in errors: a method id that gives no resource name, an
 /// override naming a method the API does not have (unless `unknown_methods: warn`).
 pub fn derive(api: &mut Api, config: &Config, document_file: &str, config_file: &str) -> Result<()> {
+    derive_with(api, config, document_file, config_file, Rules::Seed)
+}
+
+/// [`derive`] with a converter's rules.
+pub fn derive_with(api: &mut Api, config: &Config, document_file: &str, config_file: &str, rules: Rules) -> Result<()> {
     // Methods on the service itself come last (see `crate::discovery::lower`); StackQL only
     // walks resources.
     let resource_methods = api.methods.iter().take_while(|m| !m.resource_path.is_empty()).count();
@@ -25,9 +45,46 @@ pub fn derive(api: &mut Api, config: &Config, document_file: &str, config_file: 
         return Err(Error::invalid(document_file, &method.id, "method id gives an empty StackQL resource name"));
     }
     let warnings = overrides::check(&config.stackql, config_file, &api.methods)?;
-    api.resources = resources(&api.service, resource_methods, &api.schemas, &config.stackql);
+    api.resources = resources(&api.service, resource_methods, &api.schemas, &config.stackql, rules);
+    if rules == Rules::Current {
+        sorted_keys(api);
+    }
     api.warnings.extend(warnings);
     Ok(())
+}
+
+/// What reading a provider spec written with sorted keys gives: resources, their methods and
+/// schema properties in JavaScript's default order (UTF-16 code units), each method's path
+/// parameters in path order and its other parameters by name.
+fn sorted_keys(api: &mut Api) {
+    let order = |a: &String, b: &String| a.encode_utf16().cmp(b.encode_utf16());
+    api.resources.sort_by(|a, b| order(&a.name, &b.name));
+    for resource in &mut api.resources {
+        resource.methods.sort_by(|a, b| order(&a.name, &b.name));
+        for method in &mut resource.methods {
+            let (path, mut other): (Vec<SqlParam>, Vec<SqlParam>) =
+                method.params.drain(..).partition(|p| p.location == ParamLocation::Path);
+            other.sort_by(|a, b| order(&a.name, &b.name));
+            method.params = path.into_iter().chain(other).collect();
+        }
+    }
+    for schema in api.schemas.values_mut() {
+        sort_properties(schema, &order);
+    }
+    api.schemas.sort_by(|a, _, b, _| order(a, b));
+}
+
+fn sort_properties(schema: &mut Schema, order: &impl Fn(&String, &String) -> std::cmp::Ordering) {
+    schema.properties.sort_by(|a, b| order(&a.name, &b.name));
+    for property in &mut schema.properties {
+        sort_properties(&mut property.schema, order);
+    }
+    if let Some(items) = &mut schema.items {
+        sort_properties(items, order);
+    }
+    if let Some(additional) = &mut schema.additional_properties {
+        sort_properties(additional, order);
+    }
 }
 
 /// One OpenAPI operation as StackQL's converter produces it.
@@ -44,12 +101,13 @@ fn resources(
     methods: &[Method],
     schemas: &IndexMap<String, Schema>,
     overrides: &crate::config::StackqlOverrides,
+    rules: Rules,
 ) -> Vec<SqlResource> {
     let mut resources: IndexMap<String, SqlResource> = IndexMap::new();
     // Each grouped verb collects (method name, number of path parameters) pushes.
     let mut pushes: IndexMap<String, [Vec<(String, usize)>; 5]> = IndexMap::new();
 
-    for operation in operations(methods).into_iter().flat_map(|(_, verbs)| verbs.into_values()) {
+    for operation in operations(methods, rules).into_iter().flat_map(|(_, verbs)| verbs.into_values()) {
         let id = operation.method.id.as_str();
         let name = match overrides.resource_names.get(id) {
             Some(name) => name.clone(),
@@ -85,6 +143,7 @@ fn resources(
             params: operation.params,
             request: operation.method.request.clone(),
             response: operation.method.response.clone(),
+            response_description: String::new(),
             object_key,
         };
 
@@ -103,6 +162,10 @@ fn resources(
     for (name, groups) in pushes {
         let resource = &mut resources[&name];
         for (slot, mut pushed) in resource.verb_groups.iter_mut().zip(groups) {
+            if rules == Rules::Current {
+                // The spec lists a verb's methods by name before the stable sort by count.
+                pushed.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            }
             *slot = ordered_group(&mut pushed);
         }
     }
@@ -134,17 +197,33 @@ fn ordered_group(pushed: &mut [(String, usize)]) -> Vec<String> {
 /// The operations of all resource methods keyed by (path, verb). StackQL quirk: a later method
 /// with the same path and verb overwrites the earlier one, which keeps its position
 /// (`aiplatform.media.upload` replaces `...ragFiles.upload`).
-fn operations(methods: &[Method]) -> IndexMap<String, IndexMap<String, Operation<'_>>> {
+fn operations(methods: &[Method], rules: Rules) -> IndexMap<String, IndexMap<String, Operation<'_>>> {
     let mut paths: IndexMap<String, IndexMap<String, Operation<'_>>> = IndexMap::new();
     for (index, method) in methods.iter().enumerate() {
-        let path = operation_path(method);
+        let path = match rules {
+            Rules::Seed => operation_path(method),
+            Rules::Current => current_operation_path(method),
+        };
         // StackQL's converter spells verbs as OpenAPI keys them.
         let http_verb = method.http_method.as_str().to_ascii_lowercase();
         let params = operation_params(method, &path);
         let operation = Operation { index, method, path: path.clone(), http_verb: http_verb.clone(), params };
-        paths.entry(path).or_default().insert(http_verb, operation);
+        let verbs = paths.entry(path).or_default();
+        // The current converter keeps the smallest operationId of a (path, verb) collision.
+        let keep_first = rules == Rules::Current
+            && verbs.get(&http_verb).is_some_and(|first| first.method.id.as_str() < method.id.as_str());
+        if !keep_first {
+            verbs.insert(http_verb, operation);
+        }
     }
     paths
+}
+
+/// The current converter's path key: `/` + flatPath (or path), its `:verb` suffix kept, then
+/// the first `{parent}` as `{parentType}/{parent}` (kept from the seed's rule: a guess).
+fn current_operation_path(method: &Method) -> String {
+    let chosen = method.flat_path.as_deref().unwrap_or(&method.path);
+    format!("/{}", chosen.trim_start_matches('/')).replacen("{parent}", "{parentType}/{parent}", 1)
 }
 
 /// `/` + flatPath (or path). When the second segment is `{<first segment>Id}` the converter
