@@ -149,7 +149,9 @@ fn diff(discovery: Vec<PathBuf>, openapi: Vec<PathBuf>, config: Option<PathBuf>,
         message: format!("give the old and the new document (two of them, old first), not {}", given.len()),
     })?;
     let surface = |path: PathBuf| -> Result<discogen::rust::surface::Surface, Error> {
-        let (api, config) = Inputs::read(Some((format, path)), config.clone())?.load()?;
+        // The StackQL rules shape only pages; the client is the same under either.
+        let rules = discogen::stackql::Rules::Seed;
+        let (api, config) = Inputs::read(Some((format, path)), config.clone())?.load(rules)?;
         discogen::rust::surface::surface(&api, &pipeline::client_config(&api, &config))
     };
     let (old, new) = (surface(old)?, surface(new)?);

@@ -289,11 +289,8 @@ mod tests {
         let mock = MockTransport::new();
         mock.push_json(200, json!({"operations": [{"name": "a"}], "nextPageToken": "t2"}));
         mock.push_json(200, json!({"operations": [{"name": "b"}]}));
-        let list = ListOperations::<ListResponse>::new(
-            client(&mock),
-            "svc.jobs.operations.list",
-            "v1/jobs/j/operations",
-        );
+        let list =
+            ListOperations::<ListResponse>::new(client(&mock), "svc.jobs.operations.list", "v1/jobs/j/operations");
         let items: Vec<Value> = list.filter("done=true").page_size(1).items().try_collect().await.unwrap();
         assert_eq!(items, [json!({"name": "a"}), json!({"name": "b"})]);
         let requests = mock.requests();
