@@ -41,9 +41,8 @@ pub fn run() -> Result<(), String> {
             .push_str(&format!("{} = {{ path = \"../crates/{}\"{features} }}\n", client.crate_name, client.crate_name));
     }
 
-    let calls = calls(&root.join("tests/reference-calls"))?;
     let app = work.join("app");
-    write_app(&app, &dependencies, true)?;
+    let calls = write_app(&app, &dependencies, true)?;
     if !app.join("Cargo.lock").exists() {
         std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).map_err(|e| e.to_string())?;
     }
@@ -64,15 +63,16 @@ pub fn run() -> Result<(), String> {
 }
 
 /// Writes the application crate whose modules are the call files (`standalone`: its own
-/// workspace; else a member of the enclosing one), with `dependencies` as manifest lines.
-pub fn write_app(app: &Path, dependencies: &str, standalone: bool) -> Result<(), String> {
-    let root = specs::project_root();
-    let calls = calls(&root.join("tests/reference-calls"))?;
+/// workspace; else a member of the enclosing one), with `dependencies` as manifest lines, and
+/// returns the call files it includes.
+pub fn write_app(app: &Path, dependencies: &str, standalone: bool) -> Result<Vec<String>, String> {
+    let dir = specs::project_root().join("tests/reference-calls");
+    let calls = calls(&dir)?;
     // The calls are functions nobody calls here; everything else warns (and fails when denied).
     let mut main = String::from("#![allow(dead_code)]\n");
     for file in &calls {
         let module = format!("c{}", file.trim_end_matches(".rs"));
-        main.push_str(&format!("#[path = {:?}]\nmod {module};\n", root.join("tests/reference-calls").join(file)));
+        main.push_str(&format!("#[path = {:?}]\nmod {module};\n", dir.join(file)));
     }
     main.push_str("fn main() {}\n");
     let workspace = if standalone { "[workspace]\n\n" } else { "" };
@@ -82,7 +82,8 @@ pub fn write_app(app: &Path, dependencies: &str, standalone: bool) -> Result<(),
     );
     std::fs::create_dir_all(app.join("src")).map_err(|e| e.to_string())?;
     std::fs::write(app.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(app.join("src/main.rs"), main).map_err(|e| e.to_string())
+    std::fs::write(app.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    Ok(calls)
 }
 
 /// The call files, in order.

@@ -273,7 +273,7 @@ fn unlink(word: &str) -> std::borrow::Cow<'_, str> {
 
 /// The end of the backtick run of exactly `run` backticks that closes a code span opened
 /// before `from` (CommonMark), within the paragraph.
-fn closing_run(text: &str, from: usize, run: usize) -> Option<usize> {
+pub(super) fn closing_run(text: &str, from: usize, run: usize) -> Option<usize> {
     let paragraph_end = text[from..].find("\n\n").map_or(text.len(), |end| from + end);
     let mut at = from;
     while let Some(offset) = text[at..paragraph_end].find('`') {

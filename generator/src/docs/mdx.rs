@@ -3,6 +3,8 @@
 //! fenced code blocks, inline code spans and JSX/HTML tags, `{` becomes `&#123;` and `}`
 //! becomes `&#125;`; inside a CodeBlock's template literal the escaping is normalised.
 
+use super::fields::closing_run;
+
 /// A CodeBlock's template-literal text: a backslash escapes the next character (so an escape
 /// written already is read as the character), then `\` -> `\\`, backtick -> `` \` `` and
 /// `${` -> `\${`.
@@ -116,21 +118,6 @@ fn escape_inline(text: &str) -> String {
     }
     out.push_str(&braces(&text[plain..]));
     out
-}
-
-/// The end of the run of exactly `run` backticks closing a code span, within the paragraph.
-fn closing_run(text: &str, from: usize, run: usize) -> Option<usize> {
-    let paragraph_end = text[from..].find("\n\n").map_or(text.len(), |end| from + end);
-    let mut at = from;
-    while let Some(offset) = text[at..paragraph_end].find('`') {
-        let start = at + offset;
-        let length = text[start..paragraph_end].bytes().take_while(|b| *b == b'`').count();
-        if length == run {
-            return Some(start + length);
-        }
-        at = start + length;
-    }
-    None
 }
 
 fn braces(text: &str) -> String {

@@ -5,7 +5,7 @@
 //! (pubsub's `projects`) still gets a handle, with only the accessors of its children.
 
 use super::idents::{camel_string, dedupe, ident, snake_string};
-use super::methods::{ChildResource, ResourcePlan};
+use super::methods::ResourcePlan;
 use super::plan::TAKEN_MODULES;
 
 /// Methods of the generated `Client` an accessor must not shadow.
@@ -29,22 +29,7 @@ pub fn nest(resources: &mut Vec<ResourcePlan>) {
         let mut path = resources[parent].accessors.clone();
         path.push(child_accessor(resources, parent, segments.last().map_or("", String::as_str)));
         resources[index].accessors = path;
-        let child = &resources[index];
-        let child = ChildResource {
-            chain: child.chain.clone(),
-            accessor: child.accessor().to_owned(),
-            module: child.module.clone(),
-            handle: child.handle.clone(),
-            feature: child.feature.clone(),
-        };
-        resources[parent].children.push(child);
-    }
-    // A child with children of its own keeps its module whatever its feature.
-    let parents: Vec<String> = resources.iter().filter(|r| !r.children.is_empty()).map(|r| r.chain.clone()).collect();
-    for child in resources.iter_mut().flat_map(|r| r.children.iter_mut()) {
-        if parents.contains(&child.chain) {
-            child.feature = None;
-        }
+        resources[parent].children.push(index);
     }
 }
 
@@ -71,7 +56,7 @@ fn child_accessor(resources: &[ResourcePlan], parent: usize, segment: &str) -> S
     if ident(&name) != name.as_str() || parent.methods.iter().any(|m| m.name == name) {
         name.push_str("_resource");
     }
-    let mut taken: Vec<String> = parent.children.iter().map(|c| c.accessor.clone()).collect();
+    let mut taken: Vec<String> = parent.children.iter().map(|&c| resources[c].accessor().to_owned()).collect();
     taken.push(name);
     dedupe(&mut taken);
     taken.pop().unwrap_or_default()

@@ -140,8 +140,9 @@ pub struct ResourcePlan {
     /// The client's accessor before accessors nested (`client.messages()`), kept deprecated.
     pub flat_accessor: String,
     pub methods: Vec<MethodPlan>,
-    /// The resources one level down, reached from this resource's handle.
-    pub children: Vec<ChildResource>,
+    /// The resources one level down, reached from this resource's handle (indices into the
+    /// crate plan's resources).
+    pub children: Vec<usize>,
     /// The cargo feature that enables this resource's methods, when the crate has
     /// per-resource features (a resource with children keeps its handle without it).
     pub feature: Option<String>,
@@ -153,21 +154,17 @@ impl ResourcePlan {
         self.accessors.last().map_or("service", String::as_str)
     }
 
+    /// The feature that compiles this resource's module out. A resource with children keeps
+    /// its module (and handle) whatever its feature, which then compiles its methods only.
+    pub fn module_gate(&self) -> Option<&str> {
+        self.feature.as_deref().filter(|_| self.children.is_empty())
+    }
+
     /// The expression reaching the handle from `client` (`client.users().messages()`).
     pub fn reach(&self, client: &str) -> String {
         let calls: Vec<String> = self.accessors.iter().map(|a| format!(".{}()", ident(a))).collect();
         format!("{client}{}", calls.concat())
     }
-}
-
-/// A resource one level below another: the parent handle's accessor for it.
-#[derive(Debug, Clone)]
-pub struct ChildResource {
-    pub chain: String,
-    pub accessor: String,
-    pub module: String,
-    pub handle: String,
-    pub feature: Option<String>,
 }
 
 /// The variant of `discogen_runtime::Method` that sends `verb`. The runtime has no TRACE yet,
@@ -249,7 +246,7 @@ fn resource_phrase(chain: &str) -> String {
     }
 }
 
-pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream {
+pub fn module_tokens(resource: &ResourcePlan, resources: &[ResourcePlan], crate_ident: &str) -> TokenStream {
     if let Some(tokens) = super::operations_resource::tokens(resource) {
         return tokens;
     }
@@ -267,7 +264,7 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     } else {
         format!(" Request builders for {}.", resource_phrase(&resource.chain))
     };
-    let children = child_accessors(resource, &crate_ident.replace('_', "-"));
+    let children = child_accessors(resource, resources, &crate_ident.replace('_', "-"));
     let calls = (!resource.methods.is_empty()).then(|| {
         quote! {
             impl #handle {
@@ -301,12 +298,13 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     };
     // Read by the methods and children its features compile: with none of them on, unread.
     let always_read = (!resource.methods.is_empty() && resource.feature.is_none())
-        || resource.children.iter().any(|child| child.feature.is_none());
+        || resource.children.iter().any(|&child| resources[child].module_gate().is_none());
     let readers = resource
         .feature
-        .iter()
+        .as_deref()
         .filter(|_| !resource.methods.is_empty())
-        .chain(resource.children.iter().flat_map(|c| &c.feature));
+        .into_iter()
+        .chain(resource.children.iter().filter_map(|&child| resources[child].module_gate()));
     let unread = (!always_read).then(|| quote!(#[cfg_attr(not(any(#( feature = #readers ),*)), allow(dead_code))]));
     quote! {
         #![doc = #module_doc]
@@ -326,42 +324,51 @@ pub fn module_tokens(resource: &ResourcePlan, crate_ident: &str) -> TokenStream 
     }
 }
 
-/// The handle's accessors of the resources one level down (with the feature stand-in of the
-/// client's accessors).
-fn child_accessors(resource: &ResourcePlan, crate_name: &str) -> TokenStream {
+/// The handle's accessors of the resources one level down.
+fn child_accessors(resource: &ResourcePlan, resources: &[ResourcePlan], crate_name: &str) -> TokenStream {
     if resource.children.is_empty() {
         return quote!();
     }
     let handle = ident(&resource.handle);
-    let accessors = resource.children.iter().map(|child| {
-        let (accessor, module, child_handle) = (ident(&child.accessor), ident(&child.module), ident(&child.handle));
-        let doc = match &child.feature {
-            Some(feature) => format!(" The `{}` resource (feature `{feature}`).", child.chain),
-            None => format!(" The `{}` resource.", child.chain),
-        };
-        let (gate, off) = match &child.feature {
-            Some(feature) => {
-                let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
-                (
-                    quote!(#[cfg(feature = #feature)]),
-                    quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);),
-                )
-            }
-            None => (quote!(), quote!()),
-        };
-        quote! {
-            #[doc = #doc]
-            #gate
-            pub fn #accessor(&self) -> crate::#module::#child_handle {
-                crate::#module::#child_handle { client: self.client.clone() }
-            }
-            #off
-        }
+    let accessors = resource.children.iter().map(|&child| {
+        let module = ident(&resources[child].module);
+        accessor_tokens(&resources[child], quote!(crate::#module), quote!(self.client), crate_name)
     });
     quote! {
         impl #handle {
             #( #accessors )*
         }
+    }
+}
+
+/// The accessor of `resource` on the client or on its parent's handle (`path` names its
+/// module from there, `client` is the runtime client to clone), compiled out with the
+/// resource's module and then replaced by a stand-in that names the feature to enable.
+pub fn accessor_tokens(
+    resource: &ResourcePlan,
+    path: TokenStream,
+    client: TokenStream,
+    crate_name: &str,
+) -> TokenStream {
+    let (accessor, handle) = (ident(resource.accessor()), ident(&resource.handle));
+    let doc = match resource.module_gate() {
+        Some(feature) => format!(" The `{}` resource (feature `{feature}`).", resource.chain),
+        None => format!(" The `{}` resource.", resource.chain),
+    };
+    let (gate, off) = match resource.module_gate() {
+        Some(feature) => {
+            let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
+            (quote!(#[cfg(feature = #feature)]), quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);))
+        }
+        None => (quote!(), quote!()),
+    };
+    quote! {
+        #[doc = #doc]
+        #gate
+        pub fn #accessor(&self) -> #path::#handle {
+            #path::#handle { client: #client.clone() }
+        }
+        #off
     }
 }
 

@@ -64,7 +64,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
                 ("src/names.rs".to_owned(), tokens)
             }
             Job::Resource(resource) => {
-                (format!("src/{}.rs", resource.module), methods::module_tokens(resource, &crate_ident))
+                (format!("src/{}.rs", resource.module), methods::module_tokens(resource, &plan.resources, &crate_ident))
             }
         };
         Ok(File { contents: format_file(&path, tokens)?, path })

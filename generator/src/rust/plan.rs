@@ -705,12 +705,7 @@ fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
 /// The crate root: docs, re-exports, endpoints and the `Client`.
 pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream {
     let service = &api.service;
-    // A resource with children keeps its handle (and module) whatever its feature: the
-    // feature compiles its methods only.
-    let feature_attr = |r: &ResourcePlan| match &r.feature {
-        Some(feature) if r.children.is_empty() => quote!(#[cfg(feature = #feature)]),
-        _ => quote!(),
-    };
+    let feature_attr = |r: &ResourcePlan| r.module_gate().map(|feature| quote!(#[cfg(feature = #feature)]));
     let modules = plan.resources.iter().map(|r| {
         let module = ident(&r.module);
         let gate = feature_attr(r);
@@ -718,27 +713,8 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
     });
     let top_level: Vec<&ResourcePlan> = plan.resources.iter().filter(|r| r.accessors.len() == 1).collect();
     let accessors = top_level.iter().map(|r| {
-        let accessor = ident(r.accessor());
         let module = ident(&r.module);
-        let handle = ident(&r.handle);
-        let gate = feature_attr(r);
-        let doc = match &r.feature {
-            Some(feature) if r.children.is_empty() => format!(" The `{}` resource (feature `{feature}`).", r.chain),
-            _ => format!(" The `{}` resource.", r.chain),
-        };
-        // With the feature off, a stand-in that names it where the user calls it.
-        let off = r.feature.as_ref().filter(|_| r.children.is_empty()).map(|feature| {
-            let note = format!("compiled out: enable the cargo feature `{feature}` of {crate_name}");
-            quote!(discogen_runtime::feature_off!(#accessor, #feature, #note);)
-        });
-        quote! {
-            #[doc = #doc]
-            #gate
-            pub fn #accessor(&self) -> #module::#handle {
-                #module::#handle { client: self.inner.clone() }
-            }
-            #off
-        }
+        super::methods::accessor_tokens(r, quote!(#module), quote!(self.inner), crate_name)
     });
     // The accessors of nested resources before they nested (`client.messages()`), deprecated
     // and hidden, where the name is still free.
