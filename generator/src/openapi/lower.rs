@@ -37,6 +37,7 @@ pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
         warnings: RefCell::new(Vec::new()),
         named_in_place: RefCell::new(HashMap::new()),
         hoisted: RefCell::new(IndexMap::new()),
+        referenced_parameters: RefCell::new(HashMap::new()),
     };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -101,6 +102,9 @@ struct Converter<'r, 'a> {
     /// target's pointer), and the schemas read for them; added to the named schemas at the end.
     named_in_place: RefCell<HashMap<String, String>>,
     hoisted: RefCell<IndexMap<String, Schema>>,
+    /// Parameters read through a `$ref`, by the reference: Google's specs refer every
+    /// operation to the same dozen (`alt`, `fields`, `key`, ...), read once.
+    referenced_parameters: RefCell<HashMap<&'a str, Parameter>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -388,6 +392,19 @@ impl<'a> Converter<'_, 'a> {
     }
 
     fn parameter(&self, node: Node<'a>) -> Result<Parameter> {
+        let reference = node.value.get("$ref").and_then(Value::as_str);
+        if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
+        {
+            return Ok(known);
+        }
+        let parameter = self.read_parameter(node)?;
+        if let Some(reference) = reference {
+            self.referenced_parameters.borrow_mut().insert(reference, parameter.clone());
+        }
+        Ok(parameter)
+    }
+
+    fn read_parameter(&self, node: Node<'a>) -> Result<Parameter> {
         let r = self.reader;
         let node = r.resolve(node)?;
         let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;

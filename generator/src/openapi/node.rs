@@ -16,8 +16,22 @@ pub struct Node<'a> {
 }
 
 /// `key` as one JSON pointer segment (`/` is `~1`, `~` is `~0`).
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+pub fn escape(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        key.into()
+    }
+}
+
+/// The pointer of `key` under `parent`: built for every member read, so one allocation.
+fn child_path(parent: &str, key: &str) -> String {
+    let key = escape(key);
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    path.push_str(parent);
+    path.push('/');
+    path.push_str(&key);
+    path
 }
 
 /// The document being read: the file name for errors and the root for `$ref`s.
@@ -37,7 +51,7 @@ impl<'a> Reader<'a> {
 
     /// The member `key` of an object node, if present.
     pub fn get(&self, node: &Node<'a>, key: &str) -> Option<Node<'a>> {
-        node.value.get(key).map(|value| Node { value, path: format!("{}/{}", node.path, escape(key)) })
+        node.value.get(key).map(|value| Node { value, path: child_path(&node.path, key) })
     }
 
     /// The member `key`, which must be an object when present; its entries with their nodes.
@@ -54,10 +68,7 @@ impl<'a> Reader<'a> {
             .value
             .as_object()
             .ok_or_else(|| self.error(&node.path, format!("expected an object, found {}", kind(node.value))))?;
-        Ok(map
-            .iter()
-            .map(|(key, value)| (key.as_str(), Node { value, path: format!("{}/{}", node.path, escape(key)) }))
-            .collect())
+        Ok(map.iter().map(|(key, value)| (key.as_str(), Node { value, path: child_path(&node.path, key) })).collect())
     }
 
     /// The member `key`, which must be an array when present.

@@ -503,3 +503,25 @@ paths:
     assert!(sources.contains("Method::Get") && sources.contains("getEcho"), "{sources}");
     assert!(!sources.contains("traceEcho") && !sources.contains("Method::Options"), "{sources}");
 }
+
+/// The fast path (YAML straight into JSON) reads what the general path (serde_yaml_ng's own
+/// values, merge keys applied) reads: numeric response keys, anchors, every scalar kind.
+#[test]
+fn yaml_is_read_the_same_straight_into_json() {
+    let text = "openapi: 3.0.3\n\
+        info: {title: T, version: '1'}\n\
+        paths:\n  /a:\n    get:\n      responses:\n        200: &ok {description: fine}\n        '404': *ok\n\
+        x-scalars: [1, -2, 3.5, 1e3, .inf, 0x1F, 007, '007', true, False, ~, null, '', \"a: b\", yes, +1]\n\
+        x-nested: {k: [ {deep: 1} ], empty: {}, list: []}\n";
+    let general = {
+        let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).unwrap();
+        yaml.apply_merge().unwrap();
+        super::yaml_to_json(yaml)
+    };
+    let read = super::parse("t.yaml", text).unwrap();
+    assert_eq!(read, general);
+    assert_eq!(read["paths"]["/a"]["get"]["responses"]["404"]["description"], "fine");
+    // Merge keys take the general path, which applies them.
+    let merged = super::parse("m.yaml", "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n").unwrap();
+    assert_eq!(merged["m"], serde_json::json!({"x": 1, "y": 2}));
+}
