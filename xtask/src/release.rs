@@ -140,8 +140,8 @@ fn top_marker(changelog: &str) -> Option<Marker> {
 fn prepend(changelog: &str, crate_name: &str, document: &str, entry: &str) -> String {
     let changelog = if changelog.is_empty() {
         format!(
-            "# Changelog of {crate_name}\n\nOne entry per Discovery revision of `{document}`, newest first, written by \
-             `cargo xtask update` and `cargo xtask regen`\n(the summary is `discogen diff` of the two revisions).\n"
+            "# Changelog of {crate_name}\n\nOne entry per Discovery revision of `{document}`, newest first, written by\n\
+             `cargo xtask update` and `cargo xtask regen` (the summary is `discogen diff` of the two revisions).\n"
         )
     } else {
         changelog.to_owned()
