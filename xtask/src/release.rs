@@ -194,7 +194,7 @@ pub struct Release {
 /// Records in `specs/` what `spec`'s document, now in the working tree, changed against
 /// `old_text` (the previous document): prints the `discogen diff` summary, bumps
 /// `client.version` and prepends a changelog entry dated `date`. Nothing when the revision is the
-/// same or the spec has no client; nothing again when the newest entry already records this
+/// same or earlier, or the spec has no client; nothing again when the newest entry already records this
 /// document; a newest entry from the same old document (the new one was replaced again before
 /// a commit) is replaced, not stacked.
 pub fn record(spec: &Spec, old_text: &str, date: &str) -> Result<Option<Release>, String> {
@@ -208,6 +208,11 @@ pub fn record(spec: &Spec, old_text: &str, date: &str) -> Result<Option<Release>
     let config =
         discogen::config::Config::parse(&specs::display(&spec.config), &config_text).map_err(|e| e.to_string())?;
     let Some(client) = config.client.filter(|_| old_revision != new_revision) else { return Ok(None) };
+    if !newer(&new_revision, &old_revision) {
+        // A document put back to an earlier revision is not a release.
+        println!("{}: revision {new_revision} is older than {old_revision}; not recorded", client.crate_name);
+        return Ok(None);
+    }
     let changelog_path = spec.changelog();
     let changelog = if changelog_path.is_file() { specs::read(&changelog_path)? } else { String::new() };
     let (old_sha, new_sha) = (sha256(old_text), sha256(&new_text));

@@ -261,6 +261,15 @@ mod tests {
         assert_eq!(changelog.matches("\n## ").count(), 1, "{changelog}");
         assert!(changelog.contains("20250101 -> 20250301: no change to the public API, so 0.1.0 -> 0.1.1."));
         assert_eq!(read(&root, "generated/google-shop-v1/CHANGELOG.md"), changelog);
+
+        // Put back to an earlier revision than HEAD's: not a release.
+        git(&root, &["add", "specs"]);
+        git(&root, &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "second"]);
+        let committed = inputs(&root);
+        std::fs::write(root.join("specs/shop.v1.json"), first()).unwrap();
+        release::regen(&root, DATE).unwrap();
+        assert_eq!(version(&root), "0.1.1");
+        assert_eq!(read(&root, "specs/shop.CHANGELOG.md"), committed[1]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 
