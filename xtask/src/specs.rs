@@ -91,18 +91,10 @@ fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), St
     load_with(spec, discogen::stackql::Rules::Seed)
 }
 
-/// [`load`] with the document's text given (another revision of the spec's document).
+/// [`load`] with the document's text given (another revision of the spec's document); no
+/// warnings printed.
 pub fn load_text(spec: &Spec, document_text: &str) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
-    let config_text = read(&spec.config)?;
-    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
-    let document = Input { name: &document_name, text: document_text };
-    let config = Some(Input { name: &config_name, text: &config_text });
-    let loaded = if spec.openapi {
-        pipeline::load_openapi(document, config)
-    } else {
-        pipeline::load_with(document, config, discogen::stackql::Rules::Seed)
-    };
-    loaded.map_err(|e| e.to_string())
+    load_from(spec, document_text, discogen::stackql::Rules::Seed)
 }
 
 /// [`load`] with a Discovery document's StackQL model derived by `rules`.
@@ -110,20 +102,24 @@ fn load_with(
     spec: &Spec,
     rules: discogen::stackql::Rules,
 ) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
-    let (config_text, document_text) = (read(&spec.config)?, read(&spec.document)?);
-    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
-    let document = Input { name: &document_name, text: &document_text };
-    let config = Some(Input { name: &config_name, text: &config_text });
-    let loaded = if spec.openapi {
-        pipeline::load_openapi(document, config)
-    } else {
-        pipeline::load_with(document, config, rules)
-    }
-    .map_err(|e| e.to_string())?;
+    let loaded = load_from(spec, &read(&spec.document)?, rules)?;
     for warning in &loaded.0.warnings {
         eprintln!("warning: {warning}");
     }
     Ok(loaded)
+}
+
+fn load_from(
+    spec: &Spec,
+    document_text: &str,
+    rules: discogen::stackql::Rules,
+) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
+    let config_text = read(&spec.config)?;
+    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
+    let document = Input { name: &document_name, text: document_text };
+    let config = Some(Input { name: &config_name, text: &config_text });
+    if spec.openapi { pipeline::load_openapi(document, config) } else { pipeline::load_with(document, config, rules) }
+        .map_err(|e| e.to_string())
 }
 
 /// The documentation of every spec in `profile`, relative to a docs root (`<service>/...`).
