@@ -1,4 +1,4 @@
-//! Maintainer tasks: `cargo xtask regen | check | tidy | docs --out DIR | doc-site | corpus | bench | package ...`.
+//! Maintainer tasks: `cargo xtask regen | update | check | tidy | docs --out DIR | doc-site | corpus | bench | package ...`.
 //!
 //! Every service is described by a configuration file `specs/<service>.yaml` naming its
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
@@ -21,9 +21,11 @@ mod openapi_corpus_run;
 mod package;
 mod readme_flow;
 mod reference_calls;
+mod release;
 mod scratch_check;
 mod specs;
 mod tidy;
+mod update;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,8 +41,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate everything under generated/ from specs/.
+    /// Regenerate everything under generated/ from specs/. A Discovery document whose revision
+    /// differs from git's HEAD first gets its crate's summary, version bump and changelog entry.
     Regen,
+    /// Take newer Discovery documents (by revision) into specs/, record their revision and sha256
+    /// in specs/PROVENANCE.md, bump each crate's version with a changelog entry, then regenerate.
+    #[command(group = clap::ArgGroup::new("source").required(true))]
+    Update {
+        /// A directory of Discovery documents named like specs/ names them (`storage.v1.json`).
+        #[arg(long, group = "source")]
+        from: Option<PathBuf>,
+        /// A Discovery directory service: URL with `{api}` and `{version}`, e.g.
+        /// `https://www.googleapis.com/discovery/v1/apis/{api}/{version}/rest`.
+        #[arg(long, group = "source")]
+        discovery_url: Option<String>,
+        /// Only this spec (`storage`, or its document `storage.v1.json`).
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Fail (with a diff) if generated/ differs from what the generator writes now.
     Check,
     /// Fail if a generator module imports against the layers stated in generator/src/lib.rs
@@ -170,7 +188,14 @@ enum Task {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
-        Task::Regen => specs::generated_tree().and_then(|tree| tree.write(&specs::generated_dir())),
+        Task::Regen => release::regen(&specs::project_root(), &release::today()),
+        Task::Update { from, discovery_url, only } => {
+            let source = match (from, discovery_url) {
+                (Some(dir), _) => update::Source::Dir(dir),
+                (None, url) => update::Source::Url(url.unwrap_or_default()),
+            };
+            update::run(&specs::project_root(), &source, only.as_deref(), &release::today())
+        }
         Task::Check => check::run(),
         Task::Tidy => tidy::run(),
         Task::Docs { out, profile } => specs::docs_tree(profile).and_then(|tree| tree.write(&out)),

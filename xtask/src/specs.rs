@@ -22,15 +22,23 @@ pub struct Spec {
     pub openapi: bool,
 }
 
-/// Every `specs/*.yaml`, sorted by file name.
-pub fn all() -> Result<Vec<Spec>, String> {
-    specs_in(&project_root().join("specs"))
+impl Spec {
+    /// The service's changelog beside its configuration, `specs/<service>.CHANGELOG.md`: kept by
+    /// `cargo xtask update` / `regen`, copied into the crate as `CHANGELOG.md`.
+    pub fn changelog(&self) -> PathBuf {
+        let stem = self.config.file_stem().unwrap_or_default().to_string_lossy();
+        self.config.with_file_name(format!("{stem}.CHANGELOG.md"))
+    }
 }
 
-/// Every `tests/fixtures/clients/*.yaml`: test-only services whose clients (no pages) are
-/// generated for end-to-end tests.
-pub fn client_fixtures() -> Result<Vec<Spec>, String> {
-    specs_in(&project_root().join("tests/fixtures/clients"))
+/// Every `specs/*.yaml`, sorted by file name.
+pub fn all() -> Result<Vec<Spec>, String> {
+    all_in(&project_root())
+}
+
+/// Every `specs/*.yaml` of the project at `root`.
+pub fn all_in(root: &Path) -> Result<Vec<Spec>, String> {
+    specs_in(&root.join("specs"))
 }
 
 fn specs_in(dir: &Path) -> Result<Vec<Spec>, String> {
@@ -83,25 +91,35 @@ fn load(spec: &Spec) -> Result<(discogen::ir::Api, discogen::config::Config), St
     load_with(spec, discogen::stackql::Rules::Seed)
 }
 
+/// [`load`] with the document's text given (another revision of the spec's document); no
+/// warnings printed.
+pub fn load_text(spec: &Spec, document_text: &str) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
+    load_from(spec, document_text, discogen::stackql::Rules::Seed)
+}
+
 /// [`load`] with a Discovery document's StackQL model derived by `rules`.
 fn load_with(
     spec: &Spec,
     rules: discogen::stackql::Rules,
 ) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
-    let (config_text, document_text) = (read(&spec.config)?, read(&spec.document)?);
-    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
-    let document = Input { name: &document_name, text: &document_text };
-    let config = Some(Input { name: &config_name, text: &config_text });
-    let loaded = if spec.openapi {
-        pipeline::load_openapi(document, config)
-    } else {
-        pipeline::load_with(document, config, rules)
-    }
-    .map_err(|e| e.to_string())?;
+    let loaded = load_from(spec, &read(&spec.document)?, rules)?;
     for warning in &loaded.0.warnings {
         eprintln!("warning: {warning}");
     }
     Ok(loaded)
+}
+
+fn load_from(
+    spec: &Spec,
+    document_text: &str,
+    rules: discogen::stackql::Rules,
+) -> Result<(discogen::ir::Api, discogen::config::Config), String> {
+    let config_text = read(&spec.config)?;
+    let (config_name, document_name) = (display(&spec.config), display(&spec.document));
+    let document = Input { name: &document_name, text: document_text };
+    let config = Some(Input { name: &config_name, text: &config_text });
+    if spec.openapi { pipeline::load_openapi(document, config) } else { pipeline::load_with(document, config, rules) }
+        .map_err(|e| e.to_string())
 }
 
 /// The documentation of every spec in `profile`, relative to a docs root (`<service>/...`).
@@ -119,12 +137,21 @@ pub fn docs_tree(profile: Profile) -> Result<Tree, String> {
 /// Everything under `generated/`: `docs/<service>/...` and, for each spec with a `client:`
 /// section (and each client fixture), the crate in `<crate name>/`. Each spec is read and converted once.
 pub fn generated_tree() -> Result<Tree, String> {
+    generated_tree_in(&project_root())
+}
+
+/// [`generated_tree`] of the project at `root` (its `generated/` is where the crates go; client
+/// fixtures, `tests/fixtures/clients/*.yaml`, test-only services whose clients (no pages) are
+/// generated for end-to-end tests, only where that directory exists).
+pub fn generated_tree_in(root: &Path) -> Result<Tree, String> {
     let mut files: Vec<File> = Vec::new();
     let mut nest = |prefix: &str, nested: Vec<File>| {
         files.extend(nested.into_iter().map(|f| File { path: format!("{prefix}/{}", f.path), contents: f.contents }));
     };
-    let specs = all()?.into_iter().map(|spec| (spec, true));
-    for (spec, docs) in specs.chain(client_fixtures()?.into_iter().map(|spec| (spec, false))) {
+    let specs = all_in(root)?.into_iter().map(|spec| (spec, true));
+    let fixtures_dir = root.join("tests/fixtures/clients");
+    let fixtures = if fixtures_dir.is_dir() { specs_in(&fixtures_dir)? } else { Vec::new() };
+    for (spec, docs) in specs.chain(fixtures.into_iter().map(|spec| (spec, false))) {
         let (api, config) = load(&spec)?;
         if docs {
             nest("docs", discogen::docs::render(&api).map_err(|e| e.to_string())?);
@@ -133,10 +160,17 @@ pub fn generated_tree() -> Result<Tree, String> {
             // Inside the repository the crate also takes the runtime by path, relative to
             // where it is written.
             let mut client = client.clone();
-            let crate_dir = generated_dir().join(&client.crate_name);
-            client.runtime_path = discogen::output::relative_path(&crate_dir, &project_root().join("runtime"))
+            let crate_dir = root.join("generated").join(&client.crate_name);
+            client.runtime_path = discogen::output::relative_path(&crate_dir, &root.join("runtime"))
                 .map(|path| path.display().to_string());
-            nest(&client.crate_name, discogen::rust::render(&api, &client).map_err(|e| e.to_string())?);
+            let mut crate_files = discogen::rust::render(&api, &client).map_err(|e| e.to_string())?;
+            // The changelog is an input (kept in specs/ with the version), so generated/ stays
+            // reproducible from the committed files.
+            let changelog = spec.changelog();
+            if changelog.is_file() {
+                crate_files.push(File { path: "CHANGELOG.md".to_owned(), contents: read(&changelog)? });
+            }
+            nest(&client.crate_name, crate_files);
         }
     }
     Ok(Tree { files })

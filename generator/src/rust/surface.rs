@@ -152,6 +152,17 @@ pub enum Change {
     Changed,
 }
 
+impl Change {
+    /// The word the text and the JSON report use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        }
+    }
+}
+
 /// One item that differs between two surfaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemChange {
@@ -221,11 +232,7 @@ impl fmt::Display for Report<'_> {
         writeln!(f, "{}: {breaking} breaking, {} compatible", self.crate_name, self.changes.len() - breaking)?;
         for change in self.changes {
             let class = if change.breaking() { "breaking  " } else { "compatible" };
-            let what = match change.change {
-                Change::Added => format!("added    {} {}", change.kind.as_str(), change.path),
-                Change::Removed => format!("removed  {} {}", change.kind.as_str(), change.path),
-                Change::Changed => format!("changed  {} {}", change.kind.as_str(), change.path),
-            };
+            let what = format!("{:<8} {} {}", change.change.as_str(), change.kind.as_str(), change.path);
             let signature = match change.change {
                 Change::Added if !change.new.is_empty() => format!(": {}", change.new),
                 Change::Removed if !change.old.is_empty() => format!(": {}", change.old),
@@ -246,7 +253,7 @@ pub fn json(crate_name: &str, changes: &[ItemChange]) -> serde_json::Value {
             serde_json::json!({
                 "path": c.path,
                 "kind": c.kind.as_str(),
-                "change": match c.change { Change::Added => "added", Change::Removed => "removed", Change::Changed => "changed" },
+                "change": c.change.as_str(),
                 "breaking": c.breaking(),
                 "old": c.old,
                 "new": c.new,
