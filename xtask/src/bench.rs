@@ -45,6 +45,8 @@ pub fn run(runs: usize) -> Result<(), String> {
     let mut args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
     args.extend(current);
     jobs.push((format!("{} docs --openapi --profile stackql-0.7", specs::display(&provider_spec)), args));
+    // The two paths to the current format, compared paired: the last two jobs, alternating.
+    let paired = [jobs[jobs.len() - 1].clone(), jobs[jobs.len() - 2].clone()];
     for (label, args) in jobs {
         let args = |out: &Path| {
             let mut args = args.clone();
@@ -71,8 +73,42 @@ pub fn run(runs: usize) -> Result<(), String> {
             peak_kib.map_or("n/a (no /usr/bin/time)".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
         );
     }
+    println!("{}", paired_ratio(&binary, &out, &paired, runs.max(1))?);
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
+}
+
+/// `runs` pairs of the two jobs, alternating which goes first, and the median of the pairs'
+/// wall-time ratios (first job / second job): a ratio holds while the machine's speed drifts.
+fn paired_ratio(binary: &Path, out: &Path, jobs: &[(String, Vec<String>); 2], runs: usize) -> Result<String, String> {
+    let time = |args: &[String]| -> Result<Duration, String> {
+        let started = Instant::now();
+        let output = Command::new(binary).args(args).arg("--out").arg(out).output().map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        }
+        Ok(started.elapsed())
+    };
+    let mut ratios = Vec::with_capacity(runs);
+    for run in 0..runs {
+        let (first, second) = if run % 2 == 0 {
+            let first = time(&jobs[0].1)?;
+            (first, time(&jobs[1].1)?)
+        } else {
+            let second = time(&jobs[1].1)?;
+            (time(&jobs[0].1)?, second)
+        };
+        ratios.push(first.as_secs_f64() / second.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    Ok(format!(
+        "paired, {runs} pairs: {} / {}: median ratio {:.2} (min {:.2}, max {:.2})",
+        jobs[0].0,
+        jobs[1].0,
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    ))
 }
 
 fn ms(duration: Duration) -> f64 {
