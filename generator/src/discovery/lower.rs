@@ -166,6 +166,7 @@ fn convert_method(
         scopes: method.scopes.clone(),
         supports_media_upload: method.supports_media_upload,
         supports_media_download: method.supports_media_download,
+        supports_subscription: method.supports_subscription,
         // Validation already refused a bad `maxSize`.
         media: media::lower(method).unwrap_or_default(),
         deprecated: method.deprecated,

@@ -115,6 +115,9 @@ pub struct Method {
     pub supports_media_upload: bool,
     #[serde(default)]
     pub supports_media_download: bool,
+    /// Changes can be watched through a push channel (`watch` methods and what they watch).
+    #[serde(default)]
+    pub supports_subscription: bool,
     /// Downloads go to the media download service (`download/...` paths) at Google.
     #[serde(default)]
     pub use_media_download_service: bool,

@@ -232,6 +232,9 @@ pub struct Method {
     pub scopes: Vec<String>,
     pub supports_media_upload: bool,
     pub supports_media_download: bool,
+    /// Discovery's `supportsSubscription`: changes can be watched through a push channel (on
+    /// `watch` methods, and on the `list` a channel watches).
+    pub supports_subscription: bool,
     /// Media upload and download, from `mediaUpload` and the `supportsMedia*` flags.
     pub media: media::Media,
     pub deprecated: bool,

@@ -546,6 +546,7 @@ impl<'a> Converter<'_, 'a> {
             scopes,
             supports_media_upload: false,
             supports_media_download: false,
+            supports_subscription: false,
             media: Default::default(),
             deprecated: r.boolean(node, "deprecated")?.unwrap_or(false),
             // Filled in by `crate::analysis`, the same rule for both readers.
