@@ -521,7 +521,11 @@ fn yaml_is_read_the_same_straight_into_json() {
     let read = super::parse("t.yaml", text).unwrap();
     assert_eq!(read, general);
     assert_eq!(read["paths"]["/a"]["get"]["responses"]["404"]["description"], "fine");
-    // Merge keys take the general path, which applies them.
+    // Merge keys take the general path, which applies them; `<<` in prose does not.
     let merged = super::parse("m.yaml", "base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n").unwrap();
     assert_eq!(merged["m"], serde_json::json!({"x": 1, "y": 2}));
+    let flow = super::parse("f.yaml", "base: &b {x: 1}\nm: {'<<' : *b, y: 2}\n").unwrap();
+    assert_eq!(flow["m"], serde_json::json!({"x": 1, "y": 2}));
+    assert!(super::has_merge_key("a:\n  <<  : *b\n") && super::has_merge_key("m: {\"<<\": *b}"));
+    assert!(!super::has_merge_key("description: (red << 16) | (green << 8)\n"));
 }
