@@ -92,22 +92,12 @@ pub fn sha256(text: &str) -> String {
 
 /// Today (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    civil_date(seconds / 86_400)
+    date(std::time::SystemTime::now())
 }
 
-/// The Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_date(days: u64) -> String {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The UTC date of `time`, as the runtime's RFC 3339 timestamps begin.
+fn date(time: std::time::SystemTime) -> String {
+    discogen_runtime::wkt::Timestamp::from(time).as_str().get(..10).unwrap_or_default().to_owned()
 }
 
 /// The marker closing each changelog entry: what it was computed from, so that running the
@@ -354,9 +344,10 @@ mod tests {
     #[test]
     fn revisions_dates_and_digests() {
         assert!(newer("20251120", "20250814") && !newer("20250814", "20250814") && newer("10", "9"));
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_427), "2025-12-05");
-        assert_eq!(civil_date(11_016), "2000-02-29");
+        let day = |n: u64| date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(n * 86_400 + 3_600));
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(20_427), "2025-12-05");
+        assert_eq!(day(11_016), "2000-02-29");
         // FIPS 180-2's example.
         assert_eq!(sha256("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
