@@ -4,6 +4,7 @@
 //! Discovery document; the tasks iterate over all of them, so adding a service is adding a file.
 
 mod bench;
+mod bench_client;
 mod build_cost;
 mod check;
 mod conformance;
@@ -150,6 +151,13 @@ enum Task {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// The generated client against bare reqwest per call (issue 28): each side in its own
+    /// release process against the emulator in another, alternating; medians and pair ratios.
+    BenchClient {
+        /// Runs of each side per scenario.
+        #[arg(long, default_value_t = 5)]
+        pairs: usize,
+    },
     /// Load and fault scenarios of the generated clients against the emulator (release
     /// build): calls/s, p50/p99, failures and a data check (lost, duplicated, ghosts).
     Load,
@@ -213,6 +221,7 @@ fn main() -> ExitCode {
         }
         Task::Bench { runs } => bench::run(runs),
         Task::MediaBench { mib } => media_bench::run(mib),
+        Task::BenchClient { pairs } => bench_client::run(pairs),
         Task::Load => load::run(),
         Task::Hostile { responses, seed, in_flight, release } => {
             hostile::run(&hostile::Options { responses, seed, in_flight, release })
