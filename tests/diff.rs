@@ -3,6 +3,7 @@
 //! in the exit status.
 
 use discogen::pipeline::{self, Input};
+use discogen::rust::record::{self, NameRecord};
 use discogen::rust::surface::{self, Change, Kind, Surface};
 use discogen_tests::discogen_binary;
 use serde_json::{json, Value};
@@ -111,4 +112,93 @@ fn the_command_prints_text_or_json_and_exits_2_on_breaking_changes() {
     assert_eq!(one.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&one.stderr).contains("give the old and the new document"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Two revisions of a small API whose second adds only new items, each of a kind that used to
+/// rename an old one (issue 26, measured on aiplatform and compute 2.181.0 -> 2.190.0): an
+/// enum field of the same name with other values (`Op` was ambiguous), an enum whose values'
+/// prefix is an old enum's name (`Language`), a value giving an enum's values a common prefix
+/// (`IF_MACSEC` alone, then `IF_*`), and the same resources again at the root
+/// (`customJobs/*` beside `projects/*/locations/*/customJobs/*`).
+fn growing(next: bool) -> Value {
+    let pattern = |p: &str| json!({"type": "string", "location": "path", "required": true, "pattern": p});
+    let get = |id: &str, path: &str, p: &str| {
+        json!({"id": id, "path": path, "httpMethod": "GET", "parameterOrder": ["name"],
+            "response": {"$ref": "Filter"}, "parameters": {"name": pattern(p)}})
+    };
+    let mut doc = json!({
+        "kind": "discovery#restDescription", "name": "lab", "version": "v1", "title": "Lab",
+        "rootUrl": "https://lab.example.com/", "servicePath": "", "revision": "1",
+        "schemas": {
+            "Filter": {"id": "Filter", "type": "object", "properties": {
+                "op": {"type": "string", "enum": ["OPERATOR_UNSPECIFIED", "LESS", "EQUAL"]},
+                "language": {"type": "string", "enum": ["LANGUAGE_UNSPECIFIED", "PYTHON"]},
+                "features": {"type": "array", "items": {"type": "string", "enum": ["IF_MACSEC"]}}}}
+        },
+        "resources": {"projects": {"resources": {"locations": {"resources": {"jobs": {
+            "methods": {"get": get("lab.projects.locations.jobs.get", "v1/{+name}",
+                "^projects/[^/]+/locations/[^/]+/jobs/[^/]+$")},
+            "resources": {"operations": {"methods": {"get": get("lab.projects.locations.jobs.operations.get",
+                "v1/{+name}", "^projects/[^/]+/locations/[^/]+/jobs/[^/]+/operations/[^/]+$")}}}
+        }}}}}}
+    });
+    if next {
+        doc["revision"] = json!("2");
+        let filter = &mut doc["schemas"]["Filter"]["properties"];
+        filter["memory"] = json!({"type": "object", "properties": {
+            "op": {"type": "string", "enum": ["OPERATOR_UNSPECIFIED", "GREATER_THAN"]}}});
+        filter["codeLanguage"] = json!({"type": "string", "enum": ["LANGUAGE_UNSPECIFIED", "LANGUAGE_PYTHON"]});
+        filter["features"]["items"]["enum"].as_array_mut().unwrap().push(json!("IF_CROSS_SITE_NETWORK"));
+        doc["resources"]["jobs"] = json!({
+            "methods": {"get": get("lab.jobs.get", "v1/{+name}", "^jobs/[^/]+$")},
+            "resources": {"operations": {"methods": {"get": get("lab.jobs.operations.get", "v1/{+name}",
+                "^jobs/[^/]+/operations/[^/]+$")}}}
+        });
+    }
+    doc
+}
+
+/// The surface of a revision and the names it chose, generated keeping `previous`.
+fn generation(doc: &Value, previous: Option<NameRecord>) -> (Surface, NameRecord) {
+    let text = doc.to_string();
+    let (api, config) = pipeline::load(Input { name: "lab.v1.json", text: &text }, None).unwrap();
+    let mut client = pipeline::client_config(&api, &config);
+    client.previous_names = previous;
+    surface::surface_and_names(&api, &client).unwrap()
+}
+
+#[test]
+fn names_stay_put_when_a_revision_adds_unrelated_items() {
+    let (old, names) = generation(&growing(false), None);
+    // By the rules alone, each addition renames an old item.
+    let (fresh, _) = generation(&growing(true), None);
+    let renames = record::renames(&surface::diff(&old, &fresh));
+    for expected in [
+        "type Feature: now If",
+        "type Op: now FilterOp",
+        "name JobName",
+        "resource client.projects().locations().jobs()",
+    ] {
+        assert!(renames.iter().any(|r| r.starts_with(expected)), "{expected} not in {renames:#?}");
+    }
+    assert!(surface::diff(&old, &fresh).iter().any(|c| c.breaking()));
+    // Keeping the old generation's names (as regen does from names.json), nothing breaks.
+    let (new, record) = generation(&growing(true), Some(names.clone()));
+    let changes = surface::diff(&old, &new);
+    let breaking: Vec<_> = changes.iter().filter(|c| c.breaking()).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    assert!(changes.iter().any(|c| c.path == "Filter.code_language" && c.change == Change::Added), "{changes:#?}");
+    // The record grows by the new items and keeps the old ones' names and variant prefixes.
+    for (key, name) in &names.names {
+        assert_eq!(record.names.get(key), Some(name));
+    }
+    for (key, name) in &names.enums {
+        assert_eq!(record.enums.get(key), Some(name));
+    }
+    assert_eq!(record.modules.len(), names.modules.len() + 2);
+    // Generating again from the new record changes nothing (regen then check).
+    let (again, same) = generation(&growing(true), Some(record.clone()));
+    assert_eq!(again, new);
+    assert_eq!(same, record);
+    assert_eq!(NameRecord::parse(&record.to_json()).unwrap(), record);
 }

@@ -160,6 +160,15 @@ pub struct TypeBuilder<'a> {
     own_claims: HashMap<String, HashSet<Vec<String>>>,
     /// Every schema's name before clashes are resolved: an enum never takes one.
     schema_names: HashSet<String>,
+    /// The previous generation's enum names by use, and the value prefixes their variants
+    /// leave out (see `record`).
+    kept_enums: std::collections::BTreeMap<String, String>,
+    kept_prefixes: std::collections::BTreeMap<String, String>,
+    /// Names an enum without a kept name does not take: every kept one, and aliases' old names.
+    kept_names: HashSet<String>,
+    /// The enum name chosen for each use, and the prefix each enum's variants leave out.
+    pub chosen_enums: std::collections::BTreeMap<String, String>,
+    pub chosen_prefixes: std::collections::BTreeMap<String, String>,
 }
 
 /// Inline lists and maps nested deeper than this become `serde_json::Value`.
@@ -191,12 +200,26 @@ impl<'a> TypeBuilder<'a> {
             prefix_claims: HashMap::new(),
             own_claims: HashMap::new(),
             schema_names: HashSet::new(),
+            kept_enums: Default::default(),
+            kept_prefixes: Default::default(),
+            kept_names: HashSet::new(),
+            chosen_enums: Default::default(),
+            chosen_prefixes: Default::default(),
         };
         builder.schema_names = schemas.keys().map(|schema| builder.plain_name(schema)).collect();
         for schema in schemas.values() {
             builder.claim_schema_enums(schema);
         }
         builder
+    }
+
+    /// Keeps the enum names of a previous generation (`record`): each use keeps its enum's
+    /// name and variant names; an enum without one takes none of those names, nor `aliased`.
+    pub fn keep_names(&mut self, previous: &super::record::NameRecord, aliased: &HashSet<String>) {
+        self.kept_enums = previous.enums.clone();
+        self.kept_prefixes = previous.variant_prefixes.clone();
+        self.kept_names = previous.enums.values().cloned().collect();
+        self.kept_names.extend(aliased.iter().cloned());
     }
 
     /// The Rust name for a named schema (stable, unique).
@@ -386,19 +409,35 @@ impl<'a> TypeBuilder<'a> {
         let owned_name = !own_name.is_empty()
             && self.own_claims.get(&own_name).is_some_and(|sets| sets.len() == 1 && sets.contains(&key))
             && free(&own_name);
-        let base = if owned_prefix {
+        let kept = self.kept_enums.get(origin).filter(|name| free(name)).cloned();
+        let base = if let Some(kept) = &kept {
+            kept.clone()
+        } else if owned_prefix && !self.kept_names.contains(&prefix_name) {
             prefix_name
-        } else if owned_name {
+        } else if owned_name && !self.kept_names.contains(&own_name) {
             own_name
         } else {
             camel_string(context)
         };
         if let Some(name) = self.enums_by_key.get(&(base.clone(), key.clone())) {
-            return name.clone();
+            let name = name.clone();
+            self.chosen_enums.entry(origin.to_owned()).or_insert_with(|| name.clone());
+            return name;
         }
         let name = self.unique(base.clone(), "Enum");
-        let mut names: Vec<String> =
-            key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
+        // A kept enum keeps its variants: they leave out the prefix they left out before
+        // (where a value has it), not the prefix of today's values.
+        let prefix = match &kept {
+            Some(kept) if *kept == name => self.kept_prefixes.get(kept).cloned().unwrap_or_default(),
+            _ => prefix,
+        };
+        let strip = |value: &str| -> String {
+            match value.strip_prefix(prefix.as_str()) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_alphabetic()) => rest.to_owned(),
+                _ => value.to_owned(),
+            }
+        };
+        let mut names: Vec<String> = key.iter().map(|value| camel_string(&strip(value))).collect();
         dedupe(&mut names);
         // The catch-all variant must not collide with a value's variant.
         let mut unknown = "Unknown".to_owned();
@@ -426,6 +465,10 @@ impl<'a> TypeBuilder<'a> {
             unknown,
         }));
         self.enums_by_key.insert((base, key), name.clone());
+        self.chosen_enums.entry(origin.to_owned()).or_insert_with(|| name.clone());
+        if !prefix.is_empty() {
+            self.chosen_prefixes.insert(name.clone(), prefix);
+        }
         name
     }
 
