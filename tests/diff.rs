@@ -202,3 +202,66 @@ fn names_stay_put_when_a_revision_adds_unrelated_items() {
     assert_eq!(same, record);
     assert_eq!(NameRecord::parse(&record.to_json()).unwrap(), record);
 }
+
+/// A recorded name that cannot be kept (here, by hand, a schema's name) goes to the item's new
+/// name as a deprecated alias for the rest of the revision, then goes.
+#[test]
+fn a_name_that_cannot_be_kept_stays_as_an_alias_for_the_revision() {
+    let mut doc = growing(false);
+    // A schema no method uses: its name is taken, but the crate defines no type under it.
+    doc["schemas"]["Unused"] = json!({"id": "Unused", "type": "object", "properties": {"a": {"type": "string"}}});
+    let (_, mut names) = generation(&doc, None);
+    let pattern = "projects/*/locations/*/jobs/*";
+    assert_eq!(names.names[pattern], "JobName");
+    names.names.insert(pattern.to_owned(), "Unused".to_owned());
+    let (surface, record) = generation(&doc, Some(names));
+    assert_eq!(record.names[pattern], "JobName");
+    assert_eq!(record.aliases.get("Unused").map(String::as_str), Some("JobName"));
+    assert_eq!(surface.items.get("Unused").map(|(_, s)| s.as_str()), Some("= JobName (deprecated)"));
+    // Regenerating the same revision keeps the alias; the next revision drops it.
+    let (again, same) = generation(&doc, Some(record.clone()));
+    assert_eq!((again, &same), (surface, &record));
+    doc["revision"] = json!("2");
+    let (_, next) = generation(&doc, Some(record));
+    assert!(next.aliases.is_empty(), "{next:?}");
+}
+
+/// `discogen client --out DIR` keeps the names of the crate already in DIR (its `names.json`),
+/// and `discogen diff` generates the new revision the same way: nothing breaks.
+#[test]
+fn the_commands_keep_the_names_of_the_previous_generation() {
+    let dir = std::env::temp_dir().join(format!("discogen-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old, new, out) = (dir.join("old.json"), dir.join("new.json"), dir.join("crate"));
+    std::fs::write(&old, growing(false).to_string()).unwrap();
+    std::fs::write(&new, growing(true).to_string()).unwrap();
+    let client = |document: &std::path::Path| {
+        let status = std::process::Command::new(discogen_binary())
+            .args(["client", "--discovery"])
+            .arg(document)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        std::fs::read_to_string(out.join("src/names.rs")).unwrap()
+    };
+    assert!(client(&old).contains("pub struct JobName"));
+    let names = client(&new);
+    let job = names.find("pub struct JobName").expect("JobName kept");
+    assert!(names[..job]
+        .rfind("(pattern `")
+        .is_some_and(|at| names[at..job].contains("projects/*/locations/*/jobs/*")));
+    let diff = std::process::Command::new(discogen_binary())
+        .args(["diff", "--discovery"])
+        .arg(&old)
+        .arg("--discovery")
+        .arg(&new)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("google-lab-v1: 0 breaking"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
