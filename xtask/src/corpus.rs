@@ -15,9 +15,9 @@ pub struct Corpus {
     /// The wheel's sha256 (hex), checked before it is unpacked.
     #[serde(default)]
     pub sha256: Option<String>,
-    /// A later release whose documents are compared with these (`cargo xtask names-stay`).
+    /// Other releases whose documents are compared with these (`cargo xtask names-stay`).
     #[serde(default)]
-    pub newer: Option<Newer>,
+    pub names_stay: Option<NamesStay>,
     #[serde(default)]
     pub doc_site: Vec<String>,
     #[serde(default)]
@@ -26,12 +26,17 @@ pub struct Corpus {
     pub conformance: Vec<String>,
 }
 
-/// A later release of the corpus package, pinned, and the documents to compare.
+/// Other releases of the corpus package, pinned, and the documents to compare across them.
 #[derive(Deserialize)]
-pub struct Newer {
+pub struct NamesStay {
+    pub releases: Vec<Release>,
+    pub documents: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Release {
     pub version: String,
     pub sha256: String,
-    pub documents: Vec<String>,
 }
 
 pub fn definition() -> Result<Corpus, String> {

@@ -93,9 +93,9 @@ enum Task {
         #[arg(long)]
         no_check: bool,
     },
-    /// Generate the documents listed under `newer:` in xtask/corpus.yaml from that release,
-    /// keeping the names the corpus release's generation chose; fails when an item both
-    /// revisions have is renamed (also part of `corpus`).
+    /// Generate the documents listed under `names_stay:` in xtask/corpus.yaml from each of
+    /// its releases in turn, each keeping the names the one before chose; fails when an item
+    /// two consecutive revisions have is renamed (also part of `corpus`).
     NamesStay,
     /// Every method of the corpus APIs listed under `conformance:` in xtask/corpus.yaml
     /// through the generated typed builders and through google-api-python-client (installed
