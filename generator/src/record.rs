@@ -20,7 +20,8 @@ pub const FILE: &str = "names.json";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NameRecord {
-    /// The document revision the names were chosen for.
+    /// The document revision the names were chosen for (an OpenAPI document without one: its
+    /// version).
     #[serde(default)]
     pub revision: String,
     /// Resource chain (`projects.locations.customJobs.operations`) -> module name.

@@ -106,9 +106,12 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     // `format: byte` as the standard alphabet, which other servers may insist on.
     let bytes = if api.service.is_google() { Alphabet::UrlSafe } else { Alphabet::Standard };
     let previous = config.previous_names.clone().unwrap_or_default();
+    // What "one release" of an alias means: the document's revision, else (an OpenAPI document
+    // without one) its version.
+    let revision = if api.service.revision.is_empty() { &api.service.version } else { &api.service.revision };
     // The old names of aliases (by hand or from the record) are no new item's name.
     let mut aliased: std::collections::HashSet<String> = config.renamed.keys().cloned().collect();
-    if previous.revision == api.service.revision {
+    if previous.revision == *revision {
         aliased.extend(previous.aliases.keys().cloned());
     }
     let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED, bytes);
@@ -212,7 +215,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     // What this generation chose; an item whose recorded name it could not keep gets an
     // alias under that name for this revision.
     let mut record = NameRecord {
-        revision: api.service.revision.clone(),
+        revision: revision.clone(),
         modules: resources.iter().map(|r| (r.chain.clone(), r.module.clone())).collect(),
         names: name_table.values().map(|n| (n.pattern.clone(), n.name.clone())).collect(),
         enums: builder.chosen_enums.clone(),
@@ -228,7 +231,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     };
     let mut automatic = renamed(&previous.names, &record.names);
     automatic.extend(renamed(&previous.enums, &record.enums));
-    if previous.revision == api.service.revision {
+    if previous.revision == *revision {
         automatic.extend(previous.aliases.iter().map(|(old, new)| (old.clone(), new.clone())));
     }
     for (old, new) in automatic {
