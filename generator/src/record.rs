@@ -7,8 +7,8 @@
 //! record, an item keeps the name it was given (when it is free), a newcomer avoids every
 //! recorded name, and an item whose recorded name cannot be kept gets a `#[deprecated]` alias
 //! under it for one revision. Keys are what the name is for and cannot change without the
-//! item changing: a resource's chain, a resource-name pattern, the schema field or method
-//! parameter an enum is the type of.
+//! item changing: a schema (or the schema field an inline object is the type of), a resource's
+//! chain, a resource-name pattern, the schema field or method parameter an enum is the type of.
 
 use std::collections::BTreeMap;
 
@@ -27,6 +27,10 @@ pub struct NameRecord {
     /// Resource chain (`projects.locations.customJobs.operations`) -> module name.
     #[serde(default)]
     pub modules: BTreeMap<String, String>,
+    /// Schema (`GoogleCloudAiplatformV1Model`), or the schema field an inline object is the
+    /// type of, -> struct or alias name.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
     /// Resource-name pattern (`projects/*/locations/*/customJobs/*`) -> type name.
     #[serde(default)]
     pub names: BTreeMap<String, String>,

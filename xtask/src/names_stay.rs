@@ -48,13 +48,13 @@ pub fn run() -> Result<(), String> {
                 };
                 if let Some((old_version, old_surface, _)) = &previous {
                     let changes = surface::diff(old_surface, &surface);
-                    let renames = record::renames(&changes);
+                    let renames = record::renames(old_surface, &surface);
                     let breaking = changes.iter().filter(|c| c.breaking()).count();
                     // What the rules alone would have renamed, for comparison (a configuration's
                     // hand-kept aliases may not even fit them).
                     let by_rules = match generation(&text, config.as_ref().map(copy), None) {
                         Ok((fresh, _)) => {
-                            format!("{} renamed", record::renames(&surface::diff(old_surface, &fresh)).len())
+                            format!("{} renamed", record::renames(old_surface, &fresh).len())
                         }
                         Err(error) => format!("an error: {error}"),
                     };

@@ -218,6 +218,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         revision: revision.clone(),
         modules: resources.iter().map(|r| (r.chain.clone(), r.module.clone())).collect(),
         names: name_table.values().map(|n| (n.pattern.clone(), n.name.clone())).collect(),
+        types: builder.chosen_types.clone(),
         enums: builder.chosen_enums.clone(),
         variant_prefixes: builder.chosen_prefixes.clone(),
         aliases: Default::default(),
@@ -231,6 +232,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     };
     let mut automatic = renamed(&previous.names, &record.names);
     automatic.extend(renamed(&previous.enums, &record.enums));
+    automatic.extend(renamed(&previous.types, &record.types));
     if previous.revision == *revision {
         automatic.extend(previous.aliases.iter().map(|(old, new)| (old.clone(), new.clone())));
     }

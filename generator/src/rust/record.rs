@@ -2,15 +2,17 @@
 
 pub use crate::record::{NameRecord, FILE};
 
-/// The changes in `changes` (a `surface::diff`) that rename an item the new revision still
+/// The changes from `old` to `new` (`surface::diff`) that rename an item the new revision still
 /// has: a resource-name type whose pattern is now under another name (or whose name is now
-/// another pattern's), a type whose members reappear under another name, an enum variant whose
+/// another pattern's), a type whose members reappear under another name (or that lost fields a
+/// new type has: its name went to another schema), an enum variant whose
 /// value is now under another variant name, a resource accessor whose module or handle type
 /// changed. Removals of what the document removed are not renames; a method, field or setter
 /// whose signature changed only because a type in it was renamed is counted once, as that
 /// type. One line per rename.
-pub fn renames(changes: &[super::surface::ItemChange]) -> Vec<String> {
-    use super::surface::{Change, ItemChange, Kind};
+pub fn renames(old: &super::surface::Surface, new: &super::surface::Surface) -> Vec<String> {
+    use super::surface::{Change, ItemChange, Kind, Surface};
+    let changes = &super::surface::diff(old, new);
     let added = |kind: Kind| changes.iter().filter(move |c| c.kind == kind && c.change == Change::Added);
     // A type's fields as (name, type) and its variants' values.
     let members = |name: &str, side: Change| -> (Vec<(String, String)>, Vec<String>) {
@@ -55,6 +57,37 @@ pub fn renames(changes: &[super::surface::ItemChange]) -> Vec<String> {
         };
         if let Some(found) = found {
             renames.push(format!("{} {}: {found}", format!("{:?}", change.kind).to_lowercase(), change.path));
+        }
+    }
+    // A type that stays but whose fields all went to a new type: its name now names another
+    // schema.
+    let fields = |surface: &Surface, owner: &str| -> Vec<(String, String)> {
+        let prefix = format!("{owner}.");
+        let mut found: Vec<(String, String)> = surface
+            .items
+            .range(prefix.clone()..)
+            .take_while(|(path, _)| path.starts_with(&prefix))
+            .filter(|(_, (kind, _))| *kind == Kind::Field)
+            .map(|(path, (_, signature))| (path[prefix.len()..].to_owned(), signature.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let mut owners: Vec<&str> = changes
+        .iter()
+        .filter(|c| c.kind == Kind::Field && c.change == Change::Removed)
+        .filter_map(|c| c.path.split_once('.').map(|(owner, _)| owner))
+        .filter(|owner| new.items.contains_key(*owner))
+        .collect();
+    owners.dedup();
+    for owner in owners {
+        let had = fields(old, owner);
+        let moved = added(Kind::Type).find(|a| {
+            let now = fields(new, &a.path);
+            had.iter().all(|field| now.contains(field))
+        });
+        if let Some(moved) = moved {
+            renames.push(format!("type {owner}: now {} (its fields are there)", moved.path));
         }
     }
     renames

@@ -166,6 +166,12 @@ pub struct TypeBuilder<'a> {
     kept_prefixes: std::collections::BTreeMap<String, String>,
     /// Names an enum without a kept name does not take: every kept one, and aliases' old names.
     kept_names: HashSet<String>,
+    /// The previous generation's struct and alias names by schema (or inline origin), and
+    /// every kept name of a type or enum: no other item takes one.
+    kept_types: std::collections::BTreeMap<String, String>,
+    kept_reserved: HashSet<String>,
+    /// The type name chosen for each schema and inline origin.
+    pub chosen_types: std::collections::BTreeMap<String, String>,
     /// The enum name chosen for each use, and the prefix each enum's variants leave out.
     pub chosen_enums: std::collections::BTreeMap<String, String>,
     pub chosen_prefixes: std::collections::BTreeMap<String, String>,
@@ -203,6 +209,9 @@ impl<'a> TypeBuilder<'a> {
             kept_enums: Default::default(),
             kept_prefixes: Default::default(),
             kept_names: HashSet::new(),
+            kept_types: Default::default(),
+            kept_reserved: HashSet::new(),
+            chosen_types: Default::default(),
             chosen_enums: Default::default(),
             chosen_prefixes: Default::default(),
         };
@@ -220,6 +229,25 @@ impl<'a> TypeBuilder<'a> {
         self.kept_prefixes = previous.variant_prefixes.clone();
         self.kept_names = previous.enums.values().cloned().collect();
         self.kept_names.extend(aliased.iter().cloned());
+        self.kept_types = previous.types.clone();
+        self.kept_reserved = self.kept_names.clone();
+        self.kept_reserved.extend(previous.types.values().cloned());
+    }
+
+    /// The name kept for `key` (a schema, or an inline origin) when it is still free, else
+    /// `unique(base, suffix)`; recorded under `key`.
+    fn kept_or_unique(&mut self, key: &str, base: String, suffix: &str) -> String {
+        let kept =
+            self.kept_types.get(key).filter(|n| !self.reserved.contains(*n) && !self.taken.contains(*n)).cloned();
+        let name = match kept {
+            Some(kept) => {
+                self.taken.insert(kept.clone());
+                kept
+            }
+            None => self.unique(base, suffix),
+        };
+        self.chosen_types.entry(key.to_owned()).or_insert_with(|| name.clone());
+        name
     }
 
     /// The Rust name for a named schema (stable, unique).
@@ -227,7 +255,7 @@ impl<'a> TypeBuilder<'a> {
         if let Some(name) = self.named.get(schema) {
             return name.clone();
         }
-        let name = self.unique(self.plain_name(schema), "Schema");
+        let name = self.kept_or_unique(schema, self.plain_name(schema), "Schema");
         self.named.insert(schema.to_owned(), name.clone());
         name
     }
@@ -242,11 +270,14 @@ impl<'a> TypeBuilder<'a> {
     /// changes when the document adds an item elsewhere.
     fn unique(&mut self, base: String, suffix: &str) -> String {
         let base = if self.reserved.contains(&base) { format!("{base}Schema") } else { base };
-        if self.taken.insert(base.clone()) {
+        // A name the previous generation gave another item stays that item's.
+        let free = |this: &Self, name: &String| !this.taken.contains(name) && !this.kept_reserved.contains(name);
+        if free(self, &base) {
+            self.taken.insert(base.clone());
             return base;
         }
         let mut name = if base.ends_with(suffix) { format!("{base}_") } else { format!("{base}{suffix}") };
-        while !self.taken.insert(name.clone()) {
+        while !free(self, &name) {
             name.push('_');
         }
         name
@@ -329,7 +360,7 @@ impl<'a> TypeBuilder<'a> {
             if merged.as_ref().is_some_and(|(_, followed)| self.reenters(followed)) {
                 return RustType::Json;
             }
-            let name = self.unique(camel_string(context), "Object");
+            let name = self.kept_or_unique(origin, camel_string(context), "Object");
             let def = self.define_with(&name, origin, schema, merged);
             self.defs.push(def);
             return RustType::Named(name);
@@ -369,7 +400,7 @@ impl<'a> TypeBuilder<'a> {
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") if !schema.properties.is_empty() => {
-                let name = self.unique(camel_string(context), "Object");
+                let name = self.kept_or_unique(origin, camel_string(context), "Object");
                 let def = self.define(&name, origin, schema);
                 self.defs.push(def);
                 RustType::Named(name)
@@ -409,7 +440,8 @@ impl<'a> TypeBuilder<'a> {
         let owned_name = !own_name.is_empty()
             && self.own_claims.get(&own_name).is_some_and(|sets| sets.len() == 1 && sets.contains(&key))
             && free(&own_name);
-        let kept = self.kept_enums.get(origin).filter(|name| free(name)).cloned();
+        // A kept name is kept even when a newer schema's name is the same: that schema yields.
+        let kept = self.kept_enums.get(origin).filter(|name| !self.reserved.contains(*name)).cloned();
         let base = if let Some(kept) = &kept {
             kept.clone()
         } else if owned_prefix && !self.kept_names.contains(&prefix_name) {
@@ -424,7 +456,13 @@ impl<'a> TypeBuilder<'a> {
             self.chosen_enums.entry(origin.to_owned()).or_insert_with(|| name.clone());
             return name;
         }
-        let name = self.unique(base.clone(), "Enum");
+        let name = match &kept {
+            Some(kept) if *kept == base && !self.taken.contains(kept) => {
+                self.taken.insert(kept.clone());
+                kept.clone()
+            }
+            _ => self.unique(base.clone(), "Enum"),
+        };
         // A kept enum keeps its variants: they leave out the prefix they left out before
         // (where a value has it), not the prefix of today's values.
         let prefix = match &kept {
