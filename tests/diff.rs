@@ -3,6 +3,7 @@
 //! in the exit status.
 
 use discogen::pipeline::{self, Input};
+use discogen::rust::record::{self, NameRecord};
 use discogen::rust::surface::{self, Change, Kind, Surface};
 use discogen_tests::discogen_binary;
 use serde_json::{json, Value};
@@ -111,4 +112,179 @@ fn the_command_prints_text_or_json_and_exits_2_on_breaking_changes() {
     assert_eq!(one.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&one.stderr).contains("give the old and the new document"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Two revisions of a small API whose second adds only new items, each of a kind that used to
+/// rename an old one (issue 26, measured on aiplatform and compute 2.181.0 -> 2.190.0): an
+/// enum field of the same name with other values (`Op` was ambiguous), an enum whose values'
+/// prefix is an old enum's name (`Language`), a value giving an enum's values a common prefix
+/// (`IF_MACSEC` alone, then `IF_*`), and the same resources again at the root
+/// (`customJobs/*` beside `projects/*/locations/*/customJobs/*`).
+fn growing(next: bool) -> Value {
+    let pattern = |p: &str| json!({"type": "string", "location": "path", "required": true, "pattern": p});
+    let get = |id: &str, path: &str, p: &str| {
+        json!({"id": id, "path": path, "httpMethod": "GET", "parameterOrder": ["name"],
+            "response": {"$ref": "Filter"}, "parameters": {"name": pattern(p)}})
+    };
+    let mut doc = json!({
+        "kind": "discovery#restDescription", "name": "lab", "version": "v1", "title": "Lab",
+        "rootUrl": "https://lab.example.com/", "servicePath": "", "revision": "1",
+        "schemas": {
+            "Filter": {"id": "Filter", "type": "object", "properties": {
+                "op": {"type": "string", "enum": ["OPERATOR_UNSPECIFIED", "LESS", "EQUAL"]},
+                "language": {"type": "string", "enum": ["LANGUAGE_UNSPECIFIED", "PYTHON"]},
+                "features": {"type": "array", "items": {"type": "string", "enum": ["IF_MACSEC"]}}}}
+        },
+        "resources": {"projects": {"resources": {"locations": {"resources": {"jobs": {
+            "methods": {"get": get("lab.projects.locations.jobs.get", "v1/{+name}",
+                "^projects/[^/]+/locations/[^/]+/jobs/[^/]+$")},
+            "resources": {"operations": {"methods": {"get": get("lab.projects.locations.jobs.operations.get",
+                "v1/{+name}", "^projects/[^/]+/locations/[^/]+/jobs/[^/]+/operations/[^/]+$")}}}
+        }}}}}}
+    });
+    if next {
+        doc["revision"] = json!("2");
+        let filter = &mut doc["schemas"]["Filter"]["properties"];
+        filter["memory"] = json!({"type": "object", "properties": {
+            "op": {"type": "string", "enum": ["OPERATOR_UNSPECIFIED", "GREATER_THAN"]}}});
+        filter["codeLanguage"] = json!({"type": "string", "enum": ["LANGUAGE_UNSPECIFIED", "LANGUAGE_PYTHON"]});
+        filter["features"]["items"]["enum"].as_array_mut().unwrap().push(json!("IF_CROSS_SITE_NETWORK"));
+        doc["resources"]["jobs"] = json!({
+            "methods": {"get": get("lab.jobs.get", "v1/{+name}", "^jobs/[^/]+$")},
+            "resources": {"operations": {"methods": {"get": get("lab.jobs.operations.get", "v1/{+name}",
+                "^jobs/[^/]+/operations/[^/]+$")}}}
+        });
+    }
+    doc
+}
+
+/// The surface of a revision and the names it chose, generated keeping `previous`.
+fn generation(doc: &Value, previous: Option<NameRecord>) -> (Surface, NameRecord) {
+    let text = doc.to_string();
+    let (api, config) = pipeline::load(Input { name: "lab.v1.json", text: &text }, None).unwrap();
+    let mut client = pipeline::client_config(&api, &config);
+    client.previous_names = previous;
+    surface::surface_and_names(&api, &client).unwrap()
+}
+
+#[test]
+fn names_stay_put_when_a_revision_adds_unrelated_items() {
+    let (old, names) = generation(&growing(false), None);
+    // By the rules alone, each addition renames an old item.
+    let (fresh, _) = generation(&growing(true), None);
+    let renames = record::renames(&old, &fresh);
+    for expected in [
+        "type Feature: now If",
+        "type Op: now FilterOp",
+        "name JobName",
+        "resource client.projects().locations().jobs()",
+    ] {
+        assert!(renames.iter().any(|r| r.starts_with(expected)), "{expected} not in {renames:#?}");
+    }
+    assert!(surface::diff(&old, &fresh).iter().any(|c| c.breaking()));
+    // Keeping the old generation's names (as regen does from names.json), nothing breaks.
+    let (new, record) = generation(&growing(true), Some(names.clone()));
+    let changes = surface::diff(&old, &new);
+    let breaking: Vec<_> = changes.iter().filter(|c| c.breaking()).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    assert!(changes.iter().any(|c| c.path == "Filter.code_language" && c.change == Change::Added), "{changes:#?}");
+    // The record grows by the new items and keeps the old ones' names and variant prefixes.
+    for (key, name) in &names.names {
+        assert_eq!(record.names.get(key), Some(name));
+    }
+    for (key, name) in &names.enums {
+        assert_eq!(record.enums.get(key), Some(name));
+    }
+    assert_eq!(record.modules.len(), names.modules.len() + 2);
+    // Generating again from the new record changes nothing (regen then check).
+    let (again, same) = generation(&growing(true), Some(record.clone()));
+    assert_eq!(again, new);
+    assert_eq!(same, record);
+    assert_eq!(NameRecord::parse(&record.to_json()).unwrap(), record);
+}
+
+/// A recorded name that cannot be kept (here, by hand, a schema's name) goes to the item's new
+/// name as a deprecated alias for the rest of the revision, then goes.
+#[test]
+fn a_name_that_cannot_be_kept_stays_as_an_alias_for_the_revision() {
+    let mut doc = growing(false);
+    // A schema no method uses: its name is taken, but the crate defines no type under it.
+    doc["schemas"]["Unused"] = json!({"id": "Unused", "type": "object", "properties": {"a": {"type": "string"}}});
+    let (_, mut names) = generation(&doc, None);
+    let pattern = "projects/*/locations/*/jobs/*";
+    assert_eq!(names.names[pattern], "JobName");
+    names.names.insert(pattern.to_owned(), "Unused".to_owned());
+    let (surface, record) = generation(&doc, Some(names));
+    assert_eq!(record.names[pattern], "JobName");
+    assert_eq!(record.aliases.get("Unused").map(String::as_str), Some("JobName"));
+    assert_eq!(surface.items.get("Unused").map(|(_, s)| s.as_str()), Some("= JobName (deprecated)"));
+    // Regenerating the same revision keeps the alias; the next revision drops it.
+    let (again, same) = generation(&doc, Some(record.clone()));
+    assert_eq!((again, &same), (surface, &record));
+    doc["revision"] = json!("2");
+    let (_, next) = generation(&doc, Some(record));
+    assert!(next.aliases.is_empty(), "{next:?}");
+}
+
+/// `discogen client --out DIR` keeps the names of the crate already in DIR (its `names.json`),
+/// and `discogen diff` generates the new revision the same way: nothing breaks.
+#[test]
+fn the_commands_keep_the_names_of_the_previous_generation() {
+    let dir = std::env::temp_dir().join(format!("discogen-names-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (old, new, out) = (dir.join("old.json"), dir.join("new.json"), dir.join("crate"));
+    std::fs::write(&old, growing(false).to_string()).unwrap();
+    std::fs::write(&new, growing(true).to_string()).unwrap();
+    let client = |document: &std::path::Path| {
+        let status = std::process::Command::new(discogen_binary())
+            .args(["client", "--discovery"])
+            .arg(document)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        std::fs::read_to_string(out.join("src/names.rs")).unwrap()
+    };
+    assert!(client(&old).contains("pub struct JobName"));
+    let names = client(&new);
+    let job = names.find("pub struct JobName").expect("JobName kept");
+    assert!(names[..job]
+        .rfind("(pattern `")
+        .is_some_and(|at| names[at..job].contains("projects/*/locations/*/jobs/*")));
+    let diff = std::process::Command::new(discogen_binary())
+        .args(["diff", "--discovery"])
+        .arg(&old)
+        .arg("--discovery")
+        .arg(&new)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(0), "{stdout}");
+    assert!(stdout.starts_with("google-lab-v1: 0 breaking"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A new schema whose name is an old type's (here `Job` beside `GoogleCloudLabV1Job`, which was
+/// `Job` without the API's prefix) takes another name rather than rename the old type.
+#[test]
+fn a_new_schema_does_not_take_an_old_type_name() {
+    let mut doc = growing(false);
+    doc["schemas"]["GoogleCloudLabV1Job"] =
+        json!({"id": "GoogleCloudLabV1Job", "type": "object", "properties": {"state": {"type": "string"}}});
+    doc["schemas"]["Filter"]["properties"]["job"] = json!({"$ref": "GoogleCloudLabV1Job"});
+    let (old, names) = generation(&doc, None);
+    assert_eq!(names.types["GoogleCloudLabV1Job"], "Job");
+    doc["revision"] = json!("2");
+    doc["schemas"]["Job"] = json!({"id": "Job", "type": "object", "properties": {"id": {"type": "string"}}});
+    doc["schemas"]["Filter"]["properties"]["other"] = json!({"$ref": "Job"});
+    // By the rules alone the prefix stays on the old schema and the new one is `Job`.
+    let (fresh, _) = generation(&doc, None);
+    assert!(record::renames(&old, &fresh).iter().any(|r| r.starts_with("type Job")));
+    let (new, record) = generation(&doc, Some(names));
+    let breaking: Vec<_> = surface::diff(&old, &new).into_iter().filter(|c| c.breaking()).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    assert_eq!(record.types["GoogleCloudLabV1Job"], "Job");
+    assert_eq!(record.types["Job"], "JobSchema");
 }

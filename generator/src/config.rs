@@ -64,6 +64,10 @@ pub struct ClientConfig {
     /// (`cargo xtask regen`, `discogen client --runtime-path DIR`).
     #[serde(skip)]
     pub runtime_path: Option<String>,
+    /// The names the previous generation chose (its `names.json`), which this one keeps. Not
+    /// configuration: the caller reads it from the crate directory it is about to overwrite.
+    #[serde(skip)]
+    pub previous_names: Option<crate::record::NameRecord>,
     /// One cargo feature per resource (named after its module, e.g. `notebook-execution-jobs`)
     /// plus `full`; types and names compile only when a resource that uses them is enabled.
     #[serde(default)]
@@ -139,6 +143,7 @@ impl ClientConfig {
             operation_schema: operation_schema.map(str::to_owned),
             operations: IndexMap::new(),
             runtime_path: None,
+            previous_names: None,
             features: false,
             default_features: Vec::new(),
             renamed: IndexMap::new(),

@@ -13,7 +13,7 @@
 //! A module imports only from the layers below its own, never from a sibling in its layer:
 //!
 //! ```text
-//! error, file, ir          plain data (ir imports nothing else of the crate)
+//! error, file, ir, record  plain data (ir imports nothing else of the crate)
 //! config                   the configuration file
 //! discovery, openapi       readers
 //! analysis, stackql        passes over the IR
@@ -34,6 +34,7 @@ pub mod ir;
 pub mod openapi;
 pub mod output;
 pub mod pipeline;
+pub mod record;
 pub mod rust;
 pub mod stackql;
 

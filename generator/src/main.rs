@@ -139,6 +139,9 @@ fn named_document(discovery: Option<PathBuf>, openapi: Option<PathBuf>) -> Optio
     discovery.map(|path| (Format::Discovery, path)).or(openapi.map(|path| (Format::OpenApi, path)))
 }
 
+use discogen::rust::record::NameRecord;
+use discogen::rust::surface::Surface;
+
 /// Prints the change between the two documents; `true` when something is breaking.
 fn diff(discovery: Vec<PathBuf>, openapi: Vec<PathBuf>, config: Option<PathBuf>, json: bool) -> Result<bool, Error> {
     let (format, documents) =
@@ -148,13 +151,18 @@ fn diff(discovery: Vec<PathBuf>, openapi: Vec<PathBuf>, config: Option<PathBuf>,
         location: "--discovery / --openapi".to_owned(),
         message: format!("give the old and the new document (two of them, old first), not {}", given.len()),
     })?;
-    let surface = |path: PathBuf| -> Result<discogen::rust::surface::Surface, Error> {
+    // The new revision is generated as `cargo xtask regen` would after the old one: keeping
+    // the names the old generation chose.
+    let surface = |path: PathBuf, previous: Option<NameRecord>| -> Result<(Surface, NameRecord), Error> {
         // The StackQL rules shape only pages; the client is the same under either.
         let rules = discogen::stackql::Rules::Seed;
         let (api, config) = Inputs::read(Some((format, path)), config.clone())?.load(rules)?;
-        discogen::rust::surface::surface(&api, &pipeline::client_config(&api, &config))
+        let mut client = pipeline::client_config(&api, &config);
+        client.previous_names = previous;
+        discogen::rust::surface::surface_and_names(&api, &client)
     };
-    let (old, new) = (surface(old)?, surface(new)?);
+    let (old, names) = surface(old, None)?;
+    let (new, _) = surface(new, Some(names))?;
     let changes = discogen::rust::surface::diff(&old, &new);
     if json {
         println!("{:#}", discogen::rust::surface::json(&new.crate_name, &changes));
@@ -194,6 +202,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Job::Client(runtime_path) => {
             let mut client = pipeline::client_config(&api, &config);
             client.runtime_path = runtime_path.map(|dir| runtime_dependency_path(&out, &dir)).transpose()?;
+            client.previous_names = previous_names(&out)?;
             discogen::rust::render(&api, &client)?
         }
         Job::Docs(profile) => discogen::docs::render_profile(&api, profile)?,
@@ -204,6 +213,17 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     // of the run time of the docs step for aiplatform).
     std::mem::forget((api, files, inputs));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The names the crate in `out` was generated with, if there is one: the new one keeps them.
+fn previous_names(out: &Path) -> Result<Option<NameRecord>, Error> {
+    let path = out.join(discogen::rust::record::FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
+    NameRecord::parse(&text).map(Some).map_err(|message| Error::Config {
+        file: path.display().to_string(),
+        location: String::new(),
+        message,
+    })
 }
 
 /// `runtime` as seen from the crate directory `out` (relative when they share a root).

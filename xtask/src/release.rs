@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use discogen::rust::record::NameRecord;
 use discogen::rust::surface::{self, Change, ItemChange, Report};
 
 use crate::specs::{self, Spec};
@@ -215,12 +216,19 @@ pub fn record(spec: &Spec, old_text: &str, date: &str) -> Result<Option<Release>
         _ => (changelog, client.version.clone()),
     };
 
-    let surface_of = |text: &str| -> Result<surface::Surface, String> {
+    // Both generations as regeneration makes them: the old one with the names its committed
+    // crate recorded, the new one keeping the old one's names (names stay put).
+    let surface_of = |text: &str, previous| -> Result<(surface::Surface, NameRecord), String> {
         let (api, config) = specs::load_text(spec, text)?;
-        let client = config.client.ok_or("no client")?;
-        surface::surface(&api, &client).map_err(|e| e.to_string())
+        let mut client = config.client.ok_or("no client")?;
+        client.previous_names = previous;
+        surface::surface_and_names(&api, &client).map_err(|e| e.to_string())
     };
-    let changes = surface::diff(&surface_of(old_text)?, &surface_of(&new_text)?);
+    let root = spec.config.parent().and_then(Path::parent).unwrap_or(Path::new("."));
+    let committed = specs::previous_names(&root.join("generated").join(&client.crate_name))?;
+    let (old, names) = surface_of(old_text, committed)?;
+    let (new, _) = surface_of(&new_text, Some(names))?;
+    let changes = surface::diff(&old, &new);
     let verdict = Verdict::of(&changes);
     let version = bump(&from_version, verdict)?;
     let report = Report { crate_name: &client.crate_name, changes: &changes }.to_string();

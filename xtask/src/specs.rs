@@ -163,6 +163,8 @@ pub fn generated_tree_in(root: &Path) -> Result<Tree, String> {
             let crate_dir = root.join("generated").join(&client.crate_name);
             client.runtime_path = discogen::output::relative_path(&crate_dir, &root.join("runtime"))
                 .map(|path| path.display().to_string());
+            // Names stay put: the crate keeps the names its committed generation chose.
+            client.previous_names = previous_names(&crate_dir)?;
             let mut crate_files = discogen::rust::render(&api, &client).map_err(|e| e.to_string())?;
             // The changelog is an input (kept in specs/ with the version), so generated/ stays
             // reproducible from the committed files.
@@ -174,6 +176,17 @@ pub fn generated_tree_in(root: &Path) -> Result<Tree, String> {
         }
     }
     Ok(Tree { files })
+}
+
+/// The `names.json` of a generated crate directory, if it has one.
+pub fn previous_names(crate_dir: &Path) -> Result<Option<discogen::rust::record::NameRecord>, String> {
+    let path = crate_dir.join(discogen::rust::record::FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            discogen::rust::record::NameRecord::parse(&text).map(Some).map_err(|e| format!("{}: {e}", display(&path)))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 /// Runs a command to completion; a non-zero exit is an error naming the command.

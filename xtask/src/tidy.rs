@@ -12,7 +12,7 @@ use std::path::Path;
 /// The generator's layers, bottom first: a module may import from lower layers only, never
 /// from a sibling in its own layer. `generator/src/lib.rs` states the same order.
 pub const GENERATOR_LAYERS: &[&[&str]] = &[
-    &["error", "file", "ir"],
+    &["error", "file", "ir", "record"],
     &["config"],
     &["discovery", "openapi"],
     &["analysis", "stackql"],

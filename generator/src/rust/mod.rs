@@ -16,6 +16,7 @@ mod names;
 mod operations_resource;
 mod plan;
 mod readme;
+pub mod record;
 pub mod rustdoc;
 mod scopes;
 pub mod surface;
@@ -96,6 +97,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let mut files = vec![
         File { path: "Cargo.toml".to_owned(), contents: cargo_toml(api, config, &plan)? },
         File { path: "README.md".to_owned(), contents: readme::render(api, config, &plan)? },
+        File { path: record::FILE.to_owned(), contents: plan.record.to_json() },
     ];
     for (_, file) in rendered {
         files.push(file?);

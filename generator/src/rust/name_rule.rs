@@ -23,13 +23,16 @@ struct Candidate {
     /// Spelled out segment by segment (`ProjectAnySecretAny`): for patterns whose words are
     /// all equal to another's.
     spelled: Option<String>,
+    /// `_`s after `Name` when even the spelled-out name is reserved.
+    underscores: usize,
 }
 
 impl Candidate {
     fn name(&self) -> String {
+        let underscores = "_".repeat(self.underscores);
         match &self.spelled {
-            Some(spelled) => format!("{spelled}Name"),
-            None => format!("{}Name", self.words[self.words.len() - self.depth..].concat()),
+            Some(spelled) => format!("{spelled}Name{underscores}"),
+            None => format!("{}Name{underscores}", self.words[self.words.len() - self.depth..].concat()),
         }
     }
 
@@ -52,7 +55,7 @@ pub fn assign(names: &mut [NameType], reserved: &HashSet<String>) {
                     Segment::Variable(_) => None,
                 })
                 .collect();
-            Candidate { words, depth: 1, spelled: None }
+            Candidate { words, depth: 1, spelled: None, underscores: 0 }
         })
         .collect();
     // Each round lengthens the names of every clashing group; depth is bounded by the number
@@ -91,6 +94,9 @@ pub fn assign(names: &mut [NameType], reserved: &HashSet<String>) {
                     if candidates[i].spelled.is_none() {
                         candidates[i].spelled = Some(spelled(&names[i]));
                         changed = true;
+                    } else if reserved.contains(&name) {
+                        candidates[i].underscores += 1;
+                        changed = true;
                     }
                 }
             }
@@ -101,6 +107,38 @@ pub fn assign(names: &mut [NameType], reserved: &HashSet<String>) {
     }
     for (name, candidate) in names.iter_mut().zip(&candidates) {
         name.name = candidate.name();
+    }
+}
+
+/// [`assign`], but a pattern with a name in `kept` (the previous generation's, by pattern)
+/// keeps it when it is still free, and the others avoid every kept name and `aliased` (old
+/// names that stay as aliases): a revision adding patterns renames none of the old ones.
+pub fn assign_keeping(
+    names: &mut [NameType],
+    reserved: &HashSet<String>,
+    aliased: &HashSet<String>,
+    kept: &std::collections::BTreeMap<String, String>,
+) {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut fixed = vec![false; names.len()];
+    for (index, name) in names.iter_mut().enumerate() {
+        if let Some(old) = kept.get(&name.pattern) {
+            if !reserved.contains(old) && taken.insert(old.clone()) {
+                name.name = old.clone();
+                fixed[index] = true;
+            }
+        }
+    }
+    let mut others: Vec<NameType> = names.iter().zip(&fixed).filter(|(_, f)| !**f).map(|(n, _)| n.clone()).collect();
+    let mut avoid = reserved.clone();
+    avoid.extend(taken);
+    avoid.extend(aliased.iter().cloned());
+    assign(&mut others, &avoid);
+    let mut others = others.into_iter();
+    for (name, fixed) in names.iter_mut().zip(fixed) {
+        if !fixed {
+            *name = others.next().expect("one named per unkept pattern");
+        }
     }
 }
 
@@ -168,6 +206,25 @@ mod tests {
         let mut again = named(&reversed, &[]);
         again.reverse();
         assert_eq!(again, names);
+    }
+
+    #[test]
+    fn kept_names_stay_when_a_revision_adds_a_shorter_pattern() {
+        let old = ["projects/[^/]+/locations/[^/]+/customJobs/[^/]+"];
+        let new = [old[0], "customJobs/[^/]+"];
+        assert_eq!(named(&old, &[]), ["CustomJobName"]);
+        // By the rule alone the newcomer takes the short name.
+        assert_eq!(named(&new, &[]), ["LocationCustomJobName", "CustomJobName"]);
+        // Keeping the previous generation's names, the old pattern keeps it.
+        let mut names: Vec<NameType> = new.iter().map(|p| NameType::from_pattern(&format!("^{p}$")).unwrap()).collect();
+        let kept = [("projects/*/locations/*/customJobs/*".to_owned(), "CustomJobName".to_owned())].into();
+        let aliased = ["CustomJobsAnyName".to_owned()].into();
+        assign_keeping(&mut names, &HashSet::new(), &HashSet::new(), &kept);
+        assert_eq!(names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["CustomJobName", "CustomJobsAnyName"]);
+        // Nor does a newcomer take an alias's old name.
+        assign_keeping(&mut names, &HashSet::new(), &aliased, &kept);
+        assert_ne!(names[1].name, "CustomJobsAnyName");
+        assert_ne!(names[1].name, "CustomJobName");
     }
 
     #[test]

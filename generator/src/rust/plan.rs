@@ -11,6 +11,7 @@ use super::idents::{camel_string, ident, singular, snake_string};
 use super::methods::{self, MethodPlan, PathParam, PathPiece, PathType, QueryParam, ResourcePlan, Response};
 use super::models::{self, doc_attrs};
 use super::names::NameType;
+use super::record::NameRecord;
 use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
@@ -84,6 +85,8 @@ pub struct CratePlan {
     pub aliases: Vec<(String, String)>,
     /// The kind of document the types come from, named in their docs.
     pub document: crate::ir::DocumentKind,
+    /// The names chosen, for the next generation to keep (`names.json`).
+    pub record: NameRecord,
 }
 
 /// A paged list's response type: where its next-page token is and, when it has one
@@ -102,7 +105,17 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     // Google's servers take URL-safe base64 and Gmail nothing else; OpenAPI defines
     // `format: byte` as the standard alphabet, which other servers may insist on.
     let bytes = if api.service.is_google() { Alphabet::UrlSafe } else { Alphabet::Standard };
+    let previous = config.previous_names.clone().unwrap_or_default();
+    // What "one release" of an alias means: the document's revision, else (an OpenAPI document
+    // without one) its version.
+    let revision = if api.service.revision.is_empty() { &api.service.version } else { &api.service.revision };
+    // The old names of aliases (by hand or from the record) are no new item's name.
+    let mut aliased: std::collections::HashSet<String> = config.renamed.keys().cloned().collect();
+    if previous.revision == *revision {
+        aliased.extend(previous.aliases.keys().cloned());
+    }
     let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED, bytes);
+    builder.keep_names(&previous, &aliased);
     for parameter in api.methods.iter().flat_map(|m| m.parameters.iter().flatten()) {
         if !parameter.enum_values.is_empty() {
             builder.claim_enum(&parameter.enum_values, Some(&parameter.name));
@@ -141,11 +154,11 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let closure = types::closure(&api.schemas, &roots, &config.runtime_types);
     builder.define_all(&closure);
 
-    let name_table = name_table(api, config);
+    let name_table = name_table(api, config, &previous.names, &aliased);
     let mut used = UsedNames { table: &name_table, used: Vec::new() };
     let mut resources = Vec::new();
     let mut pages = Vec::new();
-    let module_names = module_names(selected.iter().map(|(chain, _)| chain.as_str()));
+    let module_names = module_names(selected.iter().map(|(chain, _)| chain.as_str()), &previous.modules);
     for ((chain, methods), module) in selected.iter().zip(module_names) {
         let last = chain.rsplit('.').next().unwrap_or("service");
         let mut plans: Vec<MethodPlan> = Vec::new();
@@ -198,10 +211,38 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     super::accessors::nest(&mut resources);
     let gates = Gates::compute(&resources, &builder.defs);
     let names = used.used;
-    let mut aliases = Vec::new();
+    let defined = |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
+    // What this generation chose; an item whose recorded name it could not keep gets an
+    // alias under that name for this revision.
+    let mut record = NameRecord {
+        revision: revision.clone(),
+        modules: resources.iter().map(|r| (r.chain.clone(), r.module.clone())).collect(),
+        names: name_table.values().map(|n| (n.pattern.clone(), n.name.clone())).collect(),
+        types: builder.chosen_types.clone(),
+        enums: builder.chosen_enums.clone(),
+        variant_prefixes: builder.chosen_prefixes.clone(),
+        aliases: Default::default(),
+    };
+    let renamed = |old: &std::collections::BTreeMap<String, String>,
+                   new: &std::collections::BTreeMap<String, String>| {
+        old.iter()
+            .filter_map(|(key, old)| Some((old.clone(), new.get(key)?.clone())))
+            .filter(|(old, new)| old != new)
+            .collect::<Vec<_>>()
+    };
+    let mut automatic = renamed(&previous.names, &record.names);
+    automatic.extend(renamed(&previous.enums, &record.enums));
+    automatic.extend(renamed(&previous.types, &record.types));
+    if previous.revision == *revision {
+        automatic.extend(previous.aliases.iter().map(|(old, new)| (old.clone(), new.clone())));
+    }
+    for (old, new) in automatic {
+        if defined(&new) && !defined(&old) && !config.renamed.contains_key(&old) {
+            record.aliases.insert(old, new);
+        }
+    }
+    let mut aliases: Vec<(String, String)> = Vec::new();
     for (old, new) in &config.renamed {
-        let defined =
-            |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
         if !defined(new) || defined(old) {
             return Err(Error::Config {
                 file: "configuration".to_owned(),
@@ -215,8 +256,9 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
         }
         aliases.push((old.clone(), new.clone()));
     }
+    aliases.extend(record.aliases.iter().map(|(old, new)| (old.clone(), new.clone())));
     let document = api.service.document;
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases, document })
+    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases, document, record })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
@@ -248,7 +290,12 @@ struct UsedNames<'t> {
 
 /// Every resource-name pattern of the document (not only the selected resources', so a
 /// configuration choosing fewer resources names them alike), named by `name_rule`.
-fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
+fn name_table(
+    api: &Api,
+    config: &ClientConfig,
+    kept: &std::collections::BTreeMap<String, String>,
+    aliased: &std::collections::HashSet<String>,
+) -> IndexMap<String, NameType> {
     let mut table: IndexMap<String, NameType> = IndexMap::new();
     for method in &api.methods {
         for parameter in method.parameters.iter().flatten().filter(|p| p.location == ParamLocation::Path) {
@@ -263,7 +310,7 @@ fn name_table(api: &Api, config: &ClientConfig) -> IndexMap<String, NameType> {
         .map(|schema| camel_string(types::without_prefix(schema, &config.type_prefix, &api.schemas)))
         .collect();
     let mut named: Vec<NameType> = table.values().cloned().collect();
-    super::name_rule::assign(&mut named, &schema_names);
+    super::name_rule::assign_keeping(&mut named, &schema_names, aliased, kept);
     named.into_iter().map(|name| (name.pattern.clone(), name)).collect()
 }
 
@@ -293,38 +340,75 @@ pub(super) const TAKEN_MODULES: [&str; 17] = [
 /// Module names for resource chains: the last segment in snake case, with parent segments
 /// prepended to every chain whose name would otherwise be shared (`roles`,
 /// `projects_roles`, `organizations_roles`).
-fn module_names<'a>(chains: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// A chain with a module name in `kept` (the previous generation's) keeps it; the others
+/// avoid those names.
+fn module_names<'a>(
+    chains: impl Iterator<Item = &'a str>,
+    kept: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
+    let chains: Vec<&str> = chains.collect();
+    let mut fixed: Vec<Option<String>> = chains.iter().map(|chain| kept.get(*chain).cloned()).collect();
+    // Two chains cannot keep one name (a record written by hand): the first keeps it.
+    let mut seen = std::collections::HashSet::new();
+    for name in &mut fixed {
+        if name.as_ref().is_some_and(|n| !seen.insert(n.clone())) {
+            *name = None;
+        }
+    }
     let chains: Vec<Vec<&str>> =
-        chains.map(|c| if c.is_empty() { vec!["service"] } else { c.split('.').collect() }).collect();
+        chains.iter().map(|c| if c.is_empty() { vec!["service"] } else { c.split('.').collect() }).collect();
     let mut depth = vec![1usize; chains.len()];
     loop {
         let names: Vec<String> = chains
             .iter()
             .zip(&depth)
-            .map(|(segments, d)| snake_string(&segments[segments.len().saturating_sub(*d)..].join("_")))
+            .zip(&fixed)
+            .map(|((segments, d), fixed)| match fixed {
+                Some(name) => name.clone(),
+                None => snake_string(&segments[segments.len().saturating_sub(*d)..].join("_")),
+            })
             .collect();
         let mut changed = false;
         for i in 0..names.len() {
             let clashes = names.iter().enumerate().any(|(j, other)| j != i && *other == names[i]);
-            if clashes && depth[i] < chains[i].len() {
+            if clashes && fixed[i].is_none() && depth[i] < chains[i].len() {
                 depth[i] += 1;
                 changed = true;
             }
         }
         if !changed {
-            let mut names: Vec<String> = names
+            let names: Vec<String> = names
                 .into_iter()
-                .map(|n| {
+                .zip(&fixed)
+                .map(|(n, fixed)| {
                     let keyword = super::idents::ident(&n) != n.as_str();
-                    if TAKEN_MODULES.contains(&n.as_str()) || keyword {
+                    if fixed.is_none() && (TAKEN_MODULES.contains(&n.as_str()) || keyword) {
                         format!("{n}_resource")
                     } else {
                         n
                     }
                 })
                 .collect();
-            super::idents::dedupe(&mut names);
-            return names;
+            // Kept names first, so that a newcomer is the one to yield.
+            let mut taken: std::collections::HashSet<String> = fixed.iter().flatten().cloned().collect();
+            let mut free: Vec<String> =
+                names.iter().zip(&fixed).filter(|(_, f)| f.is_none()).map(|(n, _)| n.clone()).collect();
+            super::idents::dedupe(&mut free);
+            let mut free = free.into_iter();
+            return names
+                .into_iter()
+                .zip(&fixed)
+                .map(|(name, fixed)| match fixed {
+                    Some(_) => name,
+                    None => {
+                        let mut name = free.next().unwrap_or(name);
+                        while !taken.insert(name.clone()) {
+                            name.push('_');
+                        }
+                        name
+                    }
+                })
+                .collect();
         }
     }
 }

@@ -62,6 +62,12 @@ pub struct Surface {
 
 /// The public items of the crate `config` generates from `api`.
 pub fn surface(api: &Api, config: &ClientConfig) -> Result<Surface> {
+    Ok(surface_and_names(api, config)?.0)
+}
+
+/// [`surface`] and the names the generation chose (its `names.json`): a diff generates the
+/// new revision keeping the old one's names, as `cargo xtask regen` does.
+pub fn surface_and_names(api: &Api, config: &ClientConfig) -> Result<(Surface, super::record::NameRecord)> {
     let plan = plan::build(api, config)?;
     let mut surface =
         Surface { crate_name: config.crate_name.clone(), version: config.version.clone(), ..Surface::default() };
@@ -72,7 +78,7 @@ pub fn surface(api: &Api, config: &ClientConfig) -> Result<Surface> {
         resource_items(resource, &mut add);
     }
     type_items(&plan, &mut add);
-    Ok(surface)
+    Ok((surface, plan.record))
 }
 
 fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, String)) {

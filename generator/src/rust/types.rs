@@ -160,6 +160,21 @@ pub struct TypeBuilder<'a> {
     own_claims: HashMap<String, HashSet<Vec<String>>>,
     /// Every schema's name before clashes are resolved: an enum never takes one.
     schema_names: HashSet<String>,
+    /// The previous generation's enum names by use, and the value prefixes their variants
+    /// leave out (see `record`).
+    kept_enums: std::collections::BTreeMap<String, String>,
+    kept_prefixes: std::collections::BTreeMap<String, String>,
+    /// Names an enum without a kept name does not take: every kept one, and aliases' old names.
+    kept_names: HashSet<String>,
+    /// The previous generation's struct and alias names by schema (or inline origin), and
+    /// every kept name of a type or enum: no other item takes one.
+    kept_types: std::collections::BTreeMap<String, String>,
+    kept_reserved: HashSet<String>,
+    /// The type name chosen for each schema and inline origin.
+    pub chosen_types: std::collections::BTreeMap<String, String>,
+    /// The enum name chosen for each use, and the prefix each enum's variants leave out.
+    pub chosen_enums: std::collections::BTreeMap<String, String>,
+    pub chosen_prefixes: std::collections::BTreeMap<String, String>,
 }
 
 /// Inline lists and maps nested deeper than this become `serde_json::Value`.
@@ -191,6 +206,14 @@ impl<'a> TypeBuilder<'a> {
             prefix_claims: HashMap::new(),
             own_claims: HashMap::new(),
             schema_names: HashSet::new(),
+            kept_enums: Default::default(),
+            kept_prefixes: Default::default(),
+            kept_names: HashSet::new(),
+            kept_types: Default::default(),
+            kept_reserved: HashSet::new(),
+            chosen_types: Default::default(),
+            chosen_enums: Default::default(),
+            chosen_prefixes: Default::default(),
         };
         builder.schema_names = schemas.keys().map(|schema| builder.plain_name(schema)).collect();
         for schema in schemas.values() {
@@ -199,12 +222,40 @@ impl<'a> TypeBuilder<'a> {
         builder
     }
 
+    /// Keeps the enum names of a previous generation (`record`): each use keeps its enum's
+    /// name and variant names; an enum without one takes none of those names, nor `aliased`.
+    pub fn keep_names(&mut self, previous: &super::record::NameRecord, aliased: &HashSet<String>) {
+        self.kept_enums = previous.enums.clone();
+        self.kept_prefixes = previous.variant_prefixes.clone();
+        self.kept_names = previous.enums.values().cloned().collect();
+        self.kept_names.extend(aliased.iter().cloned());
+        self.kept_types = previous.types.clone();
+        self.kept_reserved = self.kept_names.clone();
+        self.kept_reserved.extend(previous.types.values().cloned());
+    }
+
+    /// The name kept for `key` (a schema, or an inline origin) when it is still free, else
+    /// `unique(base, suffix)`; recorded under `key`.
+    fn kept_or_unique(&mut self, key: &str, base: String, suffix: &str) -> String {
+        let kept =
+            self.kept_types.get(key).filter(|n| !self.reserved.contains(*n) && !self.taken.contains(*n)).cloned();
+        let name = match kept {
+            Some(kept) => {
+                self.taken.insert(kept.clone());
+                kept
+            }
+            None => self.unique(base, suffix),
+        };
+        self.chosen_types.entry(key.to_owned()).or_insert_with(|| name.clone());
+        name
+    }
+
     /// The Rust name for a named schema (stable, unique).
     pub fn schema_type_name(&mut self, schema: &str) -> String {
         if let Some(name) = self.named.get(schema) {
             return name.clone();
         }
-        let name = self.unique(self.plain_name(schema), "Schema");
+        let name = self.kept_or_unique(schema, self.plain_name(schema), "Schema");
         self.named.insert(schema.to_owned(), name.clone());
         name
     }
@@ -219,11 +270,14 @@ impl<'a> TypeBuilder<'a> {
     /// changes when the document adds an item elsewhere.
     fn unique(&mut self, base: String, suffix: &str) -> String {
         let base = if self.reserved.contains(&base) { format!("{base}Schema") } else { base };
-        if self.taken.insert(base.clone()) {
+        // A name the previous generation gave another item stays that item's.
+        let free = |this: &Self, name: &String| !this.taken.contains(name) && !this.kept_reserved.contains(name);
+        if free(self, &base) {
+            self.taken.insert(base.clone());
             return base;
         }
         let mut name = if base.ends_with(suffix) { format!("{base}_") } else { format!("{base}{suffix}") };
-        while !self.taken.insert(name.clone()) {
+        while !free(self, &name) {
             name.push('_');
         }
         name
@@ -306,7 +360,7 @@ impl<'a> TypeBuilder<'a> {
             if merged.as_ref().is_some_and(|(_, followed)| self.reenters(followed)) {
                 return RustType::Json;
             }
-            let name = self.unique(camel_string(context), "Object");
+            let name = self.kept_or_unique(origin, camel_string(context), "Object");
             let def = self.define_with(&name, origin, schema, merged);
             self.defs.push(def);
             return RustType::Named(name);
@@ -346,7 +400,7 @@ impl<'a> TypeBuilder<'a> {
                 None => RustType::Vec(Box::new(RustType::Json)),
             },
             Some("object") if !schema.properties.is_empty() => {
-                let name = self.unique(camel_string(context), "Object");
+                let name = self.kept_or_unique(origin, camel_string(context), "Object");
                 let def = self.define(&name, origin, schema);
                 self.defs.push(def);
                 RustType::Named(name)
@@ -386,19 +440,42 @@ impl<'a> TypeBuilder<'a> {
         let owned_name = !own_name.is_empty()
             && self.own_claims.get(&own_name).is_some_and(|sets| sets.len() == 1 && sets.contains(&key))
             && free(&own_name);
-        let base = if owned_prefix {
+        // A kept name is kept even when a newer schema's name is the same: that schema yields.
+        let kept = self.kept_enums.get(origin).filter(|name| !self.reserved.contains(*name)).cloned();
+        let base = if let Some(kept) = &kept {
+            kept.clone()
+        } else if owned_prefix && !self.kept_names.contains(&prefix_name) {
             prefix_name
-        } else if owned_name {
+        } else if owned_name && !self.kept_names.contains(&own_name) {
             own_name
         } else {
             camel_string(context)
         };
         if let Some(name) = self.enums_by_key.get(&(base.clone(), key.clone())) {
-            return name.clone();
+            let name = name.clone();
+            self.chosen_enums.entry(origin.to_owned()).or_insert_with(|| name.clone());
+            return name;
         }
-        let name = self.unique(base.clone(), "Enum");
-        let mut names: Vec<String> =
-            key.iter().map(|value| camel_string(value.strip_prefix(prefix.as_str()).unwrap_or(value))).collect();
+        let name = match &kept {
+            Some(kept) if *kept == base && !self.taken.contains(kept) => {
+                self.taken.insert(kept.clone());
+                kept.clone()
+            }
+            _ => self.unique(base.clone(), "Enum"),
+        };
+        // A kept enum keeps its variants: they leave out the prefix they left out before
+        // (where a value has it), not the prefix of today's values.
+        let prefix = match &kept {
+            Some(kept) if *kept == name => self.kept_prefixes.get(kept).cloned().unwrap_or_default(),
+            _ => prefix,
+        };
+        let strip = |value: &str| -> String {
+            match value.strip_prefix(prefix.as_str()) {
+                Some(rest) if rest.starts_with(|c: char| c.is_ascii_alphabetic()) => rest.to_owned(),
+                _ => value.to_owned(),
+            }
+        };
+        let mut names: Vec<String> = key.iter().map(|value| camel_string(&strip(value))).collect();
         dedupe(&mut names);
         // The catch-all variant must not collide with a value's variant.
         let mut unknown = "Unknown".to_owned();
@@ -426,6 +503,10 @@ impl<'a> TypeBuilder<'a> {
             unknown,
         }));
         self.enums_by_key.insert((base, key), name.clone());
+        self.chosen_enums.entry(origin.to_owned()).or_insert_with(|| name.clone());
+        if !prefix.is_empty() {
+            self.chosen_prefixes.insert(name.clone(), prefix);
+        }
         name
     }
 
