@@ -52,6 +52,32 @@ fn no_public_name_has_a_disambiguating_number() {
     assert!(found.is_empty(), "numbered public names:\n{}", found.join("\n"));
 }
 
+/// Every type a crate defines has a name no other type of the crate has (colliding schema
+/// names such as `FooBar`, `foo_bar` and `foo-bar` get three names; `cargo check` of the nasty
+/// crates in `cargo xtask corpus` found one given twice).
+#[test]
+fn no_two_types_of_a_crate_share_a_name() {
+    let mut twice = Vec::new();
+    for Document { name, text, config } in documents() {
+        let config_input = config.as_ref().map(|(name, text)| Input { name, text });
+        let Ok(files) = pipeline::client(Input { name: &name, text: &text }, config_input) else { continue };
+        let mut seen = std::collections::HashSet::new();
+        for file in files.iter().filter(|f| f.path.starts_with("src/model/") || f.path == "src/model.rs") {
+            for line in file.contents.lines() {
+                let line = line.trim_start();
+                let Some(rest) = line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub enum ")) else {
+                    continue;
+                };
+                let type_name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if !seen.insert(type_name.clone()) {
+                    twice.push(format!("{name}: {type_name}"));
+                }
+            }
+        }
+    }
+    assert!(twice.is_empty(), "types defined twice:\n{}", twice.join("\n"));
+}
+
 /// The check itself finds what the old numbering produced, so the test above can fail.
 #[test]
 fn the_check_finds_numbered_names() {

@@ -280,6 +280,7 @@ impl<'a> TypeBuilder<'a> {
         while !free(self, &name) {
             name.push('_');
         }
+        self.taken.insert(name.clone());
         name
     }
 
