@@ -202,7 +202,7 @@ fn run(command: Command) -> Result<ExitCode, Error> {
         Job::Client(runtime_path) => {
             let mut client = pipeline::client_config(&api, &config);
             client.runtime_path = runtime_path.map(|dir| runtime_dependency_path(&out, &dir)).transpose()?;
-            client.previous_names = previous_names(&out)?;
+            client.previous_names = output::read_names(&out)?;
             discogen::rust::render(&api, &client)?
         }
         Job::Docs(profile) => discogen::docs::render_profile(&api, profile)?,
@@ -213,17 +213,6 @@ fn run(command: Command) -> Result<ExitCode, Error> {
     // of the run time of the docs step for aiplatform).
     std::mem::forget((api, files, inputs));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The names the crate in `out` was generated with, if there is one: the new one keeps them.
-fn previous_names(out: &Path) -> Result<Option<NameRecord>, Error> {
-    let path = out.join(discogen::rust::record::FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(None) };
-    NameRecord::parse(&text).map(Some).map_err(|message| Error::Config {
-        file: path.display().to_string(),
-        location: String::new(),
-        message,
-    })
 }
 
 /// `runtime` as seen from the crate directory `out` (relative when they share a root).

@@ -2,13 +2,26 @@
 //!
 //! Files are written into a fresh temporary directory next to the destination, then each
 //! top-level entry is swapped into place with renames; on any error the temporary directory
-//! is removed and the destination is untouched.
+//! is removed and the destination is untouched. A crate directory's names record is read
+//! back from here too (the next generation keeps its names).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::file::File;
+use crate::record::{NameRecord, FILE};
+
+/// The names the crate in `crate_dir` was generated with (its `names.json`), if it has one.
+pub fn read_names(crate_dir: &Path) -> Result<Option<NameRecord>> {
+    let path = crate_dir.join(FILE);
+    let Ok(text) = fs::read_to_string(&path) else { return Ok(None) };
+    NameRecord::parse(&text).map(Some).map_err(|message| Error::Config {
+        file: path.display().to_string(),
+        location: String::new(),
+        message,
+    })
+}
 
 /// Writes `files` (paths relative to `out`) so that every top-level directory they touch is
 /// replaced as a whole: stale files from an earlier run disappear.

@@ -180,13 +180,7 @@ pub fn generated_tree_in(root: &Path) -> Result<Tree, String> {
 
 /// The `names.json` of a generated crate directory, if it has one.
 pub fn previous_names(crate_dir: &Path) -> Result<Option<discogen::rust::record::NameRecord>, String> {
-    let path = crate_dir.join(discogen::rust::record::FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            discogen::rust::record::NameRecord::parse(&text).map(Some).map_err(|e| format!("{}: {e}", display(&path)))
-        }
-        Err(_) => Ok(None),
-    }
+    discogen::output::read_names(crate_dir).map_err(|e| e.to_string())
 }
 
 /// Runs a command to completion; a non-zero exit is an error naming the command.
