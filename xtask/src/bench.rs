@@ -55,12 +55,7 @@ pub fn run(runs: usize) -> Result<(), String> {
         };
         let mut walls = Vec::with_capacity(runs);
         for _ in 0..runs.max(1) {
-            let started = Instant::now();
-            let output = Command::new(&binary).args(args(&out)).output().map_err(|e| e.to_string())?;
-            walls.push(started.elapsed());
-            if !output.status.success() {
-                return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-            }
+            walls.push(timed_run(&binary, &args(&out))?);
         }
         let peak_kib = peak_memory_kib(&binary, &args(&out));
         walls.sort();
@@ -81,14 +76,8 @@ pub fn run(runs: usize) -> Result<(), String> {
 /// `runs` pairs of the two jobs, alternating which goes first, and the median of the pairs'
 /// wall-time ratios (first job / second job): a ratio holds while the machine's speed drifts.
 fn paired_ratio(binary: &Path, out: &Path, jobs: &[(String, Vec<String>); 2], runs: usize) -> Result<String, String> {
-    let time = |args: &[String]| -> Result<Duration, String> {
-        let started = Instant::now();
-        let output = Command::new(binary).args(args).arg("--out").arg(out).output().map_err(|e| e.to_string())?;
-        if !output.status.success() {
-            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-        }
-        Ok(started.elapsed())
-    };
+    let out = ["--out".to_owned(), out.display().to_string()];
+    let time = |args: &[String]| timed_run(binary, &[args, &out[..]].concat());
     let mut ratios = Vec::with_capacity(runs);
     for run in 0..runs {
         let (first, second) = if run % 2 == 0 {
@@ -109,6 +98,17 @@ fn paired_ratio(binary: &Path, out: &Path, jobs: &[(String, Vec<String>); 2], ru
         ratios[0],
         ratios[ratios.len() - 1]
     ))
+}
+
+/// One whole-process run of the generator: its wall time, or its error output.
+fn timed_run(binary: &Path, args: &[String]) -> Result<Duration, String> {
+    let started = Instant::now();
+    let output = Command::new(binary).args(args).output().map_err(|e| e.to_string())?;
+    let wall = started.elapsed();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(wall)
 }
 
 fn ms(duration: Duration) -> f64 {
