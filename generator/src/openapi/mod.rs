@@ -5,6 +5,7 @@
 //! model in `components.x-stackQL-resources`, read by `stackql.rs` straight into
 //! [`crate::ir::SqlResource`]s.
 
+mod block_yaml;
 mod lower;
 mod node;
 mod stackql;
@@ -35,6 +36,10 @@ pub fn parse(file: &str, text: &str) -> Result<Value> {
     let parse_error = |path: String, message: String| Error::Parse { file: file.to_owned(), path, message };
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|err| parse_error("#".to_owned(), err.to_string()));
+    }
+    // YAML as dumpers write it (StackQL's provider specs): read by a reader of that subset.
+    if let Some(json) = block_yaml::parse(text) {
+        return Ok(json);
     }
     // Without merge keys, straight into JSON: faster than through serde_yaml_ng's own values.
     // A document this refuses (a custom tag, a key that is not a scalar) takes the general

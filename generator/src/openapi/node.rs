@@ -83,19 +83,24 @@ impl<'a> Reader<'a> {
 
     /// The member `key`, which must be a string when present.
     pub fn string(&self, node: &Node<'a>, key: &str) -> Result<Option<&'a str>> {
-        match self.get(node, key) {
-            None | Some(Node { value: Value::Null, .. }) => Ok(None),
-            Some(Node { value: Value::String(text), .. }) => Ok(Some(text)),
-            Some(child) => Err(self.error(&child.path, format!("expected a string, found {}", kind(child.value)))),
+        // Read without a child node: its pointer is built only for an error.
+        match node.value.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(other) => {
+                Err(self.error(&child_path(&node.path, key), format!("expected a string, found {}", kind(other))))
+            }
         }
     }
 
     /// The member `key`, which must be a boolean when present.
     pub fn boolean(&self, node: &Node<'a>, key: &str) -> Result<Option<bool>> {
-        match self.get(node, key) {
-            None | Some(Node { value: Value::Null, .. }) => Ok(None),
-            Some(Node { value: Value::Bool(flag), .. }) => Ok(Some(*flag)),
-            Some(child) => Err(self.error(&child.path, format!("expected true or false, found {}", kind(child.value)))),
+        match node.value.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(other) => {
+                Err(self.error(&child_path(&node.path, key), format!("expected true or false, found {}", kind(other))))
+            }
         }
     }
 

@@ -529,3 +529,109 @@ fn yaml_is_read_the_same_straight_into_json() {
     assert!(super::has_merge_key("a:\n  <<  : *b\n") && super::has_merge_key("m: {\"<<\": *b}"));
     assert!(!super::has_merge_key("description: (red << 16) | (green << 8)\n"));
 }
+
+/// What serde_yaml_ng reads from `text` (the general path, without merge keys).
+fn general_yaml(text: &str) -> Option<serde_json::Value> {
+    serde_yaml_ng::from_str(text).ok()
+}
+
+#[test]
+fn the_block_yaml_reader_reads_every_construct_as_serde_yaml_ng_does() {
+    let handled = [
+        "a: 1\nb: -7\nc: 0\nd: 18446744073709551615\ne: -9223372036854775808\n",
+        "t: true\nf: False\nn: null\nn2: ~\nempty:\ns: 'x'\nwords: yes no on off y\n",
+        "v: 3.0.0\nd: 2024-01-01\nneg: -foo\nplus: +foo\ninf: inf\nnan: nan\nver: v1.2\n",
+        "k: value # a comment\nhash: a#b\nurl: http://x.example/a:b\n'200': ok\n\"q k\": 1\n",
+        "list:\n  - a\n  - 'b'\n  -   c\nsame:\n- x\n- y\nafter: 1\n",
+        "items:\n  - name: a\n    in: query\n  - name: b\n    nested:\n      - 1\n      - - 2\n        - 3\n  -\n    late: 1\n",
+        "e1: []\ne2: {}\nq: 'it''s'\ndq: \"tab\\there \\\"x\\\" \\u00e9 \\x41 \\\\ \\/\"\n",
+        "f: >-\n  folded\n  line\n\n  next\n    spaced\n  last\ng: >\n  clip\n\n\nh: |\n  literal\n    kept\n\n  end\n\n\ni: |+\n  keep\n\n\nj: |-\n  strip\n",
+        "f2: >\n\n  leading\n  text\n\n\n    spaced\n\n  back\nk: 1\n",
+        "sq: 'one\n  two\n\n  three  \n  four'\ndq: \"a  \\\n  b\\n\n  c \"\n",
+        "seq:\n  - >-\n    folded in\n    a sequence\n  - |\n    lit\n# comment at column 0\nz: 2\n",
+        "---\nstart: 1\n",
+        "empty: >-\nclip: |\n\nb: 1\n",
+        "deep:\n  - a: 1\n    b:\n      c: [] # empty\n    d: '#not a comment'\n",
+        "a: &x 1\nb: *x # again\nl: &list\n  - p: 1\nm: *list\nseq:\n  - *list\n  - &s 'q'\n  - *s\n",
+    ];
+    for text in handled {
+        let fast = super::block_yaml::parse(text);
+        assert!(fast.is_some(), "the block reader declined:\n{text}");
+        assert_eq!(fast, general_yaml(text), "differs from serde_yaml_ng on:\n{text}");
+    }
+    // Aliases that would copy more nodes than the document has lines ("billion laughs").
+    let mut laughs = String::from("l0: &l0\n  - x\n  - x\n");
+    for level in 1..12 {
+        laughs.push_str(&format!("l{level}: &l{level}\n  - *l{}\n  - *l{}\n", level - 1, level - 1));
+    }
+    // Outside the subset (or malformed): declined, for serde_yaml_ng to read or to refuse.
+    let declined: [&str; 24] = [
+        "b: *undefined\n",
+        &laughs,
+        "a: !tag 1\n",
+        "a: [1, 2]\n",
+        "a: {b: 1}\n",
+        "a: 1.5\n",
+        "a: 0x1F\n",
+        "a: 012\n",
+        "a: .inf\n",
+        "a: +5\n",
+        "a:\tb\n",
+        "a: multi\n  line plain\n",
+        "a: b: c\n",
+        "a: - b\n",
+        "a: 1\na: 2\n",
+        "a: 1\r\n",
+        "a: 'unclosed\n",
+        "? complex\n: key\n",
+        "<<: {x: 1}\n",
+        "a: 1\n---\nb: 2\n",
+        "  indented: 1\n",
+        "a:\n  b: 1\n c: 2\n",
+        "a: |2\n   x\n",
+        "a: 99999999999999999999\n",
+    ];
+    for text in declined {
+        assert_eq!(super::block_yaml::parse(text), None, "the block reader should decline:\n{text}");
+    }
+}
+
+#[test]
+fn the_block_yaml_reader_reads_every_yaml_file_of_the_repository_as_serde_yaml_ng_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["specs", "tests", "xtask", "generator"] {
+        collect_yaml(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 10, "found {} YAML files", files.len());
+    let mut read = 0;
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        let Some(fast) = super::block_yaml::parse(&text) else { continue };
+        read += 1;
+        assert_eq!(Some(fast), general_yaml(&text), "{} differs from serde_yaml_ng", file.display());
+    }
+    // StackQL's provider specs, the reason it exists, are read by it whole.
+    for spec in [
+        "stackql-0.7/aiplatform.yaml",
+        "stackql-0.7/storage.yaml",
+        "stackql-0.7/pubsub.yaml",
+        "stackql/aiplatform.yaml",
+    ] {
+        let text = std::fs::read_to_string(root.join("specs").join(spec)).unwrap();
+        assert!(super::block_yaml::parse(&text).is_some(), "the block reader declined specs/{spec}");
+    }
+    assert!(read * 2 > files.len(), "read {read} of {} YAML files", files.len());
+}
+
+fn collect_yaml(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.ends_with("node_modules") && !path.ends_with("target") {
+            collect_yaml(&path, files);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            files.push(path);
+        }
+    }
+}

@@ -1,0 +1,545 @@
+//! A fast reader for YAML as dumpers write it (js-yaml, which writes StackQL's provider specs,
+//! and PyYAML): block mappings and sequences, plain, quoted and block scalars, empty `[]` and
+//! `{}`. It answers `None` for anything else (anchors, tags, flow collections with content,
+//! tabs, multi-line plain scalars, numbers other than plain integers, anchored keys, ...) and
+//! for anything
+//! malformed; [`super::parse`] then takes serde_yaml_ng, which reads all of YAML and reports the
+//! errors. Where it answers, it gives the JSON serde_yaml_ng gives: the tests hold it to that
+//! on every YAML file of the repository and on each construct below.
+//!
+//! Why it exists: serde_yaml_ng's scanner (libyaml's, ported) spends about 110 ms on
+//! aiplatform's 3.4 MB provider spec, three times the whole Discovery path (issue 27).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Number, Value};
+
+/// Nesting deeper than this is left to serde_yaml_ng (which has its own limit and error).
+const MAX_DEPTH: usize = 100;
+
+/// The document as JSON, or `None` when it is outside this reader's subset.
+pub(super) fn parse(text: &str) -> Option<Value> {
+    if text.contains(['\t', '\r', '\u{feff}']) {
+        return None;
+    }
+    let text = text.strip_prefix("---\n").unwrap_or(text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    // Document markers (a second document, an end marker) are serde_yaml_ng's business.
+    if lines.iter().any(|line| line.starts_with("---") || line.starts_with("...")) {
+        return None;
+    }
+    // Aliases may copy at most as many nodes as the document has lines: more (a "billion
+    // laughs") is serde_yaml_ng's to refuse.
+    let alias_budget = lines.len();
+    let mut reader = Reader { lines, at: 0, entry_column: None, depth: 0, anchors: HashMap::new(), alias_budget };
+    reader.skip_blank();
+    let (column, _) = reader.peek()?;
+    if column != 0 {
+        return None;
+    }
+    let value = reader.collection(0)?;
+    reader.skip_blank();
+    (reader.at == reader.lines.len()).then_some(value)
+}
+
+struct Reader<'a> {
+    lines: Vec<&'a str>,
+    /// The next line to read.
+    at: usize,
+    /// A collection that starts on a sequence entry's line (`- key: value`) starts at this
+    /// (line, column), not at the line's indentation.
+    entry_column: Option<(usize, usize)>,
+    depth: usize,
+    /// Each anchor's value and its size in nodes.
+    anchors: HashMap<&'a str, (Value, usize)>,
+    /// How many more nodes aliases may copy.
+    alias_budget: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// The next line's column and its text from there, without taking it.
+    fn peek(&self) -> Option<(usize, &'a str)> {
+        let line = *self.lines.get(self.at)?;
+        let column = match self.entry_column {
+            Some((at, column)) if at == self.at => column,
+            _ => indentation(line),
+        };
+        Some((column, &line[column..]))
+    }
+
+    /// Skips empty and comment lines.
+    fn skip_blank(&mut self) {
+        while let Some((_, text)) = self.peek() {
+            // `text` starts after the indentation: a line of spaces is empty here.
+            if !(text.is_empty() || text.starts_with('#')) {
+                break;
+            }
+            self.at += 1;
+        }
+    }
+
+    /// The mapping or sequence whose first line (next) starts at `column`.
+    fn collection(&mut self, column: usize) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let (_, text) = self.peek()?;
+        let value = if is_entry(text) { self.sequence(column) } else { self.mapping(column) };
+        self.depth -= 1;
+        value
+    }
+
+    fn mapping(&mut self, column: usize) -> Option<Value> {
+        let mut map = Map::new();
+        loop {
+            self.skip_blank();
+            let Some((at, text)) = self.peek() else { break };
+            if at < column {
+                break;
+            }
+            if at > column || is_entry(text) {
+                return None;
+            }
+            let (key, rest) = split_key(text)?;
+            if key == "<<" {
+                return None;
+            }
+            self.at += 1;
+            let value = self.value(rest, column, true)?;
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+        }
+        Some(Value::Object(map))
+    }
+
+    fn sequence(&mut self, column: usize) -> Option<Value> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_blank();
+            let Some((at, text)) = self.peek() else { break };
+            if at < column {
+                break;
+            }
+            if at > column {
+                return None;
+            }
+            if !is_entry(text) {
+                // `key:` beside a sequence that is its sibling's value, at the same column.
+                break;
+            }
+            let after = &text[1..];
+            let rest = skip_spaces(after);
+            if rest.is_empty() || rest.starts_with('#') {
+                self.at += 1;
+                items.push(self.value_below(column, false)?);
+            } else if is_entry(rest) || split_key(rest).is_some() {
+                let inner = column + 1 + (after.len() - rest.len());
+                self.entry_column = Some((self.at, inner));
+                items.push(self.collection(inner)?);
+            } else {
+                self.at += 1;
+                items.push(self.value(rest, column, false)?);
+            }
+        }
+        Some(Value::Array(items))
+    }
+
+    /// The value after `key:` or `- ` on a line already taken; `parent` is the column of the
+    /// mapping or sequence it belongs to.
+    fn value(&mut self, text: &'a str, parent: usize, in_mapping: bool) -> Option<Value> {
+        let text = skip_spaces(text);
+        match text.bytes().next() {
+            None | Some(b'#') => self.value_below(parent, in_mapping),
+            Some(b'&') => {
+                let (name, rest) = text[1..].split_once(' ').unwrap_or((&text[1..], ""));
+                if name.is_empty() || name.contains([',', '[', ']', '{', '}']) {
+                    return None;
+                }
+                let value = self.value(rest, parent, in_mapping)?;
+                self.anchors.insert(name, (value.clone(), size(&value)));
+                Some(value)
+            }
+            Some(b'*') => {
+                let name = &text[1..];
+                let name = comment_start(name).map_or(name, |comment| &name[..comment]).trim_end_matches(' ');
+                let (value, size) = self.anchors.get(name)?;
+                self.alias_budget = self.alias_budget.checked_sub(*size)?;
+                let value = value.clone();
+                self.single_line_ends(parent)?;
+                Some(value)
+            }
+            Some(b'|' | b'>') => self.block_scalar(text, parent).map(Value::String),
+            Some(b'\'' | b'"') => {
+                let (scalar, rest) = self.quoted(text, parent)?;
+                end_of_line(rest)?;
+                self.single_line_ends(parent)?;
+                Some(Value::String(scalar))
+            }
+            _ => {
+                let value = plain(text)?;
+                self.single_line_ends(parent)?;
+                Some(value)
+            }
+        }
+    }
+
+    /// A value that starts on the next lines: a collection indented deeper (or, for a mapping's
+    /// value, a sequence at the mapping's own column), else null.
+    fn value_below(&mut self, parent: usize, in_mapping: bool) -> Option<Value> {
+        self.skip_blank();
+        match self.peek() {
+            Some((column, _)) if column > parent => self.collection(column),
+            Some((column, text)) if column == parent && in_mapping && is_entry(text) => {
+                self.depth += 1;
+                let value = self.sequence(column);
+                self.depth -= 1;
+                value
+            }
+            _ => Some(Value::Null),
+        }
+    }
+
+    /// After a one-line scalar, a deeper line would continue it (a multi-line plain scalar) or
+    /// be an error: both are serde_yaml_ng's.
+    fn single_line_ends(&mut self, parent: usize) -> Option<()> {
+        self.skip_blank();
+        match self.peek() {
+            Some((column, _)) if column > parent => None,
+            _ => Some(()),
+        }
+    }
+
+    /// A quoted scalar starting at `text` (on the line before `self.at`), possibly over more
+    /// lines; returns it and the rest of its last line.
+    fn quoted(&mut self, text: &'a str, parent: usize) -> Option<(String, &'a str)> {
+        let double = text.starts_with('"');
+        let mut out = String::new();
+        let mut line = &text[1..];
+        // Where the text of this line starts in `out`, and how much of it escapes made (a
+        // line's trailing white space is folded away, an escaped one is kept).
+        let mut kept = 0;
+        loop {
+            let bytes = line.as_bytes();
+            let mut i = 0;
+            let mut continued = false;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\'' if !double => {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            out.push('\'');
+                            i += 2;
+                            kept = out.len();
+                            continue;
+                        }
+                        return Some((out, &line[i + 1..]));
+                    }
+                    b'"' if double => return Some((out, &line[i + 1..])),
+                    b'\\' if double => {
+                        if i + 1 == bytes.len() {
+                            continued = true;
+                            break;
+                        }
+                        let (decoded, used) = escape(&line[i + 1..])?;
+                        out.push(decoded);
+                        i += 1 + used;
+                        kept = out.len();
+                    }
+                    _ => {
+                        // Up to the next quote or backslash (ASCII, so a char boundary).
+                        let next = (i + 1..bytes.len())
+                            .find(|&j| matches!(bytes[j], b'\'' | b'"' | b'\\'))
+                            .unwrap_or(bytes.len());
+                        out.push_str(&line[i..next]);
+                        i = next;
+                    }
+                }
+            }
+            // The scalar goes on: fold the line break (an escaped one keeps what precedes it).
+            if !continued {
+                let trimmed = out[kept..].trim_end_matches(' ').len() + kept;
+                out.truncate(trimmed);
+            }
+            let mut empty_lines = 0;
+            loop {
+                let next = *self.lines.get(self.at)?;
+                self.at += 1;
+                let start = indentation(next);
+                if start == next.len() {
+                    empty_lines += 1;
+                    continue;
+                }
+                if start <= parent {
+                    return None;
+                }
+                line = &next[start..];
+                break;
+            }
+            if !continued {
+                if empty_lines == 0 {
+                    out.push(' ');
+                } else {
+                    out.extend(std::iter::repeat_n('\n', empty_lines));
+                }
+            } else {
+                out.extend(std::iter::repeat_n('\n', empty_lines));
+            }
+            kept = out.len();
+        }
+    }
+
+    /// A `|` or `>` scalar whose header is `header`; its lines follow.
+    fn block_scalar(&mut self, header: &str, parent: usize) -> Option<String> {
+        let folded = header.starts_with('>');
+        let (chomp, rest) = match header.as_bytes().get(1) {
+            Some(b'-') => (Chomp::Strip, &header[2..]),
+            Some(b'+') => (Chomp::Keep, &header[2..]),
+            _ => (Chomp::Clip, &header[1..]),
+        };
+        end_of_line(rest)?;
+        // The content's indentation is the first non-empty line's; no indentation indicator.
+        let mut end = self.at;
+        let mut indent = None;
+        while let Some(line) = self.lines.get(end) {
+            let start = indentation(line);
+            if start == line.len() {
+                end += 1;
+                continue;
+            }
+            match indent {
+                None if start > parent => indent = Some(start),
+                None => break,
+                Some(n) if start < n => break,
+                Some(_) => {}
+            }
+            end += 1;
+        }
+        let Some(indent) = indent else {
+            // No content: empty, unless kept line breaks are asked for.
+            self.at = end;
+            return (!matches!(chomp, Chomp::Keep)).then(String::new);
+        };
+        let body: Vec<&str> = self.lines[self.at..end].iter().map(|line| line.get(indent..).unwrap_or("")).collect();
+        if self.lines[self.at..end].iter().any(|line| indentation(line) == line.len() && line.len() > indent) {
+            return None;
+        }
+        self.at = end;
+        let last = body.iter().rposition(|line| !line.is_empty())?;
+        let trailing_empty = body.len() - 1 - last;
+        let mut out = String::new();
+        if folded {
+            let mut previous_spaced = None;
+            let mut empty_lines = 0;
+            for line in &body[..=last] {
+                if line.is_empty() {
+                    empty_lines += 1;
+                    continue;
+                }
+                let spaced = line.starts_with(' ');
+                match previous_spaced {
+                    None => out.extend(std::iter::repeat_n('\n', empty_lines)),
+                    Some(false) if !spaced && empty_lines == 0 => out.push(' '),
+                    Some(false) if !spaced => out.extend(std::iter::repeat_n('\n', empty_lines)),
+                    Some(_) => out.extend(std::iter::repeat_n('\n', empty_lines + 1)),
+                }
+                out.push_str(line);
+                previous_spaced = Some(spaced);
+                empty_lines = 0;
+            }
+        } else {
+            for (n, line) in body[..=last].iter().enumerate() {
+                if n > 0 {
+                    out.push('\n');
+                }
+                out.push_str(line);
+            }
+        }
+        match chomp {
+            Chomp::Strip => {}
+            Chomp::Clip => out.push('\n'),
+            Chomp::Keep => out.extend(std::iter::repeat_n('\n', trailing_empty + 1)),
+        }
+        Some(out)
+    }
+}
+
+enum Chomp {
+    Strip,
+    Clip,
+    Keep,
+}
+
+/// The number of nodes in `value`.
+fn size(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(size).sum(),
+        Value::Object(map) => map.values().map(size).sum(),
+        _ => 0,
+    }
+}
+
+fn indentation(line: &str) -> usize {
+    line.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// `-` followed by a space or the end of the line: a sequence entry.
+fn is_entry(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
+/// The rest of a line after a scalar: nothing, or white space and a comment.
+fn end_of_line(rest: &str) -> Option<()> {
+    let trimmed = rest.trim_start_matches(' ');
+    (trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())).then_some(())
+}
+
+/// Characters that start something other than a plain scalar (or need serde_yaml_ng's care).
+fn starts_special(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(
+            b'-' | b'?'
+                | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        )
+    )
+}
+
+/// `text` without its leading spaces.
+fn skip_spaces(text: &str) -> &str {
+    let spaces = text.bytes().take_while(|&b| b == b' ').count();
+    &text[spaces..]
+}
+
+/// Where a comment starts (`#` after a space), if one does.
+fn comment_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (1..bytes.len()).find(|&i| bytes[i] == b'#' && bytes[i - 1] == b' ')
+}
+
+/// `key: rest` or `key:` at the end of the line; the key plain or quoted on one line.
+fn split_key(text: &str) -> Option<(String, &str)> {
+    if text.starts_with(['\'', '"']) {
+        let mut reader =
+            Reader { lines: Vec::new(), at: 0, entry_column: None, depth: 0, anchors: HashMap::new(), alias_budget: 0 };
+        let (key, rest) = reader.quoted(text, usize::MAX)?;
+        let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
+        return (rest.is_empty() || rest.starts_with(' ')).then_some((key, rest));
+    }
+    if starts_special(text) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let colon = (0..bytes.len()).find(|&i| bytes[i] == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' '))?;
+    let key = text[..colon].trim_end_matches(' ');
+    if key.is_empty() || comment_start(key).is_some() {
+        return None;
+    }
+    Some((key.to_owned(), &text[colon + 1..]))
+}
+
+/// A one-line plain scalar (or `[]`, `{}`), resolved as serde_yaml_ng resolves it.
+fn plain(text: &str) -> Option<Value> {
+    if is_entry(text) {
+        return None;
+    }
+    let text = comment_start(text).map_or(text, |comment| &text[..comment]).trim_end_matches(' ');
+    match text {
+        "[]" => return Some(Value::Array(Vec::new())),
+        "{}" => return Some(Value::Object(Map::new())),
+        "null" | "Null" | "NULL" | "~" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    if (0..bytes.len()).any(|i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&b| b == b' ')) {
+        return None;
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        return number_like(text);
+    }
+    if starts_special(text) {
+        return None;
+    }
+    Some(Value::String(text.to_owned()))
+}
+
+/// A plain scalar that starts like a number: a decimal integer is one, text no number parser
+/// accepts is a string, and the rest (floats, hex, octal, `.inf`, leading zeros) is left to
+/// serde_yaml_ng.
+fn number_like(text: &str) -> Option<Value> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let decimal = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    if decimal {
+        return if text.starts_with('-') {
+            text.parse::<i64>().ok().map(|n| Value::Number(Number::from(n)))
+        } else {
+            text.parse::<u64>().ok().map(|n| Value::Number(Number::from(n)))
+        };
+    }
+    let unsigned = text.trim_start_matches(['+', '-']);
+    if unsigned.starts_with('.')
+        || unsigned.starts_with("0x")
+        || unsigned.starts_with("0o")
+        || unsigned.starts_with("0b")
+    {
+        return None;
+    }
+    if text.parse::<f64>().is_ok() || text.starts_with('-') && text.len() == 1 {
+        return None;
+    }
+    Some(Value::String(text.to_owned()))
+}
+
+/// A double-quoted escape (the text after the backslash): the character and the bytes used.
+fn escape(text: &str) -> Option<(char, usize)> {
+    let code = |len: usize| -> Option<(char, usize)> {
+        let hex = text.get(1..1 + len)?;
+        let value = u32::from_str_radix(hex, 16).ok()?;
+        Some((char::from_u32(value)?, 1 + len))
+    };
+    let simple = |c: char| Some((c, 1));
+    match text.as_bytes().first()? {
+        b'0' => simple('\0'),
+        b'a' => simple('\u{7}'),
+        b'b' => simple('\u{8}'),
+        b't' => simple('\t'),
+        b'n' => simple('\n'),
+        b'v' => simple('\u{b}'),
+        b'f' => simple('\u{c}'),
+        b'r' => simple('\r'),
+        b'e' => simple('\u{1b}'),
+        b' ' => simple(' '),
+        b'"' => simple('"'),
+        b'/' => simple('/'),
+        b'\\' => simple('\\'),
+        b'N' => simple('\u{85}'),
+        b'_' => simple('\u{a0}'),
+        b'L' => simple('\u{2028}'),
+        b'P' => simple('\u{2029}'),
+        b'x' => code(2),
+        b'u' => code(4),
+        b'U' => code(8),
+        _ => None,
+    }
+}
