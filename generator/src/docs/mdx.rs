@@ -61,13 +61,19 @@ pub fn escape_braces(page: &str) -> String {
                     break;
                 }
             }
-        } else if let Some(start) = line.find("<CodeBlock") {
+        } else if let Some(start) = line.contains('<').then(|| line.find("<CodeBlock")).flatten() {
             text.push_str(&line[..start]);
             out.push_str(&escape_inline(&std::mem::take(&mut text)));
             let mut block = line[start..].to_owned();
-            while !block.contains("</CodeBlock>") {
+            // The closing tag is on one line: look for it in each line as it is added, not in
+            // the whole block again (manifests run to hundreds of lines).
+            let mut closed = block.contains("</CodeBlock>");
+            while !closed {
                 match lines.next() {
-                    Some(inner) => block.push_str(inner),
+                    Some(inner) => {
+                        closed = inner.contains("</CodeBlock>");
+                        block.push_str(inner);
+                    }
                     None => break,
                 }
             }
@@ -94,7 +100,7 @@ fn escape_inline(text: &str) -> String {
                 let run = bytes[at..].iter().take_while(|b| **b == b'`').count();
                 match closing_run(text, at + run, run) {
                     Some(end) => {
-                        out.push_str(&braces(&text[plain..at]));
+                        push_braces(&mut out, &text[plain..at]);
                         out.push_str(&text[at..end]);
                         plain = end;
                         at = end;
@@ -105,7 +111,7 @@ fn escape_inline(text: &str) -> String {
             b'<' if bytes.get(at + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') => {
                 match text[at..].find('>') {
                     Some(offset) => {
-                        out.push_str(&braces(&text[plain..at]));
+                        push_braces(&mut out, &text[plain..at]);
                         out.push_str(&text[at..at + offset + 1]);
                         at += offset + 1;
                         plain = at;
@@ -116,12 +122,19 @@ fn escape_inline(text: &str) -> String {
             _ => at += 1,
         }
     }
-    out.push_str(&braces(&text[plain..]));
+    push_braces(&mut out, &text[plain..]);
     out
 }
 
-fn braces(text: &str) -> String {
-    text.replace('{', "&#123;").replace('}', "&#125;")
+/// `text` onto `out` with `{` as `&#123;` and `}` as `&#125;`.
+fn push_braces(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['{', '}']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b'{' { "&#123;" } else { "&#125;" });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 #[cfg(test)]
