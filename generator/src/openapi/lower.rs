@@ -388,16 +388,23 @@ impl<'a> Converter<'_, 'a> {
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
     fn parameters(&self, node: &Node<'a>) -> Result<Vec<Parameter>> {
-        self.reader.array(node, "parameters")?.into_iter().map(|p| self.parameter(p)).collect()
+        let Some(items) = node.value.get("parameters").and_then(Value::as_array) else {
+            // Absent, or not an array (which `array` reports).
+            return self.reader.array(node, "parameters").map(|_| Vec::new());
+        };
+        let path = super::node::child_path(&node.path, "parameters");
+        items.iter().enumerate().map(|(i, value)| self.parameter(value, &path, i)).collect()
     }
 
-    fn parameter(&self, node: Node<'a>) -> Result<Parameter> {
-        let reference = node.value.get("$ref").and_then(Value::as_str);
+    /// Item `index` of the parameter list at `list`; its node's pointer is built only when the
+    /// parameter is read (not for the dozen shared `$ref`s of every operation).
+    fn parameter(&self, value: &'a Value, list: &str, index: usize) -> Result<Parameter> {
+        let reference = value.get("$ref").and_then(Value::as_str);
         if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
         {
             return Ok(known);
         }
-        let parameter = self.read_parameter(node)?;
+        let parameter = self.read_parameter(Node { value, path: super::node::index_path(list, index) })?;
         if let Some(reference) = reference {
             self.referenced_parameters.borrow_mut().insert(reference, parameter.clone());
         }

@@ -25,12 +25,21 @@ pub fn escape(key: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The pointer of `key` under `parent`: built for every member read, so one allocation.
-fn child_path(parent: &str, key: &str) -> String {
+pub fn child_path(parent: &str, key: &str) -> String {
     let key = escape(key);
     let mut path = String::with_capacity(parent.len() + 1 + key.len());
     path.push_str(parent);
     path.push('/');
     path.push_str(&key);
+    path
+}
+
+/// The pointer of item `index` of the array at `parent`.
+pub fn index_path(parent: &str, index: usize) -> String {
+    use std::fmt::Write;
+    let mut path = String::with_capacity(parent.len() + 4);
+    path.push_str(parent);
+    let _ = write!(path, "/{index}");
     path
 }
 
@@ -78,7 +87,7 @@ impl<'a> Reader<'a> {
             .value
             .as_array()
             .ok_or_else(|| self.error(&child.path, format!("expected an array, found {}", kind(child.value))))?;
-        Ok(items.iter().enumerate().map(|(i, value)| Node { value, path: format!("{}/{i}", child.path) }).collect())
+        Ok(items.iter().enumerate().map(|(i, value)| Node { value, path: index_path(&child.path, i) }).collect())
     }
 
     /// The member `key`, which must be a string when present.
