@@ -1,4 +1,5 @@
-//! `cargo xtask check`: is `generated/` exactly what the generator writes now?
+//! `cargo xtask check`: is `generated/` exactly what the generator writes now, and does
+//! `specs/PROVENANCE.md` list each document's revision and sha256 as committed?
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -6,6 +7,7 @@ use std::path::Path;
 use crate::specs;
 
 pub fn run() -> Result<(), String> {
+    crate::release::check_provenance(&specs::project_root())?;
     compare(&specs::generated_tree()?, &specs::generated_dir())
 }
 

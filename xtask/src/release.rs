@@ -269,6 +269,30 @@ const TABLE_END: &str = "<!-- revisions: end -->";
 /// while their sha256 is the same.
 pub fn write_provenance(root: &Path, sources: &BTreeMap<String, String>) -> Result<(), String> {
     let path = root.join("specs/PROVENANCE.md");
+    let (text, written) = provenance(root, sources)?;
+    if written != text {
+        std::fs::write(&path, written).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Part of `cargo xtask check`: fails when the table of `specs/PROVENANCE.md` does not list
+/// every Discovery document under `specs/` with its revision and sha256 as committed.
+pub fn check_provenance(root: &Path) -> Result<(), String> {
+    let (text, written) = provenance(root, &BTreeMap::new())?;
+    if text == written {
+        return Ok(());
+    }
+    let stale: Vec<&str> = written.lines().filter(|line| line.starts_with("| `") && !text.contains(line)).collect();
+    Err(format!(
+        "specs/PROVENANCE.md does not match the documents under specs/ (run `cargo xtask regen`); rows it should have:\n{}",
+        stale.join("\n")
+    ))
+}
+
+/// The text of `specs/PROVENANCE.md` now, and with its table rewritten.
+fn provenance(root: &Path, sources: &BTreeMap<String, String>) -> Result<(String, String), String> {
+    let path = root.join("specs/PROVENANCE.md");
     let text = if path.is_file() { specs::read(&path)? } else { String::new() };
     let mut known: BTreeMap<String, (String, String)> = BTreeMap::new();
     let (before, after) = match (text.find(TABLE_BEGIN), text.find(TABLE_END)) {
@@ -306,10 +330,7 @@ pub fn write_provenance(root: &Path, sources: &BTreeMap<String, String>) -> Resu
     }
     table.push_str(TABLE_END);
     let written = format!("{before}{table}{after}");
-    if written != text {
-        std::fs::write(&path, written).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
+    Ok((text, written))
 }
 
 /// `cargo xtask regen` on the project at `root`: for each Discovery spec whose document differs

@@ -238,6 +238,25 @@ mod tests {
     }
 
     #[test]
+    fn check_fails_when_provenance_does_not_match_the_documents() {
+        let root = project("provenance-check");
+        // The prose alone, no table yet: stale.
+        let error = release::check_provenance(&root).unwrap_err();
+        assert!(error.contains("| `shop.v1.json` | 20250101 |"), "{error}");
+        update_from(&root, &breaking("20250201"));
+        release::check_provenance(&root).unwrap();
+        // The document edited by hand after the update: its sha256 no longer matches.
+        let edited = read(&root, "specs/shop.v1.json").replace("\"Shop\"", "\"Shop!\"");
+        std::fs::write(root.join("specs/shop.v1.json"), edited).unwrap();
+        let error = release::check_provenance(&root).unwrap_err();
+        let sha = sha256sum(&root.join("specs/shop.v1.json"));
+        assert!(error.contains(&format!("| `shop.v1.json` | 20250201 | `{sha}` |")), "{error}");
+        release::regen(&root, DATE).unwrap();
+        release::check_provenance(&root).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn regen_records_a_revision_against_git_head_once() {
         let root = project("regen");
         // Nothing differs from HEAD: no bump, no entry.
