@@ -10,7 +10,7 @@
 //! Why it exists: serde_yaml_ng's scanner (libyaml's, ported) spends about 110 ms on
 //! aiplatform's 3.4 MB provider spec, three times the whole Discovery path (issue 27).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Number, Value};
 
@@ -23,7 +23,9 @@ pub(super) fn parse(text: &str) -> Option<Value> {
         return None;
     }
     let text = text.strip_prefix("---\n").unwrap_or(text);
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Lines end with a line break (a block scalar's last one counts); a document whose last
+    // line has none is left to serde_yaml_ng.
+    let lines: Vec<&str> = text.strip_suffix('\n')?.split('\n').collect();
     // Document markers (a second document, an end marker) are serde_yaml_ng's business.
     if lines.iter().any(|line| line.starts_with("---") || line.starts_with("...")) {
         return None;
@@ -31,7 +33,15 @@ pub(super) fn parse(text: &str) -> Option<Value> {
     // Aliases may copy at most as many nodes as the document has lines: more (a "billion
     // laughs") is serde_yaml_ng's to refuse.
     let alias_budget = lines.len();
-    let mut reader = Reader { lines, at: 0, entry_column: None, depth: 0, anchors: HashMap::new(), alias_budget };
+    let mut reader = Reader {
+        lines,
+        at: 0,
+        entry_column: None,
+        depth: 0,
+        anchors: HashMap::new(),
+        alias_budget,
+        anchor_names: HashSet::new(),
+    };
     reader.skip_blank();
     let (column, _) = reader.peek()?;
     if column != 0 {
@@ -54,6 +64,8 @@ struct Reader<'a> {
     anchors: HashMap<&'a str, (Value, usize)>,
     /// How many more nodes aliases may copy.
     alias_budget: usize,
+    /// Every anchor name met so far.
+    anchor_names: HashSet<&'a str>,
 }
 
 impl<'a> Reader<'a> {
@@ -153,8 +165,12 @@ impl<'a> Reader<'a> {
         match text.bytes().next() {
             None | Some(b'#') => self.value_below(parent, in_mapping),
             Some(b'&') => {
-                let (name, rest) = text[1..].split_once(' ').unwrap_or((&text[1..], ""));
-                if name.is_empty() || name.contains([',', '[', ']', '{', '}']) {
+                let (name, rest) = anchor_name(&text[1..])?;
+                // A name anchored twice is declined: serde_yaml_ng numbers anchors by how many
+                // names it has seen, so which node a later alias copies is its own rule. An
+                // alias inside its own anchor's node finds nothing yet and is declined too.
+                // One anchor per node, and an anchor is not an alias's.
+                if !self.anchor_names.insert(name) || skip_spaces(rest).starts_with(['&', '*']) {
                     return None;
                 }
                 let value = self.value(rest, parent, in_mapping)?;
@@ -162,8 +178,8 @@ impl<'a> Reader<'a> {
                 Some(value)
             }
             Some(b'*') => {
-                let name = &text[1..];
-                let name = comment_start(name).map_or(name, |comment| &name[..comment]).trim_end_matches(' ');
+                let (name, rest) = anchor_name(&text[1..])?;
+                end_of_line(rest)?;
                 let (value, size) = self.anchors.get(name)?;
                 self.alias_budget = self.alias_budget.checked_sub(*size)?;
                 let value = value.clone();
@@ -370,6 +386,14 @@ enum Chomp {
     Keep,
 }
 
+/// An anchor's or alias's name (letters, digits, `-` and `_`, as libyaml reads them) and the
+/// rest of the line after it, which must start with a space if anything follows.
+fn anchor_name(text: &str) -> Option<(&str, &str)> {
+    let end = text.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_').count();
+    let (name, rest) = text.split_at(end);
+    (!name.is_empty() && (rest.is_empty() || rest.starts_with(' '))).then_some((name, rest))
+}
+
 /// The number of nodes in `value`.
 fn size(value: &Value) -> usize {
     1 + match value {
@@ -436,8 +460,15 @@ fn comment_start(text: &str) -> Option<usize> {
 /// `key: rest` or `key:` at the end of the line; the key plain or quoted on one line.
 fn split_key(text: &str) -> Option<(String, &str)> {
     if text.starts_with(['\'', '"']) {
-        let mut reader =
-            Reader { lines: Vec::new(), at: 0, entry_column: None, depth: 0, anchors: HashMap::new(), alias_budget: 0 };
+        let mut reader = Reader {
+            lines: Vec::new(),
+            at: 0,
+            entry_column: None,
+            depth: 0,
+            anchors: HashMap::new(),
+            alias_budget: 0,
+            anchor_names: HashSet::new(),
+        };
         let (key, rest) = reader.quoted(text, usize::MAX)?;
         let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
         return (rest.is_empty() || rest.starts_with(' ')).then_some((key, rest));
