@@ -288,3 +288,26 @@ fn a_new_schema_does_not_take_an_old_type_name() {
     assert_eq!(record.types["GoogleCloudLabV1Job"], "Job");
     assert_eq!(record.types["Job"], "JobSchema");
 }
+
+/// The surface gives each item the type code names it by (what `cargo xtask semver-confirm`'s
+/// programs write): a field boxed to break a cycle is a `Box`, a repeated required parameter
+/// takes a list (`[T]`); a change of either breaks code, so the diff must see it.
+#[test]
+fn signatures_are_the_types_code_names() {
+    let doc = json!({
+        "kind": "discovery#restDescription", "name": "tree", "version": "v1", "title": "Tree",
+        "rootUrl": "https://tree.example.com/", "servicePath": "", "revision": "1",
+        "schemas": {"Node": {"id": "Node", "type": "object", "properties": {
+            "child": {"$ref": "Node"},
+            "sizes": {"type": "array", "items": {"type": "array", "items": {"type": "string", "format": "int64"}}}}}},
+        "resources": {"nodes": {"methods": {"batch": {"id": "tree.nodes.batch", "path": "nodes:batch",
+            "httpMethod": "GET", "response": {"$ref": "Node"},
+            "parameters": {"ids": {"type": "string", "location": "query", "required": true, "repeated": true}}}}}}
+    });
+    let surface = surface_of(&doc);
+    let signature = |path: &str| surface.items.get(path).map(|(_, s)| s.as_str());
+    assert_eq!(signature("Node.child"), Some("Box<Node>"));
+    // 64-bit integers nested in a list travel as strings.
+    assert_eq!(signature("Node.sizes"), Some("Vec<Vec<String>>"));
+    assert_eq!(signature("client.nodes().batch"), Some("(ids: [String]) -> Batch"));
+}

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::methods::{PathType, ResourcePlan};
-use super::models::type_tokens;
+use super::models::{type_tokens, wire_type};
 use super::plan::{self, CratePlan};
 use super::types::{RustType, TypeDef};
 use crate::config::ClientConfig;
@@ -97,7 +97,11 @@ fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, St
                 PathType::String => format!("{}: String", p.field),
             })
             .collect();
-        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| format!("{}: {}", q.field, text(&q.ty))));
+        // A repeated one (`[T]`) takes any iterable of values, a single one a value.
+        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| {
+            let ty = if q.repeated { format!("[{}]", text(&q.ty)) } else { text(&q.ty) };
+            format!("{}: {ty}", q.field)
+        }));
         arguments.extend(method.body.iter().map(|body| format!("body: {}", text(body))));
         add(call.clone(), Kind::Method, format!("({}) -> {}", arguments.join(", "), method.builder));
         for query in method.query.iter().filter(|q| !q.required) {
@@ -118,8 +122,12 @@ fn type_items(plan: &CratePlan, add: &mut impl FnMut(String, Kind, String)) {
         match def {
             TypeDef::Struct(s) => {
                 add(s.name.clone(), Kind::Type, "struct".to_owned());
+                // The type the field is declared with (inside its `Option`): boxed to break a
+                // cycle, nested 64-bit integers as strings.
                 for field in &s.fields {
-                    add(format!("{}.{}", s.name, field.rust_name), Kind::Field, text(&field.ty));
+                    let ty = text(&wire_type(&field.ty));
+                    let ty = if field.boxed { format!("Box<{ty}>") } else { ty };
+                    add(format!("{}.{}", s.name, field.rust_name), Kind::Field, ty);
                 }
             }
             TypeDef::Enum(e) => {
