@@ -309,7 +309,7 @@ fn signatures_are_the_types_code_names() {
     assert_eq!(signature("Node.child"), Some("Box<Node>"));
     // 64-bit integers nested in a list travel as strings.
     assert_eq!(signature("Node.sizes"), Some("Vec<Vec<String>>"));
-    assert_eq!(signature("client.nodes().batch"), Some("(ids: [String]) -> Batch"));
+    assert_eq!(signature("client.nodes().batch"), Some("(ids: [String]) -> Batch (send: Node)"));
 }
 
 /// A type whose name could not be kept is a deprecated alias of its new name (backupdr.v1

@@ -297,6 +297,7 @@ fn usage(surface: &Surface, path: &str, kind: Kind, signature: &str) -> Option<S
         Kind::Feature => return None,
         Kind::Resource => format!("(client: &Client) -> api::{signature} {{ {path} }}"),
         Kind::Method => {
+            let (signature, output) = signature.strip_suffix(')')?.rsplit_once(" (send: ")?;
             let (arguments, builder) = signature.rsplit_once(") -> ")?;
             let arguments: Vec<(&str, &str)> = arguments
                 .trim_start_matches('(')
@@ -308,8 +309,10 @@ fn usage(surface: &Surface, path: &str, kind: Kind, signature: &str) -> Option<S
                 arguments.iter().map(|(name, ty)| format!(", {}: {}", raw(name), list(ty))).collect();
             let values: Vec<String> = arguments.iter().map(|(name, _)| raw(name)).collect();
             let (reach, name) = path.rsplit_once('.')?;
+            // The builder, and what its `send()` returns (a future never polled).
             format!(
-                "(client: &Client{}) -> api::{} {{ {reach}.{}({}) }}",
+                "(client: &Client{}) -> api::{} {{ let b = {reach}.{}({}); \
+                 let _ = async {{ let _: api::Result<{output}> = b.clone().send().await; }}; b }}",
                 parameters.concat(),
                 builder_path(surface, path, builder)?,
                 raw(name),
@@ -318,7 +321,7 @@ fn usage(surface: &Surface, path: &str, kind: Kind, signature: &str) -> Option<S
         }
         Kind::Setter => {
             let (call, setter) = path.rsplit_once("(..).")?;
-            let builder = surface.items.get(call)?.1.rsplit_once(") -> ")?.1;
+            let builder = surface.items.get(call)?.1.rsplit_once(") -> ")?.1.split(' ').next()?;
             let builder = format!("api::{}", builder_path(surface, call, builder)?);
             match setter {
                 "download" => format!("(b: {builder}) {{ let _ = b.download(); }}"),
@@ -460,7 +463,11 @@ mod tests {
     fn each_item_is_named_with_the_types_its_surface_gives() {
         let s = surface(&[
             ("client.objects()", Kind::Resource, "objects::Objects"),
-            ("client.objects().move", Kind::Method, "(bucket: String, ids: [String], body: Object) -> Move"),
+            (
+                "client.objects().move",
+                Kind::Method,
+                "(bucket: String, ids: [String], body: Object) -> Move (send: Object)",
+            ),
             ("client.objects().move(..).tags", Kind::Setter, "[String]"),
             ("client.objects().move(..).download", Kind::Setter, ""),
             ("Object", Kind::Type, "struct"),
@@ -484,7 +491,8 @@ mod tests {
         assert_eq!(
             usage("client.objects().move").unwrap(),
             "(client: &Client, bucket: String, ids: Vec<String>, body: Object) -> api::objects::Move \
-             { client.objects().r#move(bucket, ids, body) }"
+             { let b = client.objects().r#move(bucket, ids, body); \
+             let _ = async { let _: api::Result<Object> = b.clone().send().await; }; b }"
         );
         assert_eq!(
             usage("client.objects().move(..).tags").unwrap(),

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::methods::{PathType, ResourcePlan};
+use super::methods::{PathType, ResourcePlan, Response};
 use super::models::{type_tokens, wire_type};
 use super::plan::{self, CratePlan};
 use super::types::{RustType, TypeDef};
@@ -103,7 +103,18 @@ fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, St
             format!("{}: {ty}", q.field)
         }));
         arguments.extend(method.body.iter().map(|body| format!("body: {}", text(body))));
-        add(call.clone(), Kind::Method, format!("({}) -> {}", arguments.join(", "), method.builder));
+        // What `send()` returns: a changed response type breaks code that names or reads it.
+        let output = match &method.response {
+            Response::Empty => "()".to_owned(),
+            Response::Json(ty) => text(ty),
+            Response::Operation { result, metadata, .. } => {
+                format!("discogen_runtime::Operation<{},{}>", text(result), text(metadata))
+            }
+            Response::DiscoveryOperation { operation, resource, .. } => {
+                format!("discogen_runtime::lro::DiscoveryOperation<{},{}>", text(operation), text(resource))
+            }
+        };
+        add(call.clone(), Kind::Method, format!("({}) -> {} (send: {output})", arguments.join(", "), method.builder));
         for query in method.query.iter().filter(|q| !q.required) {
             let ty = if query.repeated { format!("[{}]", text(&query.ty)) } else { text(&query.ty) };
             add(format!("{call}(..).{}", query.field), Kind::Setter, ty);
