@@ -3,17 +3,18 @@
 //! `semver_confirm:` in xtask/corpus.yaml, the old and the new client crate are generated (the
 //! new one keeping the old one's names, as `cargo xtask regen` and `discogen diff` do), and a
 //! usage program is written from the OLD crate's surface: one function per public item
-//! (accessor, method with its required arguments, setter, type, field, variant, resource
-//! name) that names the item with the types the surface gives it. The program must compile
-//! against the old crate (else this program generator is wrong) and compiles against the new
-//! one exactly when the diff says compatible; every error it then has must fall in the
-//! function of an item the diff calls breaking.
+//! (accessor, method with its required arguments and `send()` result, setter, type, field,
+//! variant, resource name) that names the item with the types the surface gives it. The
+//! program must compile against the old crate (else this program generator is wrong) and
+//! compiles against the new one exactly when the diff says compatible; every error it then has
+//! must fall in the function of an item the diff calls breaking, and every item the diff calls
+//! breaking must have one.
 //!
 //! What the compiler cannot see is said, not tested: an enum variant whose wire value changed
 //! under the same Rust name, or a resource-name pattern whose literals changed with the same
 //! variables, breaks at run time, not at compile time. Features are all enabled (the
 //! crates are checked with `--all-features`, like `cargo xtask corpus` does), so a removed
-//! feature is not seen either; none of the pairs removes one.
+//! feature is not seen either (none of the pairs removes one).
 //!
 //! All crates and programs are one scratch workspace checked by one `cargo check` in the
 //! target directory of `cargo xtask corpus`'s check (same flags), so the runtime and its
@@ -38,7 +39,7 @@ pub struct PairSpec {
     pub new: String,
 }
 
-/// A pair generated: its crates' directories, the diff, and the program's functions.
+/// A pair generated: its programs, the diff, and where each item's function is.
 struct Pair {
     label: String,
     /// The probe packages' library target names (old, new).
