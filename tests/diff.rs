@@ -288,3 +288,75 @@ fn a_new_schema_does_not_take_an_old_type_name() {
     assert_eq!(record.types["GoogleCloudLabV1Job"], "Job");
     assert_eq!(record.types["Job"], "JobSchema");
 }
+
+/// The surface gives each item the type code names it by (what `cargo xtask semver-confirm`'s
+/// programs write): a field boxed to break a cycle is a `Box`, a repeated required parameter
+/// takes a list (`[T]`); a change of either breaks code, so the diff must see it.
+#[test]
+fn signatures_are_the_types_code_names() {
+    let doc = json!({
+        "kind": "discovery#restDescription", "name": "tree", "version": "v1", "title": "Tree",
+        "rootUrl": "https://tree.example.com/", "servicePath": "", "revision": "1",
+        "schemas": {"Node": {"id": "Node", "type": "object", "properties": {
+            "child": {"$ref": "Node"},
+            "sizes": {"type": "array", "items": {"type": "array", "items": {"type": "string", "format": "int64"}}}}}},
+        "resources": {"nodes": {"methods": {"batch": {"id": "tree.nodes.batch", "path": "nodes:batch",
+            "httpMethod": "GET", "response": {"$ref": "Node"},
+            "parameters": {"ids": {"type": "string", "location": "query", "required": true, "repeated": true}}}}}}
+    });
+    let surface = surface_of(&doc);
+    let signature = |path: &str| surface.items.get(path).map(|(_, s)| s.as_str());
+    assert_eq!(signature("Node.child"), Some("Box<Node>"));
+    // 64-bit integers nested in a list travel as strings.
+    assert_eq!(signature("Node.sizes"), Some("Vec<Vec<String>>"));
+    assert_eq!(signature("client.nodes().batch"), Some("(ids: [String]) -> Batch (send: Node)"));
+}
+
+/// A type whose name could not be kept is a deprecated alias of its new name (backupdr.v1
+/// 2.181.0 -> 2.190.0: `BackupView` became `BackupViewEnum`): code naming it, its variants,
+/// or a setter taking it still compiles, so only what the new type lacks is breaking.
+#[test]
+fn a_type_now_a_deprecated_alias_is_seen_through() {
+    let surface = |items: &[(&str, Kind, &str)]| Surface {
+        items: items.iter().map(|(p, k, s)| ((*p).to_owned(), (*k, (*s).to_owned()))).collect(),
+        ..Surface::default()
+    };
+    let old = surface(&[
+        ("BackupView", Kind::Type, "enum"),
+        ("BackupView::Basic", Kind::Variant, "BACKUP_VIEW_BASIC"),
+        ("BackupView::Full", Kind::Variant, "BACKUP_VIEW_FULL"),
+        ("client.backups().get(..).view", Kind::Setter, "BackupView"),
+        ("Backup.views", Kind::Field, "Vec<BackupView>"),
+    ]);
+    let mut items = vec![
+        ("BackupView", Kind::Type, "= BackupViewEnum (deprecated)"),
+        ("BackupViewEnum", Kind::Type, "enum"),
+        ("BackupViewEnum::Basic", Kind::Variant, "BACKUP_VIEW_BASIC"),
+        ("BackupViewEnum::Full", Kind::Variant, "BACKUP_VIEW_FULL"),
+        ("client.backups().get(..).view", Kind::Setter, "BackupViewEnum"),
+        ("Backup.views", Kind::Field, "Vec<BackupViewEnum>"),
+    ];
+    let changes = surface::diff(&old, &surface(&items));
+    let found: Vec<(&str, Change)> = changes.iter().map(|c| (c.path.as_str(), c.change)).collect();
+    assert_eq!(
+        found,
+        [
+            ("BackupView", Change::Deprecated),
+            ("BackupViewEnum", Change::Added),
+            ("BackupViewEnum::Basic", Change::Added),
+            ("BackupViewEnum::Full", Change::Added)
+        ],
+        "{changes:#?}"
+    );
+    assert!(!changes.iter().any(|c| c.breaking()));
+    assert_eq!(record::renames(&old, &surface(&items)), ["type BackupView: now = BackupViewEnum (deprecated)"]);
+    // What the new type lacks is still removed, and an alias of another kind of type is a change.
+    items.retain(|(path, ..)| *path != "BackupViewEnum::Full");
+    let changes = surface::diff(&old, &surface(&items));
+    let breaking: Vec<(&str, Change)> =
+        changes.iter().filter(|c| c.breaking()).map(|c| (c.path.as_str(), c.change)).collect();
+    assert_eq!(breaking, [("BackupView::Full", Change::Removed)]);
+    items[1].2 = "struct";
+    let changes = surface::diff(&old, &surface(&items));
+    assert!(changes.iter().any(|c| c.path == "BackupView" && c.change == Change::Changed), "{changes:#?}");
+}

@@ -18,6 +18,9 @@ pub struct Corpus {
     /// Other releases whose documents are compared with these (`cargo xtask names-stay`).
     #[serde(default)]
     pub names_stay: Option<NamesStay>,
+    /// Revision pairs whose `discogen diff` verdict `cargo xtask semver-confirm` confirms by compiling.
+    #[serde(default)]
+    pub semver_confirm: Vec<crate::semver_confirm::PairSpec>,
     #[serde(default)]
     pub doc_site: Vec<String>,
     #[serde(default)]

@@ -25,6 +25,7 @@ mod readme_flow;
 mod reference_calls;
 mod release;
 mod scratch_check;
+mod semver_confirm;
 mod specs;
 mod tidy;
 mod update;
@@ -106,9 +107,9 @@ enum Task {
     },
     /// Run docs and client generation on every document of the corpus (xtask/corpus.yaml),
     /// then `cargo check` the clients of the chosen APIs and of tests/fixtures/nasty, then
-    /// `names-stay`.
+    /// `names-stay` and `semver-confirm`.
     Corpus {
-        /// Skip the `cargo check` of generated crates.
+        /// Skip the `cargo check` of generated crates (and `semver-confirm`).
         #[arg(long)]
         no_check: bool,
     },
@@ -116,6 +117,11 @@ enum Task {
     /// its releases in turn, each keeping the names the one before chose; fails when an item
     /// two consecutive revisions have is renamed (also part of `corpus`).
     NamesStay,
+    /// For each revision pair under `semver_confirm:` in xtask/corpus.yaml, a program naming
+    /// every public item of the old client compiles against the new one exactly when
+    /// `discogen diff` says compatible, its errors at the items the diff calls breaking (also
+    /// part of `corpus`).
+    SemverConfirm,
     /// Every method of the corpus APIs listed under `conformance:` in xtask/corpus.yaml
     /// through the generated typed builders and through google-api-python-client (installed
     /// under target/), requests compared; fails on any unexplained difference.
@@ -220,8 +226,15 @@ fn main() -> ExitCode {
             baseline: (!no_baseline).then_some(baseline),
             runs,
         }),
-        Task::Corpus { no_check } => corpus_run::run(!no_check).and_then(|()| names_stay::run()),
+        Task::Corpus { no_check } => corpus_run::run(!no_check).and_then(|()| names_stay::run()).and_then(|()| {
+            if no_check {
+                Ok(())
+            } else {
+                semver_confirm::run()
+            }
+        }),
         Task::NamesStay => names_stay::run(),
+        Task::SemverConfirm => semver_confirm::run(),
         Task::Conformance { all } => conformance::run(all),
         Task::OpenapiCorpus { no_check, limit } => {
             openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))

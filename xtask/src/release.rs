@@ -29,7 +29,7 @@ impl Verdict {
     pub fn of(changes: &[ItemChange]) -> Verdict {
         if changes.iter().any(ItemChange::breaking) {
             Verdict::Breaking
-        } else if changes.iter().any(|c| c.change == Change::Added) {
+        } else if changes.iter().any(|c| matches!(c.change, Change::Added | Change::Deprecated)) {
             Verdict::Additions
         } else {
             Verdict::Unchanged

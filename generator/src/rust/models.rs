@@ -94,7 +94,7 @@ fn runtime_module(name: &str) -> Option<&'static str> {
 
 /// 64-bit integers travel as JSON strings. A top-level `Option` or `Vec` of them uses a serde
 /// helper; deeper inside maps or nested lists they are kept as `String`.
-fn wire_type(ty: &RustType) -> RustType {
+pub(super) fn wire_type(ty: &RustType) -> RustType {
     fn deep(ty: &RustType) -> RustType {
         match ty {
             RustType::I64 | RustType::U64 => RustType::String,

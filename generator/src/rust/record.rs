@@ -33,6 +33,7 @@ pub fn renames(old: &super::surface::Surface, new: &super::surface::Surface) -> 
     for change in changes.iter().filter(|c| c.change != Change::Added) {
         let removed = change.change == Change::Removed;
         let found = match change.kind {
+            _ if change.change == Change::Deprecated => Some(format!("now {}", change.new)),
             Kind::Name if !removed => Some(format!("now names {}", change.new)),
             Kind::Name => added(Kind::Name).find(|a| a.new == change.old).map(|a| format!("now {}", a.path)),
             Kind::Resource if !removed => Some(format!("now {}", change.new)),

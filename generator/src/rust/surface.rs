@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::methods::{PathType, ResourcePlan};
-use super::models::type_tokens;
+use super::methods::{PathType, ResourcePlan, Response};
+use super::models::{type_tokens, wire_type};
 use super::plan::{self, CratePlan};
 use super::types::{RustType, TypeDef};
 use crate::config::ClientConfig;
@@ -97,9 +97,24 @@ fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, St
                 PathType::String => format!("{}: String", p.field),
             })
             .collect();
-        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| format!("{}: {}", q.field, text(&q.ty))));
+        // A repeated one (`[T]`) takes any iterable of values, a single one a value.
+        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| {
+            let ty = if q.repeated { format!("[{}]", text(&q.ty)) } else { text(&q.ty) };
+            format!("{}: {ty}", q.field)
+        }));
         arguments.extend(method.body.iter().map(|body| format!("body: {}", text(body))));
-        add(call.clone(), Kind::Method, format!("({}) -> {}", arguments.join(", "), method.builder));
+        // What `send()` returns: a changed response type breaks code that names or reads it.
+        let output = match &method.response {
+            Response::Empty => "()".to_owned(),
+            Response::Json(ty) => text(ty),
+            Response::Operation { result, metadata, .. } => {
+                format!("discogen_runtime::Operation<{},{}>", text(result), text(metadata))
+            }
+            Response::DiscoveryOperation { operation, resource, .. } => {
+                format!("discogen_runtime::lro::DiscoveryOperation<{},{}>", text(operation), text(resource))
+            }
+        };
+        add(call.clone(), Kind::Method, format!("({}) -> {} (send: {output})", arguments.join(", "), method.builder));
         for query in method.query.iter().filter(|q| !q.required) {
             let ty = if query.repeated { format!("[{}]", text(&query.ty)) } else { text(&query.ty) };
             add(format!("{call}(..).{}", query.field), Kind::Setter, ty);
@@ -118,8 +133,12 @@ fn type_items(plan: &CratePlan, add: &mut impl FnMut(String, Kind, String)) {
         match def {
             TypeDef::Struct(s) => {
                 add(s.name.clone(), Kind::Type, "struct".to_owned());
+                // The type the field is declared with (inside its `Option`): boxed to break a
+                // cycle, nested 64-bit integers as strings.
                 for field in &s.fields {
-                    add(format!("{}.{}", s.name, field.rust_name), Kind::Field, text(&field.ty));
+                    let ty = text(&wire_type(&field.ty));
+                    let ty = if field.boxed { format!("Box<{ty}>") } else { ty };
+                    add(format!("{}.{}", s.name, field.rust_name), Kind::Field, ty);
                 }
             }
             TypeDef::Enum(e) => {
@@ -156,6 +175,10 @@ pub enum Change {
     Added,
     Removed,
     Changed,
+    /// A type that is now a `#[deprecated]` alias of another with the same definition (its
+    /// name could not be kept): code naming it, its fields or its variants still compiles,
+    /// with a warning.
+    Deprecated,
 }
 
 impl Change {
@@ -165,6 +188,7 @@ impl Change {
             Change::Added => "added",
             Change::Removed => "removed",
             Change::Changed => "changed",
+            Change::Deprecated => "deprecated",
         }
     }
 }
@@ -183,15 +207,65 @@ pub struct ItemChange {
 impl ItemChange {
     /// Whether code written against the old crate may stop compiling (see the module docs).
     pub fn breaking(&self) -> bool {
-        self.change != Change::Added
+        matches!(self.change, Change::Removed | Change::Changed)
     }
 }
 
 /// The changes from `old` to `new`, breaking first, each group by path.
+///
+/// An old type that is now a deprecated alias (`= Target (deprecated)`) is seen through, as the
+/// compiler does: its fields and variants are looked up under the target, and signatures that
+/// name it are compared with the target's name in its place.
 pub fn diff(old: &Surface, new: &Surface) -> Vec<ItemChange> {
+    let aliases: BTreeMap<&str, &str> = new
+        .items
+        .iter()
+        .filter(|(_, (kind, _))| *kind == Kind::Type)
+        .filter_map(|(path, (_, s))| Some((path.as_str(), s.strip_prefix("= ")?.strip_suffix(" (deprecated)")?)))
+        .collect();
+    // An old signature with each name that is now an alias written as its target.
+    let through_aliases = |signature: &str| -> String {
+        if aliases.is_empty() {
+            return signature.to_owned();
+        }
+        let mut out = String::new();
+        let mut word = String::new();
+        for c in signature.chars().chain(std::iter::once(' ')) {
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            out.push_str(aliases.get(word.as_str()).copied().unwrap_or(&word));
+            word.clear();
+            out.push(c);
+        }
+        out.pop();
+        out
+    };
+    // The item a path names in `new`: itself, or under the alias's target.
+    let lookup = |path: &str| {
+        new.items.get(path).or_else(|| {
+            let end = path.find(['.', ':']).unwrap_or(path.len());
+            let target = aliases.get(&path[..end])?;
+            new.items.get(&format!("{target}{}", &path[end..]))
+        })
+    };
     let mut changes = Vec::new();
     for (path, (kind, signature)) in &old.items {
-        match new.items.get(path) {
+        if let (Kind::Type, Some(target)) = (kind, aliases.get(path.as_str())) {
+            if !signature.starts_with("= ") {
+                let same = new.items.get(*target).is_some_and(|(k, s)| k == kind && *s == through_aliases(signature));
+                changes.push(ItemChange {
+                    path: path.clone(),
+                    kind: *kind,
+                    change: if same { Change::Deprecated } else { Change::Changed },
+                    old: signature.clone(),
+                    new: new.items[path].1.clone(),
+                });
+                continue;
+            }
+        }
+        match lookup(path) {
             None => changes.push(ItemChange {
                 path: path.clone(),
                 kind: *kind,
@@ -199,7 +273,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<ItemChange> {
                 old: signature.clone(),
                 new: String::new(),
             }),
-            Some((new_kind, new_signature)) if new_kind != kind || new_signature != signature => {
+            Some((new_kind, new_signature)) if new_kind != kind || *new_signature != through_aliases(signature) => {
                 changes.push(ItemChange {
                     path: path.clone(),
                     kind: *kind,
@@ -242,7 +316,7 @@ impl fmt::Display for Report<'_> {
             let signature = match change.change {
                 Change::Added if !change.new.is_empty() => format!(": {}", change.new),
                 Change::Removed if !change.old.is_empty() => format!(": {}", change.old),
-                Change::Changed => format!(": {} -> {}", change.old, change.new),
+                Change::Changed | Change::Deprecated => format!(": {} -> {}", change.old, change.new),
                 _ => String::new(),
             };
             writeln!(f, "{class} {what}{signature}")?;
