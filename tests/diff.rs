@@ -360,3 +360,39 @@ fn a_type_now_a_deprecated_alias_is_seen_through() {
     let changes = surface::diff(&old, &surface(&items));
     assert!(changes.iter().any(|c| c.path == "BackupView" && c.change == Change::Changed), "{changes:#?}");
 }
+
+/// A method-less resource's handle (networkmanagement's `projects.locations.global`, whose
+/// methods are its children's) keeps its module when a new resource of the same name comes
+/// first in the next revision (`organizations.locations.global` in 2.190.0).
+#[test]
+fn a_handle_without_methods_keeps_its_module_when_a_namesake_arrives() {
+    let get = |id: &str, p: &str| {
+        json!({"id": id, "path": "v1/{+name}", "httpMethod": "GET", "parameterOrder": ["name"],
+            "parameters": {"name": {"type": "string", "location": "path", "required": true, "pattern": p}}})
+    };
+    let global = |owner: &str| {
+        json!({"locations": {"resources": {"global": {"resources": {"tests": {"methods": {"get": get(
+            &format!("lab.{owner}.locations.global.tests.get"),
+            &format!("^{owner}/[^/]+/locations/global/tests/[^/]+$"),
+        )}}}}}}})
+    };
+    let revision = |organizations: bool| {
+        let mut resources = serde_json::Map::new();
+        if organizations {
+            resources.insert("organizations".into(), json!({"resources": global("organizations")}));
+        }
+        resources.insert("projects".into(), json!({"resources": global("projects")}));
+        json!({
+            "kind": "discovery#restDescription", "name": "lab", "version": "v1", "title": "Lab",
+            "rootUrl": "https://lab.example.com/", "servicePath": "",
+            "revision": if organizations { "2" } else { "1" }, "resources": resources
+        })
+    };
+    let (old, names) = generation(&revision(false), None);
+    assert_eq!(names.modules.get("projects.locations.global").map(String::as_str), Some("global"));
+    let (new, record) = generation(&revision(true), Some(names));
+    let breaking: Vec<_> = surface::diff(&old, &new).into_iter().filter(|c| c.breaking()).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    assert_eq!(record.modules.get("projects.locations.global").map(String::as_str), Some("global"));
+    assert_ne!(record.modules.get("organizations.locations.global").map(String::as_str), Some("global"));
+}

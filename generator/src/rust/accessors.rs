@@ -4,6 +4,8 @@
 //! Google's other Discovery clients nest them. A resource that has no methods of its own
 //! (pubsub's `projects`) still gets a handle, with only the accessors of its children.
 
+use std::collections::BTreeMap;
+
 use super::idents::{camel_string, dedupe, ident, snake_string};
 use super::methods::ResourcePlan;
 use super::plan::TAKEN_MODULES;
@@ -12,9 +14,10 @@ use super::plan::TAKEN_MODULES;
 pub const CLIENT_METHODS: [&str; 3] = ["builder", "from_runtime", "runtime"];
 
 /// Adds the method-less ancestors of nested resources, and fills every resource's accessor
-/// path and children. Modules of resources with methods keep the names they had.
-pub fn nest(resources: &mut Vec<ResourcePlan>) {
-    add_ancestors(resources);
+/// path and children. Modules of resources with methods keep the names they had; an ancestor
+/// keeps the module the previous generation gave it (`kept`, chain -> module) when it is free.
+pub fn nest(resources: &mut Vec<ResourcePlan>, kept: &BTreeMap<String, String>) {
+    add_ancestors(resources, kept);
     // Parents before children: a child's path extends its parent's.
     let mut order: Vec<usize> = (0..resources.len()).collect();
     order.sort_by_key(|&i| resources[i].segments.len());
@@ -67,8 +70,11 @@ fn find(resources: &[ResourcePlan], segments: &[String]) -> Option<usize> {
 }
 
 /// Inserts a method-less resource for every missing ancestor, just before its first
-/// descendant; its module is the first free of `projects`, `a_projects`, `a_projects_resource`.
-fn add_ancestors(resources: &mut Vec<ResourcePlan>) {
+/// descendant; its module is the one `kept` records for it if free, else the first free of
+/// `projects`, `a_projects`, `a_projects_resource` that `kept` does not record for another
+/// chain of the crate (a newcomer never takes a kept name, whichever comes first).
+fn add_ancestors(resources: &mut Vec<ResourcePlan>, kept: &BTreeMap<String, String>) {
+    let reserved = reserved_modules(resources.iter().map(|r| r.chain.as_str()), kept);
     let mut at = 0;
     while at < resources.len() {
         let segments = resources[at].segments.clone();
@@ -78,10 +84,14 @@ fn add_ancestors(resources: &mut Vec<ResourcePlan>) {
             continue;
         };
         let mut taken: Vec<String> = resources.iter().map(|r| r.module.clone()).collect();
+        let chain = ancestor.join(".");
         let candidates = [snake_string(ancestor.last().map_or("", String::as_str)), snake_string(&ancestor.join("_"))];
-        let module = candidates
-            .into_iter()
-            .find(|m| free(m, &taken))
+        let others = |m: &String| reserved.get(m.as_str()).is_none_or(|owner| *owner == chain);
+        let module = kept
+            .get(&chain)
+            .filter(|m| free(m, &taken))
+            .cloned()
+            .or_else(|| candidates.into_iter().find(|m| free(m, &taken) && others(m)))
             .unwrap_or_else(|| format!("{}_resource", snake_string(&ancestor.join("_"))));
         taken.push(module);
         dedupe(&mut taken);
@@ -101,6 +111,25 @@ fn add_ancestors(resources: &mut Vec<ResourcePlan>) {
         // Inserted before `at`, so the next round looks at it (and its own ancestors) first.
         resources.insert(at, ancestor);
     }
+}
+
+/// The modules `kept` records for chains the crate has (given `chains` and their ancestors),
+/// by module: names newcomers must leave to them.
+pub fn reserved_modules<'k, 'c>(
+    chains: impl Iterator<Item = &'c str>,
+    kept: &'k BTreeMap<String, String>,
+) -> BTreeMap<&'k str, String> {
+    let mut present = std::collections::HashSet::new();
+    for chain in chains {
+        let segments: Vec<&str> = chain.split('.').collect();
+        for depth in 1..=segments.len() {
+            present.insert(segments[..depth].join("."));
+        }
+    }
+    kept.iter()
+        .filter(|(chain, _)| present.contains(*chain))
+        .map(|(chain, module)| (module.as_str(), chain.clone()))
+        .collect()
 }
 
 fn free(module: &str, taken: &[String]) -> bool {

@@ -208,7 +208,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             children: Vec::new(),
         });
     }
-    super::accessors::nest(&mut resources);
+    super::accessors::nest(&mut resources, &previous.modules);
     let gates = Gates::compute(&resources, &builder.defs);
     let names = used.used;
     let defined = |name: &str| builder.defs.iter().any(|d| d.name() == name) || names.iter().any(|n| n.name == name);
@@ -347,6 +347,8 @@ fn module_names<'a>(
     kept: &std::collections::BTreeMap<String, String>,
 ) -> Vec<String> {
     let chains: Vec<&str> = chains.collect();
+    // Names kept for method-less ancestors of these chains too: a newcomer does not take them.
+    let reserved = super::accessors::reserved_modules(chains.iter().copied(), kept);
     let mut fixed: Vec<Option<String>> = chains.iter().map(|chain| kept.get(*chain).cloned()).collect();
     // Two chains cannot keep one name (a record written by hand): the first keeps it.
     let mut seen = std::collections::HashSet::new();
@@ -355,6 +357,7 @@ fn module_names<'a>(
             *name = None;
         }
     }
+    let chains_text = chains.clone();
     let chains: Vec<Vec<&str>> =
         chains.iter().map(|c| if c.is_empty() { vec!["service"] } else { c.split('.').collect() }).collect();
     let mut depth = vec![1usize; chains.len()];
@@ -370,7 +373,8 @@ fn module_names<'a>(
             .collect();
         let mut changed = false;
         for i in 0..names.len() {
-            let clashes = names.iter().enumerate().any(|(j, other)| j != i && *other == names[i]);
+            let clashes = names.iter().enumerate().any(|(j, other)| j != i && *other == names[i])
+                || reserved.get(names[i].as_str()).is_some_and(|owner| owner != chains_text[i]);
             if clashes && fixed[i].is_none() && depth[i] < chains[i].len() {
                 depth[i] += 1;
                 changed = true;
@@ -390,7 +394,8 @@ fn module_names<'a>(
                 })
                 .collect();
             // Kept names first, so that a newcomer is the one to yield.
-            let mut taken: std::collections::HashSet<String> = fixed.iter().flatten().cloned().collect();
+            let mut taken: std::collections::HashSet<String> =
+                fixed.iter().flatten().cloned().chain(reserved.keys().map(|m| (*m).to_owned())).collect();
             let mut free: Vec<String> =
                 names.iter().zip(&fixed).filter(|(_, f)| f.is_none()).map(|(n, _)| n.clone()).collect();
             super::idents::dedupe(&mut free);
