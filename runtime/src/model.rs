@@ -45,14 +45,31 @@ pub trait IntoName<N> {
 
 impl<N: ResourceName> IntoName<N> for N {
     fn into_name_text(self) -> (String, Option<ResourceNameError>) {
-        (self.to_string(), None)
+        (name_text(&self), None)
     }
 }
 
 impl<N: ResourceName> IntoName<N> for &N {
     fn into_name_text(self) -> (String, Option<ResourceNameError>) {
-        (self.to_string(), None)
+        (name_text(self), None)
     }
+}
+
+/// `name` written out in one allocation of the right size (`to_string` grows its buffer
+/// segment by segment: five allocations for a three-segment name).
+fn name_text(name: &impl fmt::Display) -> String {
+    struct Length(usize);
+    impl fmt::Write for Length {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut length = Length(0);
+    let _ = fmt::write(&mut length, format_args!("{name}"));
+    let mut text = String::with_capacity(length.0);
+    let _ = fmt::write(&mut text, format_args!("{name}"));
+    text
 }
 
 impl<N: ResourceName> IntoName<N> for &str {

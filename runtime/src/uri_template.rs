@@ -29,7 +29,7 @@ use std::ops::Range;
 /// assert_eq!(discogen_runtime::__support::encode_path_segment("a b/c%"), "a%20b%2Fc%25");
 /// ```
 pub fn encode_path_segment(segment: &str) -> String {
-    encode(segment, is_unreserved, false)
+    encode(segment, Keep::Unreserved)
 }
 
 /// Percent-encodes a reserved expansion (`{+x}`) in a path: unreserved characters, `/`, `:`,
@@ -44,7 +44,7 @@ pub fn encode_path_segment(segment: &str) -> String {
 /// assert_eq!(encode_path_reserved("a%2Fb c?"), "a%2Fb%20c%3F");
 /// ```
 pub fn encode_path_reserved(value: &str) -> String {
-    encode(value, |byte| is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b'/' | b':' | b'@'), true)
+    encode(value, Keep::PathReserved)
 }
 
 /// Percent-encodes as RFC 6570's reserved expansion does (`{+x}`, `{#x}`): like
@@ -55,7 +55,7 @@ pub fn encode_path_reserved(value: &str) -> String {
 /// assert_eq!(discogen_runtime::__support::encode_reserved("a?b#c %"), "a?b#c%20%25");
 /// ```
 pub fn encode_reserved(value: &str) -> String {
-    encode(value, |byte| is_unreserved(byte) || is_sub_delim(byte) || b":/?#[]@".contains(&byte), true)
+    encode(value, Keep::Reserved)
 }
 
 fn is_unreserved(byte: u8) -> bool {
@@ -66,20 +66,63 @@ fn is_sub_delim(byte: u8) -> bool {
     b"!$&'()*+,;=".contains(&byte)
 }
 
-fn encode(value: &str, keep: impl Fn(u8) -> bool, keep_triplets: bool) -> String {
-    let bytes = value.as_bytes();
+/// What an expansion keeps as it is; everything else is percent-encoded.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// `{x}` and the other operators: unreserved characters only.
+    Unreserved,
+    /// `{+x}` in a path: also reserved characters but `? # [ ]`, and percent triplets.
+    PathReserved,
+    /// `{#x}`: also every reserved character, and percent triplets.
+    Reserved,
+}
+
+impl Keep {
+    fn byte(self, byte: u8) -> bool {
+        match self {
+            Keep::Unreserved => is_unreserved(byte),
+            Keep::PathReserved => is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b'/' | b':' | b'@'),
+            Keep::Reserved => is_unreserved(byte) || is_sub_delim(byte) || b":/?#[]@".contains(&byte),
+        }
+    }
+
+    /// Whether the byte at `index` of `bytes` stays as it is.
+    fn at(self, bytes: &[u8], index: usize) -> bool {
+        let byte = bytes[index];
+        self.byte(byte)
+            || (byte == b'%'
+                && !matches!(self, Keep::Unreserved)
+                && bytes.get(index + 1..index + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)))
+    }
+}
+
+fn encode(value: &str, keep: Keep) -> String {
     let mut out = String::with_capacity(value.len());
+    encode_into(&mut out, value, keep);
+    out
+}
+
+/// Appends `value` to `out`, percent-encoding what `keep` does not keep.
+fn encode_into(out: &mut String, value: &str, keep: Keep) {
+    let bytes = value.as_bytes();
     for (index, &byte) in bytes.iter().enumerate() {
-        let triplet = byte == b'%'
-            && keep_triplets
-            && bytes.get(index + 1..index + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
-        if keep(byte) || triplet {
+        if keep.at(bytes, index) {
             out.push(byte as char);
         } else {
             let _ = write!(out, "%{byte:02X}");
         }
     }
-    out
+}
+
+/// Encodes in place what `out[start..]` holds as written; it is copied only when some byte
+/// of it needs encoding (a resource name usually needs none).
+fn encode_tail(out: &mut String, start: usize, keep: Keep) {
+    let bytes = &out.as_bytes()[start..];
+    if (0..bytes.len()).all(|index| keep.at(bytes, index)) {
+        return;
+    }
+    let raw = out.split_off(start);
+    encode_into(out, &raw, keep);
 }
 
 /// Expands a URI template (`b/{bucket}/o/{object}`, `v1/{+name}:cancel`) with `values` in the
@@ -104,37 +147,51 @@ pub(crate) struct Expansion {
 
 impl Expansion {
     pub(crate) fn new(template: &str, values: &[&dyn fmt::Display]) -> Expansion {
-        let mut path = String::with_capacity(template.len() + 32);
-        // Where each expression's value landed in `path`: (range, name, value).
-        let mut expanded: Vec<(Range<usize>, &str, String)> = Vec::new();
-        let mut values = values.iter();
+        // Values are written into the path and encoded there: one allocation for the usual
+        // call. The parameter behind a dot segment is looked for only when there is one.
+        let mut path = String::with_capacity(template.len() + 64);
+        let all = values;
+        let mut values = all.iter();
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             path.push_str(&rest[..open]);
             let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-            let expression = &rest[open + 1..close];
-            let value = values.next().map(ToString::to_string).unwrap_or_default();
-            let (name, encoded) = expand_expression(expression, &value);
-            let start = path.len();
-            path.push_str(&encoded);
-            expanded.push((start..path.len(), name, value));
+            expand_expression_into(&mut path, &rest[open + 1..close], values.next().copied());
             rest = rest.get(close + 1..).unwrap_or("");
         }
         path.push_str(rest);
-        let refused = dot_segment(&path).map(|segment| {
-            let culprit = expanded.iter().find(|(range, ..)| range.start < segment.end && segment.start < range.end);
-            let found = &path[segment];
-            match culprit {
-                Some((_, name, value)) if value == found => {
-                    format!("path parameter `{name}` is {value:?}, {}", DOT_SEGMENT_WHY)
-                }
-                Some((_, name, value)) => {
-                    format!("path parameter `{name}` is {value:?}: its segment {found:?} is {}", DOT_SEGMENT_WHY_SHORT)
-                }
-                None => format!("path {path:?} has the segment {found:?}, {}", DOT_SEGMENT_WHY),
-            }
-        });
+        let refused = dot_segment(&path).map(|segment| Expansion::refusal(template, all, &path, segment));
         Expansion { path, refused }
+    }
+
+    /// Why `path` (the expansion of `template`) must not be sent: its dot segment `segment`,
+    /// by the expression that produced it.
+    fn refusal(template: &str, values: &[&dyn fmt::Display], path: &str, segment: Range<usize>) -> String {
+        // Where each expression's value landed in the path: (range, name, value).
+        let mut expanded: Vec<(Range<usize>, &str, String)> = Vec::new();
+        let mut values = values.iter();
+        let mut rest = template;
+        let mut rebuilt = String::with_capacity(path.len());
+        while let Some(open) = rest.find('{') {
+            rebuilt.push_str(&rest[..open]);
+            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+            let value = values.next().copied();
+            let start = rebuilt.len();
+            let name = expand_expression_into(&mut rebuilt, &rest[open + 1..close], value);
+            expanded.push((start..rebuilt.len(), name, value.map(ToString::to_string).unwrap_or_default()));
+            rest = rest.get(close + 1..).unwrap_or("");
+        }
+        let culprit = expanded.iter().find(|(range, ..)| range.start < segment.end && segment.start < range.end);
+        let found = &path[segment];
+        match culprit {
+            Some((_, name, value)) if value == found => {
+                format!("path parameter `{name}` is {value:?}, {}", DOT_SEGMENT_WHY)
+            }
+            Some((_, name, value)) => {
+                format!("path parameter `{name}` is {value:?}: its segment {found:?} is {}", DOT_SEGMENT_WHY_SHORT)
+            }
+            None => format!("path {path:?} has the segment {found:?}, {}", DOT_SEGMENT_WHY),
+        }
     }
 }
 
@@ -143,21 +200,37 @@ const DOT_SEGMENT_WHY: &str =
 const DOT_SEGMENT_WHY_SHORT: &str =
     "a dot segment, which URL normalisation would remove, sending the request to another resource";
 
-/// The wire name of an expression and its expansion.
-fn expand_expression<'a>(expression: &'a str, value: &str) -> (&'a str, String) {
+/// Appends the expansion of `expression` with `value` (none: empty) to `path`; returns the
+/// expression's wire name.
+fn expand_expression_into<'a>(path: &mut String, expression: &'a str, value: Option<&dyn fmt::Display>) -> &'a str {
     let mut chars = expression.chars();
     let operator = chars.next().filter(|c| "+#./;?&".contains(*c));
     let name = if operator.is_some() { chars.as_str() } else { expression };
-    let encoded = match operator {
-        Some('+') => encode_path_reserved(value),
-        Some('#') => format!("#{}", encode_reserved(value)),
-        Some('/') => format!("/{}", encode_path_segment(value)),
-        Some('.') => format!(".{}", encode_path_segment(value)),
-        Some(';') if value.is_empty() => format!(";{name}"),
-        Some(op @ (';' | '?' | '&')) => format!("{op}{name}={}", encode_path_segment(value)),
-        _ => encode_path_segment(value),
+    let keep = match operator {
+        Some('+') => Keep::PathReserved,
+        Some('#') => Keep::Reserved,
+        _ => Keep::Unreserved,
     };
-    (name, encoded)
+    match operator {
+        Some(prefix @ ('#' | '/' | '.')) => path.push(prefix),
+        Some(op @ (';' | '?' | '&')) => {
+            path.push(op);
+            path.push_str(name);
+            path.push('=');
+        }
+        _ => {}
+    }
+    let start = path.len();
+    if let Some(value) = value {
+        let _ = write!(path, "{value}");
+    }
+    if operator == Some(';') && path.len() == start {
+        // `;name` without `=` for an empty value (RFC 6570).
+        path.pop();
+        return name;
+    }
+    encode_tail(path, start, keep);
+    name
 }
 
 /// The byte range of the first segment of `path` that URL parsers resolve as `.` or `..`.
@@ -177,9 +250,21 @@ pub(crate) fn dot_segment(path: &str) -> Option<Range<usize>> {
 /// Whether `segment` is `.` or `..`, each dot possibly written `%2E` or `%2e` (the forms the
 /// WHATWG URL standard resolves).
 pub(crate) fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    let dots = lower.replace("%2e", ".");
-    dots == "." || dots == ".."
+    // One or two dots, each `.` or `%2E` in either case; nothing else. Checked on every
+    // request path, so without allocating.
+    let bytes = segment.as_bytes();
+    let (mut dots, mut index) = (0, 0);
+    while index < bytes.len() {
+        match bytes[index] {
+            b'.' => index += 1,
+            b'%' if bytes.get(index + 1) == Some(&b'2') && bytes.get(index + 2).is_some_and(|e| e | 0x20 == b'e') => {
+                index += 3
+            }
+            _ => return false,
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 /// The refusal of an untyped request path with a dot segment (see [`dot_segment`]).
@@ -236,6 +321,24 @@ mod tests {
     }
 
     #[test]
+    fn dot_segments_are_what_lowercasing_and_decoding_make_of_them() {
+        // Every string of up to six of these bytes, against the plain definition.
+        let alphabet = [".", "%", "2", "e", "E", "a", "/"];
+        let mut strings = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> =
+                strings.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(longer.into_iter().filter(|s| s.len() <= 6));
+            strings.sort();
+            strings.dedup();
+        }
+        for segment in &strings {
+            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+            assert_eq!(is_dot_segment(segment), decoded == "." || decoded == "..", "{segment:?}");
+        }
+    }
+
+    #[test]
     fn expansion_names_the_parameter_of_a_dot_segment() {
         let whole = Expansion::new("b/{bucket}/o/{object}", &[&"my-bucket", &".."]);
         assert_eq!(whole.path, "b/my-bucket/o/..");
@@ -270,6 +373,17 @@ mod tests {
             &[&"a b", &"c/d", &"e", &"f", &"", &"g&h", &"i", &"j?k"],
         );
         assert_eq!(path, "v1/a%20b/c%2Fd.e/x;semi=f;none?query=g%26h&amp=i#j?k");
+    }
+
+    #[test]
+    fn values_encoded_in_place_are_encoded_as_on_their_own() {
+        for value in [TRICKY, "projects/p/locations/us", "a%2", "%zz", "100%", "a%2fb", "é", ""] {
+            assert_eq!(expand_path("{+x}", &[&value]), encode_path_reserved(value), "{value}");
+            assert_eq!(expand_path("{x}", &[&value]), encode_path_segment(value), "{value}");
+            assert_eq!(expand_path("{#x}", &[&value]), format!("#{}", encode_reserved(value)), "{value}");
+            assert_eq!(expand_path("v1/{+x}:run", &[&value]), format!("v1/{}:run", encode_path_reserved(value)));
+        }
+        assert_eq!(expand_path("v1/{x}/{y}", &[&"a"]), "v1/a/", "a missing value is empty");
     }
 
     #[test]
