@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, USER_AGENT};
 
+use super::execute::json_headers;
 use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, RUNTIME_USER_AGENT};
 use crate::auth::{NoAuth, StaticToken, TokenProvider};
 use crate::client::{Endpoint, RegionalEndpoints};
@@ -314,6 +315,8 @@ impl ClientBuilder {
             let (name, value) = header_pair(name, value).map_err(Error::Config)?;
             headers.append(name, value);
         }
+        // What a JSON call without headers of its own sends (nothing here can be invalid).
+        let json_headers = [json_headers(&headers, &[], &[], false)?, json_headers(&headers, &[], &[], true)?];
         let http = match self.http {
             Some(HttpClient::Built(http)) => http,
             Some(HttpClient::Builder(builder)) => build_http(*builder, self.connect_timeout)?,
@@ -328,6 +331,7 @@ impl ClientBuilder {
                 http,
                 transport,
                 headers,
+                json_headers,
                 pretty_print: self.pretty_print,
                 endpoint,
                 auth,

@@ -1,5 +1,6 @@
 //! The request executor: attempts, timeouts and retries.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -43,10 +44,12 @@ impl RawResponse {
 }
 
 /// Everything an attempt needs, prepared once per call.
-struct Prepared {
+struct Prepared<'c> {
     method: Method,
     url: Url,
-    headers: HeaderMap,
+    /// The client's precomputed headers when the call adds none (the usual case), else the
+    /// call's merge of them.
+    headers: Cow<'c, HeaderMap>,
     body: Bytes,
 }
 
@@ -82,7 +85,7 @@ impl Client {
         result
     }
 
-    async fn send_with_retries(&self, request: &Request, prepared: &Prepared, span: &Span) -> Result<RawResponse> {
+    async fn send_with_retries(&self, request: &Request, prepared: &Prepared<'_>, span: &Span) -> Result<RawResponse> {
         let options = request.request_options();
         let policy = options.retry_policy().unwrap_or(&self.inner.retry);
         let attempt_timeout = options.timeout().or(self.inner.timeout);
@@ -114,35 +117,89 @@ impl Client {
         }
     }
 
-    fn prepare(&self, request: &Request) -> Result<Prepared> {
-        let mut url = self.inner.endpoint.url_for(request.checked_path()?)?;
-        if !request.query_pairs().is_empty() {
+    fn prepare(&self, request: &Request) -> Result<Prepared<'_>> {
+        let options = request.request_options();
+        let url = self.request_url(request.checked_path()?, request.query_pairs(), options)?;
+        let body = request.body();
+        let headers = if request.headers().is_empty() && options.headers().is_empty() {
+            Cow::Borrowed(&self.inner.json_headers[usize::from(body.is_some())])
+        } else {
+            Cow::Owned(json_headers(&self.inner.headers, request.headers(), options.headers(), body.is_some())?)
+        };
+        // Google front ends reject body-carrying methods without a length: the transport
+        // sends an empty body for them.
+        let body = body.cloned().unwrap_or_default();
+        Ok(Prepared { method: request.method(), url, headers, body })
+    }
+
+    /// The URL of a call: the endpoint, `path`, the call's `query` and the standard
+    /// parameters ([`Client::apply_common`]), written out once and parsed once.
+    fn request_url(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
+        let path = path.trim_start_matches('/');
+        if path.contains(['?', '#']) {
+            // A query or fragment in the path itself (hand-built requests): parsed first, so
+            // that its parameters count as present.
+            return self.request_url_parsed(path, query, options);
+        }
+        let base = self.inner.endpoint.as_str();
+        let standard = self.standard_parameters(options);
+        let query_length: usize = query.iter().map(|(key, value)| key.len() + value.len() + 2).sum();
+        let mut full = String::with_capacity(base.len() + path.len() + query_length + 20);
+        full.push_str(base);
+        full.push_str(path);
+        let mut separator = '?';
+        let mut append = |full: &mut String, key: &str, value: &str| {
+            full.push(separator);
+            separator = '&';
+            full.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
+            full.push('=');
+            full.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+        };
+        for (key, value) in query {
+            append(&mut full, key, value);
+        }
+        for (key, value) in standard.into_iter().flatten() {
+            if !query.iter().any(|(present, _)| present == key) {
+                append(&mut full, key, value);
+            }
+        }
+        Url::parse(&full).map_err(|e| {
+            let full = &full[..base.len() + path.len()];
+            Error::InvalidRequest(format!("invalid request URL {full:?}: {e}"))
+        })
+    }
+
+    /// [`Client::request_url`] by parsing the endpoint and path first, then adding the query.
+    fn request_url_parsed(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
+        let mut url = self.inner.endpoint.url_for(path)?;
+        if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
-            for (key, value) in request.query_pairs() {
+            for (key, value) in query {
                 pairs.append_pair(key, value);
             }
         }
-        let mut headers = HeaderMap::new();
-        for (name, value) in request.headers() {
-            let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
-            headers.append(name, value);
+        self.apply_standard_parameters(&mut url, options);
+        Ok(url)
+    }
+
+    /// The standard query parameters of a call, in order: `fields`, `quotaUser` and
+    /// `prettyPrint=false`, those that apply.
+    fn standard_parameters<'a>(&self, options: &'a RequestOptions) -> [Option<(&'static str, &'a str)>; 3] {
+        [
+            options.fields().map(|fields| ("fields", fields)),
+            options.quota_user().map(|quota_user| ("quotaUser", quota_user)),
+            (!self.inner.pretty_print).then_some(("prettyPrint", "false")),
+        ]
+    }
+
+    /// Adds the standard query parameters to `url`, each unless already in it.
+    fn apply_standard_parameters(&self, url: &mut Url, options: &RequestOptions) {
+        let present: Vec<String> = url.query_pairs().map(|(key, _)| key.into_owned()).collect();
+        let mut standard: Vec<(&str, &str)> = self.standard_parameters(options).into_iter().flatten().collect();
+        standard.retain(|(key, _)| !present.iter().any(|p| p == key));
+        if !standard.is_empty() {
+            url.query_pairs_mut().extend_pairs(standard);
         }
-        self.apply_common(&mut url, &mut headers, request.request_options())?;
-        // The client decodes JSON only: an API offering several media types (XML first, say)
-        // must choose JSON. Media transfers do not come through here.
-        if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        }
-        let body = match request.body() {
-            Some(body) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                body.clone()
-            }
-            // Google front ends reject body-carrying methods without a length: the
-            // transport sends an empty body for them.
-            None => Bytes::new(),
-        };
-        Ok(Prepared { method: request.method(), url, headers, body })
     }
 
     /// What every request of this client carries, whatever sends it: the client's headers
@@ -150,44 +207,15 @@ impl Client {
     /// own of the same name, the call's headers, and the standard query parameters
     /// `fields`, `quotaUser` and `prettyPrint=false` (unless already in the URL).
     pub(crate) fn apply_common(&self, url: &mut Url, headers: &mut HeaderMap, options: &RequestOptions) -> Result<()> {
-        let mut call_headers = HeaderMap::new();
-        for (name, value) in options.headers() {
-            let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
-            call_headers.append(name, value);
-        }
-        for (name, value) in &self.inner.headers {
-            if !headers.contains_key(name) && !call_headers.contains_key(name) {
-                headers.append(name, value.clone());
-            }
-        }
-        for name in call_headers.keys() {
-            headers.remove(name);
-        }
-        for (name, value) in &call_headers {
-            headers.append(name, value.clone());
-        }
-        let present: Vec<String> = url.query_pairs().map(|(key, _)| key.into_owned()).collect();
-        let mut standard: Vec<(&str, &str)> = Vec::new();
-        if let Some(fields) = options.fields() {
-            standard.push(("fields", fields));
-        }
-        if let Some(quota_user) = options.quota_user() {
-            standard.push(("quotaUser", quota_user));
-        }
-        if !self.inner.pretty_print {
-            standard.push(("prettyPrint", "false"));
-        }
-        standard.retain(|(key, _)| !present.iter().any(|p| p == key));
-        if !standard.is_empty() {
-            url.query_pairs_mut().extend_pairs(standard);
-        }
+        merge_headers(&self.inner.headers, headers, options.headers())?;
+        self.apply_standard_parameters(url, options);
         Ok(())
     }
 
     /// One attempt: token, send, map non-2xx to errors.
-    async fn attempt(&self, prepared: &Prepared, timeout: Option<Duration>) -> Result<RawResponse> {
+    async fn attempt(&self, prepared: &Prepared<'_>, timeout: Option<Duration>) -> Result<RawResponse> {
         let send = async {
-            let mut headers = prepared.headers.clone();
+            let mut headers = HeaderMap::clone(&prepared.headers);
             self.add_credentials(&mut headers).await?;
             let request = HttpRequest {
                 method: prepared.method,
@@ -231,6 +259,59 @@ impl Client {
 }
 
 pub(crate) use crate::retry_after::retry_after;
+
+/// The headers of a JSON call: `request_headers`, the client's headers and the call's
+/// (`option_headers`) merged as [`Client::apply_common`] does, `Accept: application/json`
+/// unless one is set, and `Content-Type: application/json` when there is a body. The client
+/// computes those of a call without headers of its own once, when built.
+pub(crate) fn json_headers(
+    client_headers: &HeaderMap,
+    request_headers: &[(String, String)],
+    option_headers: &[(String, String)],
+    body: bool,
+) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in request_headers {
+        let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
+        headers.append(name, value);
+    }
+    merge_headers(client_headers, &mut headers, option_headers)?;
+    // The client decodes JSON only: an API offering several media types (XML first, say)
+    // must choose JSON. Media transfers do not come through here.
+    if !headers.contains_key(ACCEPT) {
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    }
+    if body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    Ok(headers)
+}
+
+/// Adds the client's headers to `headers` unless it or the call (`option_headers`) has one
+/// of the same name, then the call's, replacing any of the same name.
+fn merge_headers(
+    client_headers: &HeaderMap,
+    headers: &mut HeaderMap,
+    option_headers: &[(String, String)],
+) -> Result<()> {
+    let mut call_headers = HeaderMap::new();
+    for (name, value) in option_headers {
+        let (name, value) = header_pair(name, value).map_err(Error::InvalidRequest)?;
+        call_headers.append(name, value);
+    }
+    for (name, value) in client_headers {
+        if !headers.contains_key(name) && !call_headers.contains_key(name) {
+            headers.append(name, value.clone());
+        }
+    }
+    for name in call_headers.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in &call_headers {
+        headers.append(name, value.clone());
+    }
+    Ok(())
+}
 
 /// Runs `work` bounded by `timeout` (an elapsed limit is [`Error::Timeout`]).
 pub(crate) async fn within<T>(
@@ -373,6 +454,41 @@ mod tests {
         assert!(matches!(client.prepare(&bad), Err(Error::InvalidRequest(_))));
         let bad = Request::new(Method::Get, "v1/a").options(RequestOptions::new().with_header("x y", "v"));
         assert!(matches!(client.prepare(&bad), Err(Error::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn urls_written_out_at_once_are_those_parsed_then_extended() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let queries = [
+            pairs(&[]),
+            pairs(&[("filter", "displayName=\"x y\" & z+1 é"), ("f", "1"), ("f", "2")]),
+            pairs(&[("fields", "kept"), ("prettyPrint", "true"), ("a b", "%2F/?#")]),
+        ];
+        let options = [
+            RequestOptions::new(),
+            RequestOptions::new().with_fields("name,items(id)").with_quota_user("u 1"),
+            RequestOptions::new().with_quota_user("u"),
+        ];
+        for base in ["http://127.0.0.1:9/base", "https://example.com/"] {
+            for pretty in [false, true] {
+                let client = Client::builder(base).no_auth().pretty_print(pretty).build().unwrap();
+                for path in ["v1/a/b:list", "/v1/x y/é%2F", "", "v1/{x}/[a]|^`"] {
+                    for query in &queries {
+                        for options in &options {
+                            let fast = client.request_url(path, query, options).unwrap();
+                            let parsed =
+                                client.request_url_parsed(path.trim_start_matches('/'), query, options).unwrap();
+                            assert_eq!(fast.as_str(), parsed.as_str(), "{base} {path} {query:?} {options:?}");
+                        }
+                    }
+                }
+            }
+        }
+        let client = Client::builder("http://127.0.0.1:9/").no_auth().build().unwrap();
+        let own = client.request_url("v1/a?prettyPrint=true&x=1#frag", &pairs(&[("y", "2")]), &options[0]).unwrap();
+        assert_eq!(own.as_str(), "http://127.0.0.1:9/v1/a?prettyPrint=true&x=1&y=2#frag");
     }
 
     #[test]

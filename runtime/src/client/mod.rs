@@ -78,6 +78,9 @@ pub(crate) struct Inner {
     /// builder's default headers (applied per request, so a user's own `reqwest::Client`
     /// gets them too).
     pub(crate) headers: HeaderMap,
+    /// The headers of a JSON call that adds none, without and with a body: `headers`,
+    /// `Accept` and `Content-Type` as [`execute::json_headers`] merges them, computed once.
+    pub(crate) json_headers: [HeaderMap; 2],
     /// Whether to leave out `prettyPrint=false` (pretty responses are larger).
     pub(crate) pretty_print: bool,
     pub(crate) endpoint: Endpoint,
