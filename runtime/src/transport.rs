@@ -239,15 +239,28 @@ impl From<reqwest::Error> for TransportError {
 /// neither a `Content-Length` nor its absence is trusted, so a lying or endless body costs
 /// at most `limit` bytes of memory.
 pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes, TransportError> {
-    if response.content_length().is_some_and(|length| length > limit) {
+    let length = response.content_length();
+    if length.is_some_and(|length| length > limit) {
         return Err(TransportError::response_too_large(limit));
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    // A small body usually comes as one chunk: kept as it is, not copied.
+    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
+    if first.len() as u64 > limit {
+        return Err(TransportError::response_too_large(limit));
+    }
+    let Some(second) = response.chunk().await? else { return Ok(first) };
+    // The announced length as a first guess of the size, not trusted beyond 1 MiB (a lying
+    // server must not make us reserve the limit up front).
+    let expected = length.unwrap_or(0).min(limit).min(1 << 20) as usize;
+    let mut body = bytes::BytesMut::with_capacity(expected.max(first.len() + second.len()));
+    let mut next = Some(second);
+    body.extend_from_slice(&first);
+    while let Some(chunk) = next {
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(TransportError::response_too_large(limit));
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok(body.freeze())
 }
@@ -272,17 +285,21 @@ impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
             let url = request.url;
-            let mut builder = self.http.request(request.method.to_reqwest(), url.clone()).headers(request.headers);
+            // The request built directly (no `RequestBuilder`): the headers are moved in, not
+            // copied entry by entry.
+            let mut sent = reqwest::Request::new(request.method.to_reqwest(), url.clone());
+            *sent.headers_mut() = request.headers;
             if request.method.has_body() || !request.body.is_empty() {
-                builder = builder.body(request.body);
+                *sent.body_mut() = Some(request.body.into());
             }
-            let response = builder.send().await?;
+            let mut response = self.http.execute(sent).await?;
             if response.url() != &url {
                 let error = TransportError::new(followed_redirect(response.url()));
                 return Err(TransportError { misconfigured: true, ..error });
             }
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            // Taken, not cloned: the body is read without them.
+            let headers = std::mem::take(response.headers_mut());
             let body = read_body(response, request.max_response_bytes).await?;
             Ok(HttpResponse { status, headers, body })
         })
