@@ -101,6 +101,8 @@ pub struct Request {
     /// Why the path expanded from a template must not be sent (a dot segment), naming the
     /// parameter; reported by [`Request::checked_path`].
     refused: Option<String>,
+    /// Whether `path` was checked for dot segments already (expanded from a template).
+    dots_checked: bool,
 }
 
 impl Request {
@@ -117,6 +119,7 @@ impl Request {
             options: RequestOptions::default(),
             method_id: None,
             refused: None,
+            dots_checked: false,
         }
     }
 
@@ -141,6 +144,7 @@ impl Request {
         let expansion = crate::uri_template::Expansion::new(template, values);
         let mut request = Request::new(method, expansion.path);
         request.refused = expansion.refused;
+        request.dots_checked = true;
         request
     }
 
@@ -261,7 +265,11 @@ impl Request {
     /// assert_eq!(Request::new(Method::Get, "v1/projects/p/x..").checked_path().unwrap(), "v1/projects/p/x..");
     /// ```
     pub fn checked_path(&self) -> Result<&str> {
-        let refused = self.refused.clone().or_else(|| crate::uri_template::refuse_dot_segment(&self.path));
+        let refused = match &self.refused {
+            Some(why) => Some(why.clone()),
+            None if self.dots_checked => None,
+            None => crate::uri_template::refuse_dot_segment(&self.path),
+        };
         match refused {
             Some(why) => {
                 Err(Error::InvalidRequest(format!("{}: {why}; not sent", self.method_id.unwrap_or("request"))))

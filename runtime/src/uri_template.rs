@@ -236,15 +236,21 @@ fn expand_expression_into<'a>(path: &mut String, expression: &'a str, value: Opt
 /// The byte range of the first segment of `path` that URL parsers resolve as `.` or `..`.
 /// Only the path counts: scanning stops at `?` or `#`.
 pub(crate) fn dot_segment(path: &str) -> Option<Range<usize>> {
-    let end = path.find(['?', '#']).unwrap_or(path.len());
+    // Byte by byte: every request path is checked.
     let mut start = 0;
-    for segment in path[..end].split(['/', '\\']) {
-        if is_dot_segment(segment) {
-            return Some(start..start + segment.len());
+    for (index, byte) in path.bytes().enumerate() {
+        match byte {
+            b'/' | b'\\' => {
+                if is_dot_segment(&path[start..index]) {
+                    return Some(start..index);
+                }
+                start = index + 1;
+            }
+            b'?' | b'#' => return is_dot_segment(&path[start..index]).then_some(start..index),
+            _ => {}
         }
-        start += segment.len() + 1;
     }
-    None
+    is_dot_segment(&path[start..]).then_some(start..path.len())
 }
 
 /// Whether `segment` is `.` or `..`, each dot possibly written `%2E` or `%2e` (the forms the

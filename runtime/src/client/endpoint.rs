@@ -8,9 +8,18 @@ use crate::error::{Error, Result};
 ///
 /// Always ends with `/`; request paths (`v1/projects/...`) are appended to it,
 /// so a base URL with a path prefix (`http://127.0.0.1:8080/proxy/`) works.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     base: String,
+    /// `base` parsed, which request paths are resolved against (its host is not parsed again
+    /// per call).
+    url: Url,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint").field("base", &self.base).finish()
+    }
 }
 
 impl Endpoint {
@@ -28,12 +37,18 @@ impl Endpoint {
         if !base.ends_with('/') {
             base.push('/');
         }
-        Ok(Endpoint { base })
+        let url = Url::parse(&base).map_err(|e| Error::Config(format!("invalid endpoint URL {url:?}: {e}")))?;
+        Ok(Endpoint { base, url })
     }
 
     /// The base URL, ending with `/`.
     pub fn as_str(&self) -> &str {
         &self.base
+    }
+
+    /// The base URL, parsed.
+    pub(crate) fn url(&self) -> &Url {
+        &self.url
     }
 
     /// The absolute URL of a request: `path` (without a leading `/`) appended

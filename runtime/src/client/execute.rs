@@ -133,7 +133,8 @@ impl Client {
     }
 
     /// The URL of a call: the endpoint, `path`, the call's `query` and the standard
-    /// parameters ([`Client::apply_common`]), written out once and parsed once.
+    /// parameters ([`Client::apply_common`]), written out once and parsed once, against the
+    /// endpoint's parsed URL when the path is plainly relative to it.
     fn request_url(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
         let path = path.trim_start_matches('/');
         if path.contains(['?', '#']) {
@@ -141,30 +142,33 @@ impl Client {
             // that its parameters count as present.
             return self.request_url_parsed(path, query, options);
         }
-        let base = self.inner.endpoint.as_str();
+        // What parsing the endpoint and path alone drops at their end: spaces and controls.
+        let path = path.trim_end_matches(|c: char| c <= ' ');
         let standard = self.standard_parameters(options);
         let query_length: usize = query.iter().map(|(key, value)| key.len() + value.len() + 2).sum();
-        let mut full = String::with_capacity(base.len() + path.len() + query_length + 20);
-        full.push_str(base);
-        full.push_str(path);
+        let mut rest = String::with_capacity(path.len() + query_length + 20);
+        rest.push_str(path);
         let mut separator = '?';
-        let mut append = |full: &mut String, key: &str, value: &str| {
-            full.push(separator);
+        let mut append = |rest: &mut String, key: &str, value: &str| {
+            rest.push(separator);
             separator = '&';
-            full.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
-            full.push('=');
-            full.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+            rest.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
+            rest.push('=');
+            rest.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
         };
         for (key, value) in query {
-            append(&mut full, key, value);
+            append(&mut rest, key, value);
         }
         for (key, value) in standard.into_iter().flatten() {
             if !query.iter().any(|(present, _)| present == key) {
-                append(&mut full, key, value);
+                append(&mut rest, key, value);
             }
         }
-        Url::parse(&full).map_err(|e| {
-            let full = &full[..base.len() + path.len()];
+        let endpoint = &self.inner.endpoint;
+        let parsed =
+            if plainly_relative(path) { endpoint.url().join(&rest) } else { Url::parse(&format!("{endpoint}{rest}")) };
+        parsed.map_err(|e| {
+            let full = format!("{endpoint}{path}");
             Error::InvalidRequest(format!("invalid request URL {full:?}: {e}"))
         })
     }
@@ -259,6 +263,15 @@ impl Client {
 }
 
 pub(crate) use crate::retry_after::retry_after;
+
+/// Whether `path` resolved against the endpoint's URL is the endpoint's text followed by
+/// `path`: it starts with a letter or digit (no leading space or control the parser would
+/// drop, no `/` or `\` to reach another host or path) and its first segment has no `:` (which
+/// would make it a scheme).
+fn plainly_relative(path: &str) -> bool {
+    let first_segment = path.split(['/', '\\']).next().unwrap_or_default();
+    path.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && !first_segment.contains(':')
+}
 
 /// The headers of a JSON call: `request_headers`, the client's headers and the call's
 /// (`option_headers`) merged as [`Client::apply_common`] does, `Accept: application/json`
@@ -474,7 +487,21 @@ mod tests {
         for base in ["http://127.0.0.1:9/base", "https://example.com/"] {
             for pretty in [false, true] {
                 let client = Client::builder(base).no_auth().pretty_print(pretty).build().unwrap();
-                for path in ["v1/a/b:list", "/v1/x y/é%2F", "", "v1/{x}/[a]|^`"] {
+                for path in [
+                    "v1/a/b:list",
+                    "/v1/x y/é%2F",
+                    "",
+                    "v1/{x}/[a]|^`",
+                    "v1:run",
+                    "a:b/c",
+                    " v1/x ",
+                    "\\\\host/x",
+                    "v1\\x\\y",
+                    "v1/x\ty\n",
+                    "%2F%2Fhost/x",
+                    "v1/x ",
+                    "//other.example/x",
+                ] {
                     for query in &queries {
                         for options in &options {
                             let fast = client.request_url(path, query, options).unwrap();
