@@ -90,15 +90,18 @@ impl Client {
         let policy = options.retry_policy().unwrap_or(&self.inner.retry);
         let attempt_timeout = options.timeout().or(self.inner.timeout);
         let idempotent = request.is_idempotent();
-        let deadline = policy.total_timeout().map(|total| Instant::now() + total);
+        // One reading of the clock per attempt: the overall deadline, what is left of it and
+        // the attempt's own all start from it.
+        let mut now = Instant::now();
+        let deadline = policy.total_timeout().and_then(|total| now.checked_add(total));
 
         let mut attempt: u32 = 1;
         let mut delay = None;
         loop {
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let remaining = deadline.map(|d| d.saturating_duration_since(now));
             let timeout = min_timeout(attempt_timeout, remaining);
             let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &prepared.url);
-            let result = attempt_span.instrument(self.attempt(prepared, timeout)).await;
+            let result = attempt_span.instrument(self.attempt(prepared, now, timeout)).await;
             span.attempts(attempt);
             let error = match result {
                 Ok(response) => {
@@ -113,6 +116,7 @@ impl Client {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return Err(error),
             }
+            now = Instant::now();
             attempt += 1;
         }
     }
@@ -217,7 +221,7 @@ impl Client {
     }
 
     /// One attempt: token, send, map non-2xx to errors.
-    async fn attempt(&self, prepared: &Prepared<'_>, timeout: Option<Duration>) -> Result<RawResponse> {
+    async fn attempt(&self, prepared: &Prepared<'_>, start: Instant, timeout: Option<Duration>) -> Result<RawResponse> {
         let send = async {
             let mut headers = HeaderMap::clone(&prepared.headers);
             self.add_credentials(&mut headers).await?;
@@ -243,7 +247,7 @@ impl Client {
             }
             Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };
-        within(timeout, send).await
+        within_from(start, timeout, send).await
     }
 
     /// The call's credentials: `Authorization: Bearer` (marked sensitive, so it never shows
@@ -333,6 +337,19 @@ pub(crate) async fn within<T>(
 ) -> Result<T> {
     match timeout {
         Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
+        None => work.await,
+    }
+}
+
+/// Runs `work` bounded by `timeout` counted from `start` (an elapsed limit is
+/// [`Error::Timeout`]); a limit past the end of time is none.
+async fn within_from<T>(
+    start: Instant,
+    timeout: Option<Duration>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match timeout.and_then(|limit| Some((limit, start.checked_add(limit)?))) {
+        Some((limit, end)) => tokio::time::timeout_at(end, work).await.unwrap_or(Err(Error::Timeout(limit))),
         None => work.await,
     }
 }

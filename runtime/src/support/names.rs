@@ -26,17 +26,20 @@ pub fn name_text<N>(parameter: &str, name: impl IntoName<N>) -> (String, Option<
 /// assert_eq!(Location.to_string(), "projects/p/locations/us");
 /// ```
 pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[&str]) -> fmt::Result {
+    // Literal runs are written whole, each `*` segment as the next value: every call that
+    // takes a typed name writes it.
+    let bytes = pattern.as_bytes();
     let mut values = values.iter();
-    for (index, piece) in pattern.split('/').enumerate() {
-        if index > 0 {
-            f.write_str("/")?;
-        }
-        match piece {
-            "*" => f.write_str(values.next().copied().unwrap_or_default())?,
-            literal => f.write_str(literal)?,
+    let mut literal = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        let whole_segment = (index == 0 || bytes[index - 1] == b'/') && bytes.get(index + 1).is_none_or(|&b| b == b'/');
+        if byte == b'*' && whole_segment {
+            f.write_str(&pattern[literal..index])?;
+            f.write_str(values.next().copied().unwrap_or_default())?;
+            literal = index + 1;
         }
     }
-    Ok(())
+    f.write_str(&pattern[literal..])
 }
 
 /// Splits `text` by `pattern` (e.g. `projects/*/locations/*`): the literal segments must match
@@ -152,6 +155,25 @@ mod tests {
             }
         }
         assert_eq!(Name.to_string(), "a/1/b/2/c");
+
+        // Only whole `*` segments are filled, as splitting by `/` would find them.
+        struct Pattern(&'static str);
+        impl fmt::Display for Pattern {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_resource_name(f, self.0, &["1", "2"])
+            }
+        }
+        for (pattern, written) in [
+            ("*", "1"),
+            ("*/*", "1/2"),
+            ("*/*/*", "1/2/"),
+            ("a*/*/b*c/**", "a*/1/b*c/**"),
+            ("", ""),
+            ("/*/", "/1/"),
+            ("a//*", "a//1"),
+        ] {
+            assert_eq!(Pattern(pattern).to_string(), written, "{pattern}");
+        }
     }
 
     #[test]
