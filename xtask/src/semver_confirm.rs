@@ -265,24 +265,11 @@ impl Program {
             if let Some(body) = usage(surface, path, *kind, signature) {
                 program.source.push('\n');
                 let line = program.source.lines().count() + 1;
-                let _ = writeln!(program.source, "// {} {path}\nfn item_{n}{body}", kind_word(*kind));
+                let _ = writeln!(program.source, "// {} {path}\nfn item_{n}{body}", kind.as_str());
                 program.lines.push((line, path.clone()));
             }
         }
         program
-    }
-}
-
-fn kind_word(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Feature => "feature",
-        Kind::Resource => "resource",
-        Kind::Method => "method",
-        Kind::Setter => "setter",
-        Kind::Type => "type",
-        Kind::Field => "field",
-        Kind::Variant => "variant",
-        Kind::Name => "name",
     }
 }
 

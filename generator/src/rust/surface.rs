@@ -38,7 +38,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    /// The kind as the diff's text and JSON name it (`method`, `setter`, ...).
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Feature => "feature",
             Kind::Resource => "resource",
