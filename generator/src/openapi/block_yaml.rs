@@ -1,11 +1,11 @@
 //! A fast reader for YAML as dumpers write it (js-yaml, which writes StackQL's provider specs,
 //! and PyYAML): block mappings and sequences, plain, quoted and block scalars, empty `[]` and
-//! `{}`. It answers `None` for anything else (anchors, tags, flow collections with content,
-//! tabs, multi-line plain scalars, numbers other than plain integers, anchored keys, ...) and
-//! for anything
-//! malformed; [`super::parse`] then takes serde_yaml_ng, which reads all of YAML and reports the
-//! errors. Where it answers, it gives the JSON serde_yaml_ng gives: the tests hold it to that
-//! on every YAML file of the repository and on each construct below.
+//! `{}`, anchors and aliases. It answers `None` for anything else (tags, merge keys, flow
+//! collections with content, tabs, multi-line plain scalars, numbers other than plain
+//! integers, a name anchored twice, ...) and for anything malformed; [`super::parse`] then
+//! takes serde_yaml_ng, which reads all of YAML and reports the errors. Where it answers, it
+//! gives the JSON serde_yaml_ng gives: the tests hold it to that on every YAML file of the
+//! repository, on each construct below and on random documents.
 //!
 //! Why it exists: serde_yaml_ng's scanner (libyaml's, ported) spends about 110 ms on
 //! aiplatform's 3.4 MB provider spec, three times the whole Discovery path (issue 27).
@@ -30,18 +30,7 @@ pub(super) fn parse(text: &str) -> Option<Value> {
     if lines.iter().any(|line| line.starts_with("---") || line.starts_with("...")) {
         return None;
     }
-    // Aliases may copy at most as many nodes as the document has lines: more (a "billion
-    // laughs") is serde_yaml_ng's to refuse.
-    let alias_budget = lines.len();
-    let mut reader = Reader {
-        lines,
-        at: 0,
-        entry_column: None,
-        depth: 0,
-        anchors: HashMap::new(),
-        alias_budget,
-        anchor_names: HashSet::new(),
-    };
+    let mut reader = Reader::new(lines);
     reader.skip_blank();
     let (column, _) = reader.peek()?;
     if column != 0 {
@@ -69,6 +58,21 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn new(lines: Vec<&'a str>) -> Self {
+        // Aliases may copy at most as many nodes as the document has lines: more (a "billion
+        // laughs") is serde_yaml_ng's to refuse.
+        let alias_budget = lines.len();
+        Reader {
+            lines,
+            at: 0,
+            entry_column: None,
+            depth: 0,
+            anchors: HashMap::new(),
+            alias_budget,
+            anchor_names: HashSet::new(),
+        }
+    }
+
     /// The next line's column and its text from there, without taking it.
     fn peek(&self) -> Option<(usize, &'a str)> {
         let line = *self.lines.get(self.at)?;
@@ -102,15 +106,23 @@ impl<'a> Reader<'a> {
         value
     }
 
+    /// The text of the next non-blank line of the collection at `column`: `Some(None)` when
+    /// the collection has ended (no line, or a shallower one), `None` for a deeper line (a
+    /// continuation or an error: not this reader's).
+    fn next_in(&mut self, column: usize) -> Option<Option<&'a str>> {
+        self.skip_blank();
+        match self.peek() {
+            None => Some(None),
+            Some((at, _)) if at < column => Some(None),
+            Some((at, _)) if at > column => None,
+            Some((_, text)) => Some(Some(text)),
+        }
+    }
+
     fn mapping(&mut self, column: usize) -> Option<Value> {
         let mut map = Map::new();
-        loop {
-            self.skip_blank();
-            let Some((at, text)) = self.peek() else { break };
-            if at < column {
-                break;
-            }
-            if at > column || is_entry(text) {
+        while let Some(text) = self.next_in(column)? {
+            if is_entry(text) {
                 return None;
             }
             let (key, rest) = split_key(text)?;
@@ -128,15 +140,7 @@ impl<'a> Reader<'a> {
 
     fn sequence(&mut self, column: usize) -> Option<Value> {
         let mut items = Vec::new();
-        loop {
-            self.skip_blank();
-            let Some((at, text)) = self.peek() else { break };
-            if at < column {
-                break;
-            }
-            if at > column {
-                return None;
-            }
+        while let Some(text) = self.next_in(column)? {
             if !is_entry(text) {
                 // `key:` beside a sequence that is its sibling's value, at the same column.
                 break;
@@ -207,12 +211,7 @@ impl<'a> Reader<'a> {
         self.skip_blank();
         match self.peek() {
             Some((column, _)) if column > parent => self.collection(column),
-            Some((column, text)) if column == parent && in_mapping && is_entry(text) => {
-                self.depth += 1;
-                let value = self.sequence(column);
-                self.depth -= 1;
-                value
-            }
+            Some((column, text)) if column == parent && in_mapping && is_entry(text) => self.collection(column),
             _ => Some(Value::Null),
         }
     }
@@ -233,8 +232,8 @@ impl<'a> Reader<'a> {
         let double = text.starts_with('"');
         let mut out = String::new();
         let mut line = &text[1..];
-        // Where the text of this line starts in `out`, and how much of it escapes made (a
-        // line's trailing white space is folded away, an escaped one is kept).
+        // The end of what a fold must not trim: the previous lines and escapes (a line's
+        // trailing white space is folded away, an escaped one is kept).
         let mut kept = 0;
         loop {
             let bytes = line.as_bytes();
@@ -292,12 +291,10 @@ impl<'a> Reader<'a> {
                 line = &next[start..];
                 break;
             }
-            if !continued {
-                if empty_lines == 0 {
-                    out.push(' ');
-                } else {
-                    out.extend(std::iter::repeat_n('\n', empty_lines));
-                }
+            // A folded break is a space, unless empty lines follow it (each one a line feed);
+            // an escaped break is nothing.
+            if !continued && empty_lines == 0 {
+                out.push(' ');
             } else {
                 out.extend(std::iter::repeat_n('\n', empty_lines));
             }
@@ -460,16 +457,8 @@ fn comment_start(text: &str) -> Option<usize> {
 /// `key: rest` or `key:` at the end of the line; the key plain or quoted on one line.
 fn split_key(text: &str) -> Option<(String, &str)> {
     if text.starts_with(['\'', '"']) {
-        let mut reader = Reader {
-            lines: Vec::new(),
-            at: 0,
-            entry_column: None,
-            depth: 0,
-            anchors: HashMap::new(),
-            alias_budget: 0,
-            anchor_names: HashSet::new(),
-        };
-        let (key, rest) = reader.quoted(text, usize::MAX)?;
+        // One line: a reader without further lines declines a key that goes on.
+        let (key, rest) = Reader::new(Vec::new()).quoted(text, usize::MAX)?;
         let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
         return (rest.is_empty() || rest.starts_with(' ')).then_some((key, rest));
     }
@@ -536,7 +525,7 @@ fn number_like(text: &str) -> Option<Value> {
     {
         return None;
     }
-    if text.parse::<f64>().is_ok() || text.starts_with('-') && text.len() == 1 {
+    if text.parse::<f64>().is_ok() {
         return None;
     }
     Some(Value::String(text.to_owned()))
