@@ -357,12 +357,11 @@ fn module_names<'a>(
             *name = None;
         }
     }
-    let chains_text = chains.clone();
-    let chains: Vec<Vec<&str>> =
+    let segments: Vec<Vec<&str>> =
         chains.iter().map(|c| if c.is_empty() { vec!["service"] } else { c.split('.').collect() }).collect();
     let mut depth = vec![1usize; chains.len()];
     loop {
-        let names: Vec<String> = chains
+        let names: Vec<String> = segments
             .iter()
             .zip(&depth)
             .zip(&fixed)
@@ -374,8 +373,8 @@ fn module_names<'a>(
         let mut changed = false;
         for i in 0..names.len() {
             let clashes = names.iter().enumerate().any(|(j, other)| j != i && *other == names[i])
-                || reserved.get(names[i].as_str()).is_some_and(|owner| owner != chains_text[i]);
-            if clashes && fixed[i].is_none() && depth[i] < chains[i].len() {
+                || reserved.get(names[i].as_str()).is_some_and(|owner| owner != chains[i]);
+            if clashes && fixed[i].is_none() && depth[i] < segments[i].len() {
                 depth[i] += 1;
                 changed = true;
             }
