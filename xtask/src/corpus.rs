@@ -59,6 +59,20 @@ pub fn cache_root() -> PathBuf {
     base.join("discogen")
 }
 
+/// Every pinned release's documents, oldest first: the corpus release and those `names_stay:`
+/// lists (`cargo xtask names-stay` and `semver-confirm` compare them).
+pub fn pinned_releases(corpus: &Corpus) -> Result<Vec<(String, PathBuf)>, String> {
+    let mut releases = vec![(corpus.version.clone(), documents(corpus)?)];
+    for release in corpus.names_stay.iter().flat_map(|n| &n.releases) {
+        releases.push((
+            release.version.clone(),
+            release_documents(&corpus.package, &release.version, Some(&release.sha256))?,
+        ));
+    }
+    releases.sort_by_key(|(version, _)| version.split('.').map(|n| n.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>());
+    Ok(releases)
+}
+
 /// The directory holding `<api>.<version>.json` files, fetching the wheel if needed.
 pub fn documents(corpus: &Corpus) -> Result<PathBuf, String> {
     release_documents(&corpus.package, &corpus.version, corpus.sha256.as_deref())

@@ -60,7 +60,10 @@ pub fn run(task: &str, candidates: &[Candidate], build: bool) -> Result<(), Stri
     let dir = root.join("target").join(task);
     let _ = std::fs::remove_dir_all(&dir);
     let members: Vec<String> = candidates.iter().map(|c| format!("\"{}\"", c.member)).collect();
-    write(&dir.join("Cargo.toml"), &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))?;
+    specs::write(
+        &dir.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let runtime = root.join("runtime");
     for candidate in candidates {
@@ -73,8 +76,8 @@ pub fn run(task: &str, candidates: &[Candidate], build: bool) -> Result<(), Stri
             candidate.runtime,
             candidate.extra
         );
-        write(&dir.join(candidate.member).join("Cargo.toml"), &manifest)?;
-        write(&dir.join(candidate.member).join("src/main.rs"), "fn main() {}\n")?;
+        specs::write(&dir.join(candidate.member).join("Cargo.toml"), &manifest)?;
+        specs::write(&dir.join(candidate.member).join("src/main.rs"), "fn main() {}\n")?;
     }
     specs::run_command(Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(&dir))?;
 
@@ -112,13 +115,6 @@ pub fn run(task: &str, candidates: &[Candidate], build: bool) -> Result<(), Stri
 fn builds_c(krate: &str) -> bool {
     let name = krate.split(' ').next().unwrap_or_default();
     name.ends_with("-sys") || name == "ring"
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn seconds(time: Option<f64>) -> String {

@@ -4,8 +4,6 @@
 //! each generation keeping the names the one before chose (its `names.json`); fails when an
 //! item two consecutive revisions both have is renamed (`record::renames`).
 
-use std::path::PathBuf;
-
 use discogen::pipeline::{self, Input};
 use discogen::rust::record::{self, NameRecord};
 use discogen::rust::surface::{self, Surface};
@@ -15,12 +13,7 @@ use crate::{corpus, specs};
 pub fn run() -> Result<(), String> {
     let definition = corpus::definition()?;
     let names_stay = definition.names_stay.as_ref().ok_or("xtask/corpus.yaml: no `names_stay:` releases")?;
-    let mut releases: Vec<(String, PathBuf)> = vec![(definition.version.clone(), corpus::documents(&definition)?)];
-    for release in &names_stay.releases {
-        let dir = corpus::release_documents(&definition.package, &release.version, Some(&release.sha256))?;
-        releases.push((release.version.clone(), dir));
-    }
-    releases.sort_by_key(|(version, _)| version.split('.').map(|n| n.parse::<u64>().unwrap_or(0)).collect::<Vec<_>>());
+    let releases = corpus::pinned_releases(&definition)?;
     // A document that is a specs/ service is also compared with its configuration.
     let specs = specs::all()?;
     let mut failed = Vec::new();

@@ -60,14 +60,7 @@ pub fn run() -> Result<(), String> {
     if pairs.len() < 5 {
         return Err("xtask/corpus.yaml: `semver_confirm:` lists fewer than 5 pairs".to_owned());
     }
-    let mut releases: BTreeMap<String, PathBuf> = BTreeMap::new();
-    releases.insert(definition.version.clone(), corpus::documents(&definition)?);
-    for release in definition.names_stay.iter().flat_map(|n| &n.releases) {
-        releases.insert(
-            release.version.clone(),
-            corpus::release_documents(&definition.package, &release.version, Some(&release.sha256))?,
-        );
-    }
+    let releases = corpus::pinned_releases(&definition)?;
     let root = specs::project_root();
     let workspace = root.join("target/semver-confirm");
     let _ = std::fs::remove_dir_all(&workspace);
@@ -75,7 +68,7 @@ pub fn run() -> Result<(), String> {
     let mut generated = Vec::new();
     for spec in pairs {
         let documents = |version: &str| {
-            releases.get(version).ok_or_else(|| {
+            releases.iter().find(|(pinned, _)| pinned == version).map(|(_, dir)| dir).ok_or_else(|| {
                 format!("xtask/corpus.yaml: {} {version} is not a pinned release (corpus or names_stay)", spec.document)
             })
         };
@@ -90,14 +83,14 @@ pub fn run() -> Result<(), String> {
         for side in ["old", "new"] {
             let name = format!("probe-{stem}-{side}");
             let dir = workspace.join("probes").join(&name);
-            write(&dir.join("src/lib.rs"), &program.source)?;
+            specs::write(&dir.join("src/lib.rs"), &program.source)?;
             let manifest = format!(
                 "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
                  [dependencies]\napi = {{ package = \"semver-{stem}-{side}\", path = \"../../crates/{stem}-{side}\" }}\n\
                  discogen-runtime = {{ path = \"{}\", default-features = false }}\n",
                 root.join("runtime").display()
             );
-            write(&dir.join("Cargo.toml"), &manifest)?;
+            specs::write(&dir.join("Cargo.toml"), &manifest)?;
             members.push(format!("\"crates/{stem}-{side}\""));
             members.push(format!("\"probes/{name}\""));
             targets.push(name.replace('-', "_"));
@@ -217,13 +210,6 @@ fn generate(
     let files = discogen::rust::render(&api, &client).map_err(|e| format!("{dir}: {e}"))?;
     discogen::output::write_tree(&workspace.join("crates").join(dir), &files).map_err(|e| e.to_string())?;
     Ok((surface, names))
-}
-
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Whether a breaking change shows in what the program names: a changed enum variant's wire
@@ -389,7 +375,7 @@ struct CompileError {
 fn check(workspace: &Path, members: &[String]) -> Result<BTreeMap<String, Vec<CompileError>>, String> {
     let root = specs::project_root();
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    write(&workspace.join("Cargo.toml"), &manifest)?;
+    specs::write(&workspace.join("Cargo.toml"), &manifest)?;
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
     // `cargo xtask corpus`'s check target directory, flags and features: its runtime build is reused.
     let target =

@@ -68,6 +68,14 @@ pub fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|err| format!("{}: cannot read: {err}", display(path)))
 }
 
+/// Writes `text` to `path`, creating its directory.
+pub fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// A path relative to the project root when possible, for messages.
 pub fn display(path: &Path) -> String {
     path.strip_prefix(project_root()).unwrap_or(path).display().to_string()
