@@ -150,17 +150,8 @@ impl Expansion {
         // Values are written into the path and encoded there: one allocation for the usual
         // call. The parameter behind a dot segment is looked for only when there is one.
         let mut path = String::with_capacity(template.len() + 64);
-        let all = values;
-        let mut values = all.iter();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            path.push_str(&rest[..open]);
-            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-            expand_expression_into(&mut path, &rest[open + 1..close], values.next().copied());
-            rest = rest.get(close + 1..).unwrap_or("");
-        }
-        path.push_str(rest);
-        let refused = dot_segment(&path).map(|segment| Expansion::refusal(template, all, &path, segment));
+        expand_into(&mut path, template, values, |_, _, _| {});
+        let refused = dot_segment(&path).map(|segment| Expansion::refusal(template, values, &path, segment));
         Expansion { path, refused }
     }
 
@@ -169,18 +160,10 @@ impl Expansion {
     fn refusal(template: &str, values: &[&dyn fmt::Display], path: &str, segment: Range<usize>) -> String {
         // Where each expression's value landed in the path: (range, name, value).
         let mut expanded: Vec<(Range<usize>, &str, String)> = Vec::new();
-        let mut values = values.iter();
-        let mut rest = template;
         let mut rebuilt = String::with_capacity(path.len());
-        while let Some(open) = rest.find('{') {
-            rebuilt.push_str(&rest[..open]);
-            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-            let value = values.next().copied();
-            let start = rebuilt.len();
-            let name = expand_expression_into(&mut rebuilt, &rest[open + 1..close], value);
-            expanded.push((start..rebuilt.len(), name, value.map(ToString::to_string).unwrap_or_default()));
-            rest = rest.get(close + 1..).unwrap_or("");
-        }
+        expand_into(&mut rebuilt, template, values, |range, name, value| {
+            expanded.push((range, name, value.map(ToString::to_string).unwrap_or_default()));
+        });
         let culprit = expanded.iter().find(|(range, ..)| range.start < segment.end && segment.start < range.end);
         let found = &path[segment];
         match culprit {
@@ -199,6 +182,29 @@ const DOT_SEGMENT_WHY: &str =
     "a dot segment: URL normalisation would remove it and send the request to another resource";
 const DOT_SEGMENT_WHY_SHORT: &str =
     "a dot segment, which URL normalisation would remove, sending the request to another resource";
+
+/// Appends the expansion of `template` with `values` (in order; a missing one is empty) to
+/// `path`; `each` sees every expression as it lands: its range in `path`, its wire name and
+/// its value.
+fn expand_into<'t>(
+    path: &mut String,
+    template: &'t str,
+    values: &[&dyn fmt::Display],
+    mut each: impl FnMut(Range<usize>, &'t str, Option<&dyn fmt::Display>),
+) {
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let value = values.next().copied();
+        let start = path.len();
+        let name = expand_expression_into(path, &rest[open + 1..close], value);
+        each(start..path.len(), name, value);
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    path.push_str(rest);
+}
 
 /// Appends the expansion of `expression` with `value` (none: empty) to `path`; returns the
 /// expression's wire name.

@@ -335,10 +335,7 @@ pub(crate) async fn within<T>(
     timeout: Option<Duration>,
     work: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
-    match timeout {
-        Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
-        None => work.await,
-    }
+    within_from(Instant::now(), timeout, work).await
 }
 
 /// Runs `work` bounded by `timeout` counted from `start` (an elapsed limit is
