@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::methods::{PathType, ResourcePlan, Response};
+use super::methods::{PathType, QueryParam, ResourcePlan, Response};
 use super::models::{type_tokens, wire_type};
 use super::plan::{self, CratePlan};
 use super::types::{RustType, TypeDef};
@@ -98,11 +98,7 @@ fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, St
                 PathType::String => format!("{}: String", p.field),
             })
             .collect();
-        // A repeated one (`[T]`) takes any iterable of values, a single one a value.
-        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| {
-            let ty = if q.repeated { format!("[{}]", text(&q.ty)) } else { text(&q.ty) };
-            format!("{}: {ty}", q.field)
-        }));
+        arguments.extend(method.query.iter().filter(|q| q.required).map(|q| format!("{}: {}", q.field, query_type(q))));
         arguments.extend(method.body.iter().map(|body| format!("body: {}", text(body))));
         // What `send()` returns: a changed response type breaks code that names or reads it.
         let output = match &method.response {
@@ -117,8 +113,7 @@ fn resource_items(resource: &ResourcePlan, add: &mut impl FnMut(String, Kind, St
         };
         add(call.clone(), Kind::Method, format!("({}) -> {} (send: {output})", arguments.join(", "), method.builder));
         for query in method.query.iter().filter(|q| !q.required) {
-            let ty = if query.repeated { format!("[{}]", text(&query.ty)) } else { text(&query.ty) };
-            add(format!("{call}(..).{}", query.field), Kind::Setter, ty);
+            add(format!("{call}(..).{}", query.field), Kind::Setter, query_type(query));
         }
         if method.upload.is_some() {
             add(format!("{call}(..).upload"), Kind::Setter, "MediaSource".to_owned());
@@ -166,6 +161,15 @@ fn type_items(plan: &CratePlan, add: &mut impl FnMut(String, Kind, String)) {
 }
 
 /// A type as code names it, without the crate path.
+/// What a query parameter takes: `[T]` when repeated (any iterable of values), else `T`.
+fn query_type(query: &QueryParam) -> String {
+    if query.repeated {
+        format!("[{}]", text(&query.ty))
+    } else {
+        text(&query.ty)
+    }
+}
+
 fn text(ty: &RustType) -> String {
     type_tokens(ty).to_string().replace(' ', "").replace("crate::", "").replace("discogen_runtime::wkt::", "")
 }
