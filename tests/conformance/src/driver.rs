@@ -53,7 +53,7 @@ pub fn generate(harness: &Harness, documents: &[Document]) -> Result<Vec<Suite>,
         }
         let suite = discogen::rust::conformance::suite(&api, &client).map_err(|e| format!("{name}: {e}"))?;
         let lib = client.crate_name.replace('-', "_");
-        write_if_changed(&harness.work.join("driver/src").join(format!("calls_{lib}.rs")), &suite.module)?;
+        write_if_changed(&harness.work.join("driver/calls").join(&lib).join("src/calls.rs"), &suite.module)?;
         let ids = suite.cases.as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(str::to_owned));
         let ids: Vec<String> = ids.collect();
         let cases = harness.work.join(format!("{}.cases.json", client.crate_name));
@@ -68,23 +68,25 @@ pub fn generate(harness: &Harness, documents: &[Document]) -> Result<Vec<Suite>,
     Ok(suites)
 }
 
-/// The driver crate: `Cargo.toml` (its own workspace, the repository's lock file, a debug
-/// build without debug info or incremental state: it is built once and run once) and `main.rs`.
+/// The driver: a binary crate (its own workspace, the repository's lock file, a debug build
+/// without debug info or incremental state: it is built once and run once) over one library
+/// crate per API (`driver/calls/<lib>`, holding that API's calls). One crate per API lets
+/// cargo compile an API's calls beside the other APIs' clients, on every core, where one crate
+/// of every call was a long single-threaded tail; and its size stays that of one API however
+/// many APIs run (`--all`).
 fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result<(), String> {
     let driver = harness.work.join("driver");
     let mut manifest = String::from(
         "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[profile.dev]\ndebug = false\nincremental = false\n\n[dependencies]\n\
          discogen-runtime = { path = \"../../../runtime\", default-features = false }\n\
-         serde = \"1\"\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"rt\", \"net\", \"io-util\"] }\n",
+         serde_json = \"1\"\ntokio = { version = \"1\", features = [\"rt\", \"net\", \"io-util\"] }\n",
     );
-    let mut declarations = String::new();
+    remove_old_modules(&driver.join("src"))?;
     let mut arms = String::new();
     for (name, lib, full) in modules {
-        // No TLS feature: nothing is sent, and the C builds of a TLS stack would only cost time.
-        let features = if *full { ", features = [\"full\"]" } else { "" };
-        manifest.push_str(&format!("{name} = {{ path = \"../crates/{name}\", default-features = false{features} }}\n"));
-        declarations.push_str(&format!("mod calls_{lib};\n"));
+        write_calls_crate(&driver.join("calls").join(lib), name, *full)?;
+        manifest.push_str(&format!("calls-{name} = {{ path = \"calls/{lib}\" }}\n"));
         arms.push_str(&format!(
             "            {name:?} => run({name:?}, &runtime, calls_{lib}::client, calls_{lib}::client_at, &calls_{lib}::root(), calls_{lib}::calls()),\n"
         ));
@@ -93,7 +95,7 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
     use discogen::rust::conformance::{DOWNLOAD, UPLOAD};
     let media_suffixes = format!("{UPLOAD:?}) || id.ends_with({DOWNLOAD:?}");
     let tail = MAIN_TAIL.replace("{arms}", &arms).replace("{media_suffixes}", &media_suffixes);
-    let main = format!("{}{declarations}{}{RECORDER}", MAIN_HEAD, tail);
+    let main = format!("{MAIN_HEAD}{tail}{RECORDER}");
     write_if_changed(&driver.join("Cargo.toml"), &manifest)?;
     write_if_changed(&driver.join("src/main.rs"), &main)?;
     let lock = driver.join("Cargo.lock");
@@ -104,9 +106,33 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
     Ok(())
 }
 
-const MAIN_HEAD: &str = r#"//! Written by discogen-conformance: every method of every API through its typed builder,
-//! recorded by MockTransport (media by a recording HTTP server), one JSON line per call.
-use discogen_runtime::transport::{HttpResponse, MockTransport};
+/// Deletes the per-API modules an older harness wrote into the driver's own sources.
+fn remove_old_modules(src: &Path) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(src) else { return Ok(()) };
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().is_some_and(|name| name.starts_with("calls_")) {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// One API's calls crate: its manifest and a root that gives the generated module (`calls.rs`,
+/// written by [`generate`]) the `super::v` and `super::Pending` it uses.
+fn write_calls_crate(dir: &Path, name: &str, full: bool) -> Result<(), String> {
+    // No TLS feature: nothing is sent, and the C builds of a TLS stack would only cost time.
+    let features = if full { ", features = [\"full\"]" } else { "" };
+    let manifest = format!(
+        "[package]\nname = \"calls-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\ndiscogen-runtime = {{ path = \"../../../../../runtime\", default-features = false }}\n\
+         serde = \"1\"\nserde_json = \"1\"\n\
+         {name} = {{ path = \"../../../crates/{name}\", default-features = false{features} }}\n"
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    write_if_changed(&dir.join("src/lib.rs"), CALLS_ROOT)
+}
+
+const CALLS_ROOT: &str = r#"//! Written by discogen-conformance: one API's calls through its typed builders.
 
 pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 
@@ -115,6 +141,16 @@ pub fn v<T: serde::de::DeserializeOwned>(json: &str) -> T {
     serde_json::from_str(json).unwrap_or_else(|error| panic!("{error}: {json}"))
 }
 
+mod calls;
+pub use calls::{calls, client, client_at, root};
+"#;
+
+const MAIN_HEAD: &str = r#"//! Written by discogen-conformance: every method of every API through its typed builder
+//! (one `calls-*` crate per API), recorded by MockTransport (media by a recording HTTP server),
+//! one JSON line per call.
+use discogen_runtime::transport::{HttpResponse, MockTransport};
+
+pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 "#;
 
 const MAIN_TAIL: &str = r#"
