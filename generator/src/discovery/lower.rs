@@ -155,7 +155,8 @@ fn convert_method(
         resource_path: resource_path.iter().map(|s| (*s).to_owned()).collect(),
         name: name.to_owned(),
         http_method: HttpMethod::parse(&method.http_method).expect("validation refuses other verbs"),
-        path: method.path.clone(),
+        // Validation already refused a malformed template.
+        path: PathTemplate::parse(&method.path).unwrap_or_default(),
         flat_path: method.flat_path.clone(),
         description: method.description.clone(),
         parameters,

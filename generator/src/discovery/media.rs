@@ -1,6 +1,7 @@
 //! A Discovery method's media fields -> [`Media`]: upload protocols and `maxSize`.
 
 use crate::ir::media::{Media, MediaUpload};
+use crate::ir::PathTemplate;
 
 /// Parses a Discovery `maxSize` (`5TB`, `10MB`, `512KB`, `100GB`, `1073741824`): binary units,
 /// as Google's clients read them.
@@ -21,24 +22,37 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     number.checked_mul(1u64 << shift).ok_or_else(|| format!("maxSize {text:?} does not fit in 64 bits"))
 }
 
-/// The media description of a method; `Err` names what is wrong with `maxSize`.
+/// The media description of a method; `Err` names what is wrong with `maxSize` or the upload
+/// template.
 pub fn lower(method: &super::Method) -> Result<Media, String> {
     let upload = match (&method.media_upload, method.supports_media_upload) {
         (Some(upload), true) => {
-            let relative = |p: &super::MediaProtocol| p.path.trim_start_matches('/').to_owned();
-            Some(MediaUpload {
-                accept: upload.accept.clone(),
-                max_size: upload.max_size.as_deref().map(parse_size).transpose()?,
-                simple_path: upload.protocols.simple.as_ref().map(relative).filter(|p| !p.is_empty()),
-                resumable_path: upload.protocols.resumable.as_ref().map(relative).filter(|p| !p.is_empty()),
-                multipart: upload.protocols.simple.as_ref().is_some_and(|p| p.multipart)
-                    || upload.protocols.resumable.as_ref().is_some_and(|p| p.multipart),
-            })
+            let max_size = upload.max_size.as_deref().map(parse_size).transpose()?;
+            fn relative(protocol: &super::MediaProtocol) -> Option<&str> {
+                Some(protocol.path.trim_start_matches('/')).filter(|p| !p.is_empty())
+            }
+            let protocols = &upload.protocols;
+            // Google's own clients send every upload type to the simple protocol's path.
+            let path = protocols
+                .simple
+                .as_ref()
+                .and_then(relative)
+                .or_else(|| protocols.resumable.as_ref().and_then(relative));
+            match path {
+                Some(path) => Some(MediaUpload {
+                    accept: upload.accept.clone(),
+                    max_size,
+                    path: PathTemplate::parse(path).map_err(|problem| format!("{problem} in upload path {path:?}"))?,
+                    multipart: protocols.simple.as_ref().is_some_and(|p| p.multipart)
+                        || protocols.resumable.as_ref().is_some_and(|p| p.multipart),
+                }),
+                None => None,
+            }
         }
         _ => None,
     };
     Ok(Media {
-        upload: upload.filter(|u| u.path().is_some()),
+        upload,
         download: method.supports_media_download,
         use_download_service: method.use_media_download_service,
     })

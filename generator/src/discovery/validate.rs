@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{walk_resource_methods, Document, Method, Schema};
 use crate::error::{Error, Result};
-use crate::ir::HttpMethod;
+use crate::ir::{HttpMethod, PathTemplate, TemplatePiece};
 
 /// Checks that the service name and version and every method id are plain names, every `$ref`
 /// resolves, every path placeholder names a path parameter, every method has a usable HTTP verb
@@ -105,27 +105,26 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     if let Some(name) = parameters.into_iter().flat_map(|params| params.keys()).find(|name| !is_word(name, ".$")) {
         return Err(Error::invalid(file, id, format!("{name:?} is not a parameter name")));
     }
-    for placeholder in placeholders(file, id, &method.path)? {
-        let name = placeholder.trim_start_matches(['+', '/', '.', ';', '?', '&', '#']);
+    for (operator, name) in expressions(file, id, &method.path)? {
         let is_path_param = parameters
-            .and_then(|params| params.get(name))
+            .and_then(|params| params.get(&name))
             .is_some_and(|param| param.location.as_deref() == Some("path"));
         if !is_path_param {
             return Err(Error::invalid(
                 file,
                 id,
-                format!("path placeholder {{{placeholder}}} in \"{}\" has no path parameter", method.path),
+                format!("path placeholder {{{operator}{name}}} in \"{}\" has no path parameter", method.path),
             ));
         }
     }
     if let Some(flat) = &method.flat_path {
         // The flat path's placeholders name StackQL's path parameters.
-        for placeholder in placeholders(file, id, flat)? {
-            if !is_word(placeholder.trim_start_matches('+'), ".$") {
+        for (operator, name) in expressions(file, id, flat)? {
+            if !matches!(operator.as_str(), "" | "+") || !is_word(&name, ".$") {
                 return Err(Error::invalid(
                     file,
                     id,
-                    format!("{{{placeholder}}} in flatPath \"{flat}\" names no parameter"),
+                    format!("{{{operator}{name}}} in flatPath \"{flat}\" names no parameter"),
                 ));
             }
         }
@@ -138,22 +137,15 @@ fn check_method(file: &str, doc: &Document, method: &Method) -> Result<()> {
     Ok(())
 }
 
-/// The names inside `{...}` of a URI template, rejecting unbalanced braces.
-pub(crate) fn placeholders<'a>(file: &str, id: &str, template: &'a str) -> Result<Vec<&'a str>> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find(['{', '}']) {
-        let bad = || Error::invalid(file, id, format!("unbalanced braces in path \"{template}\""));
-        if rest.as_bytes()[open] == b'}' {
-            return Err(bad());
+/// The expressions of a URI template as (operator, name) pairs, refusing a malformed template.
+fn expressions(file: &str, id: &str, template: &str) -> Result<Vec<(String, String)>> {
+    let parsed = PathTemplate::parse(template)
+        .map_err(|problem| Error::invalid(file, id, format!("{problem} in path \"{template}\"")))?;
+    let pairs = parsed.pieces().iter().filter_map(|piece| match piece {
+        TemplatePiece::Expression { operator, name } => {
+            Some((operator.map(String::from).unwrap_or_default(), name.clone()))
         }
-        let close = rest[open..].find('}').ok_or_else(bad)? + open;
-        let name = &rest[open + 1..close];
-        if name.is_empty() || name.contains('{') {
-            return Err(bad());
-        }
-        names.push(name);
-        rest = &rest[close + 1..];
-    }
-    Ok(names)
+        TemplatePiece::Literal(_) => None,
+    });
+    Ok(pairs.collect())
 }

@@ -21,20 +21,11 @@ pub struct MediaUpload {
     pub accept: Vec<String>,
     /// Largest accepted media in bytes, when Discovery says.
     pub max_size: Option<u64>,
-    /// URI template of the simple (and, at Google, resumable) upload, relative to the root URL
-    /// (`upload/storage/v1/b/{bucket}/o`), without the leading `/`.
-    pub simple_path: Option<String>,
-    /// The resumable protocol's template, relative to the root URL.
-    pub resumable_path: Option<String>,
+    /// The URI template uploads are sent to, relative to the root URL
+    /// (`upload/storage/v1/b/{bucket}/o`), without the leading `/`. Google's own clients use
+    /// the simple protocol's path for every upload type (the resumable one differs only by a
+    /// `/resumable` prefix the front ends also accept), so the reader takes it when both exist.
+    pub path: super::PathTemplate,
     /// Metadata may travel with the media (`multipart/related`).
     pub multipart: bool,
-}
-
-impl MediaUpload {
-    /// The template uploads are sent to: Google's own clients use the simple path for every
-    /// upload type (the resumable one differs only by a `/resumable` prefix the front ends
-    /// also accept), so the simple path wins when both exist.
-    pub fn path(&self) -> Option<&str> {
-        self.simple_path.as_deref().or(self.resumable_path.as_deref())
-    }
 }

@@ -9,6 +9,9 @@
 //! rest.
 
 pub mod media;
+mod template;
+
+pub use template::{PathTemplate, TemplatePiece};
 
 /// A whole service, ready for the emitters.
 #[derive(Debug, Clone)]
@@ -216,7 +219,7 @@ pub struct Method {
     pub http_method: HttpMethod,
     /// URI template relative to the base URL (`v1/{+name}`; OpenAPI: the path key without its
     /// leading `/`).
-    pub path: String,
+    pub path: PathTemplate,
     /// The same with every path segment spelt out (`v1/projects/{projectsId}/...`).
     pub flat_path: Option<String>,
     pub description: Option<String>,

@@ -493,7 +493,20 @@ impl<'a> Converter<'_, 'a> {
                 None => parameters.push(parameter),
             }
         }
-        let placeholders = placeholders(path);
+        let template = PathTemplate::parse(path.trim_start_matches('/'))
+            .map_err(|problem| r.error(&node.path, format!("{problem} in path {path:?}")))?;
+        // OpenAPI has no operators: a `+` before the name is part of it (StackQL's specs name
+        // such parameters `+datasetId`).
+        let placeholders: Vec<String> = template
+            .pieces()
+            .iter()
+            .filter_map(|piece| match piece {
+                TemplatePiece::Expression { operator, name } => {
+                    Some(operator.map_or_else(|| name.clone(), |o| format!("{o}{name}")))
+                }
+                TemplatePiece::Literal(_) => None,
+            })
+            .collect();
         if let Some(missing) = placeholders
             .iter()
             .find(|name| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *name))
@@ -542,7 +555,7 @@ impl<'a> Converter<'_, 'a> {
             resource_path,
             name,
             http_method: HttpMethod::parse(&verb.to_ascii_uppercase()).expect("VERBS are HTTP methods"),
-            path: path.trim_start_matches('/').to_owned(),
+            path: template,
             flat_path: None,
             description,
             parameters: Some(parameters),
@@ -650,11 +663,6 @@ fn success_response<'a>(r: &Reader<'a>, operation: &Node<'a>) -> Result<Option<N
         .find(|(code, _)| *code == "200")
         .or_else(|| responses.iter().find(|(code, _)| code.starts_with('2')));
     chosen.map(|(_, node)| r.resolve(node.clone())).transpose()
-}
-
-/// The names of a path template's `{placeholders}` in order.
-fn placeholders(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
 }
 
 /// Resource chain and method name: a dotted operationId `svc.a.b.get` gives `[a, b]` and

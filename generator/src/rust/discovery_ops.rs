@@ -5,7 +5,7 @@
 //! resource whose parameters, but for the operation's own, it has too (the one with the most:
 //! `instances.insert(project, zone)` polls `zoneOperations`).
 
-use super::methods::{parse_template, PathPiece};
+use super::methods::{path_pieces, PathPiece};
 use crate::ir::{Api, Method, ParamLocation};
 
 /// The operations resources of the document's Discovery-style operation schema.
@@ -83,7 +83,7 @@ fn path_params(method: &Method) -> Vec<&str> {
 /// before it, which must name only parameters in `own`, the literal after it, and how many
 /// parameters it took from `own`.
 fn split(operations_method: &Method, own: &[&str]) -> Option<((Vec<PathPiece>, String), usize)> {
-    let pieces = parse_template(&operations_method.path);
+    let pieces = path_pieces(&operations_method.path);
     let last = pieces.iter().rposition(|p| matches!(p, PathPiece::Param { .. }))?;
     let suffix = match &pieces[last + 1..] {
         [] => String::new(),

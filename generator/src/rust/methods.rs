@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::idents::ident;
 use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use super::types::RustType;
-use crate::ir::HttpMethod;
+use crate::ir::{HttpMethod, PathTemplate, TemplatePiece};
 
 /// How a path parameter is typed.
 #[derive(Debug, Clone)]
@@ -182,26 +182,15 @@ pub fn runtime_method(verb: HttpMethod) -> &'static str {
     }
 }
 
-/// Splits `v1/{+parent}/jobs:run` into literal and parameter pieces (fields start out as the
-/// wire names).
-pub fn parse_template(template: &str) -> Vec<PathPiece> {
-    let mut pieces = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        if open > 0 {
-            pieces.push(PathPiece::Literal(rest[..open].to_owned()));
+/// The emitter's pieces of a URI template (fields start out as the wire names).
+pub fn path_pieces(template: &PathTemplate) -> Vec<PathPiece> {
+    let piece = |piece: &TemplatePiece| match piece {
+        TemplatePiece::Literal(text) => PathPiece::Literal(text.clone()),
+        TemplatePiece::Expression { operator, name } => {
+            PathPiece::Param { field: name.clone(), wire: name.clone(), operator: *operator }
         }
-        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-        let expr = &rest[open + 1..close.min(rest.len())];
-        let operator = expr.chars().next().filter(|c| "+#./;?&".contains(*c));
-        let wire = expr.trim_start_matches(|c: char| "+#./;?&".contains(c));
-        pieces.push(PathPiece::Param { field: wire.to_owned(), wire: wire.to_owned(), operator });
-        rest = if close < rest.len() { &rest[close + 1..] } else { "" };
-    }
-    if !rest.is_empty() {
-        pieces.push(PathPiece::Literal(rest.to_owned()));
-    }
-    pieces
+    };
+    template.pieces().iter().map(piece).collect()
 }
 
 fn param_type_tokens(ty: &PathType) -> TokenStream {

@@ -520,7 +520,7 @@ fn method_plan(
     let mut path_params = Vec::new();
     let mut path_fields: Vec<(String, String)> = Vec::new();
     // A path parameter the URI template never mentions is not sent anywhere: no argument.
-    let mut path = methods::parse_template(&method.path);
+    let mut path = methods::path_pieces(&method.path);
     let in_template = |name: &str| {
         path.iter().any(|piece| matches!(piece, super::methods::PathPiece::Param { wire, .. } if wire == name))
     };
@@ -572,7 +572,7 @@ fn method_plan(
         (_, Some((result, metadata))) => Response::Operation {
             result: result.as_ref().map_or(RustType::Json, |s| schema_type(builder, config, s)),
             metadata: metadata.as_ref().map_or(RustType::Json, |s| schema_type(builder, config, s)),
-            poll_prefix: poll_prefix(&method.path),
+            poll_prefix: poll_prefix(method.path.as_str()),
         },
         (Some(schema), None) => Response::Json(schema_type(builder, config, schema)),
         (None, None) => Response::Empty,
@@ -598,7 +598,7 @@ fn method_plan(
         builder: camel_string(&method.name),
         description: method.description.clone(),
         http: method.http_method,
-        template: method.path.clone(),
+        template: method.path.as_str().to_owned(),
         path,
         path_params,
         query,
@@ -622,8 +622,7 @@ fn method_plan(
 /// The upload of a method whose upload template only uses the method's own path parameters.
 fn upload_plan(method: &Method, path_fields: &[(String, String)]) -> Option<methods::UploadPlan> {
     let upload = method.media.upload.as_ref()?;
-    let template = upload.path()?;
-    let mut path = methods::parse_template(template);
+    let mut path = methods::path_pieces(&upload.path);
     for piece in &mut path {
         if let super::methods::PathPiece::Param { field, wire, .. } = piece {
             *field = path_fields.iter().find(|(n, _)| n == wire)?.1.clone();
@@ -631,7 +630,7 @@ fn upload_plan(method: &Method, path_fields: &[(String, String)]) -> Option<meth
     }
     Some(methods::UploadPlan {
         path,
-        template: template.to_owned(),
+        template: upload.path.as_str().to_owned(),
         accept: upload.accept.clone(),
         max_size: upload.max_size,
     })

@@ -229,7 +229,7 @@ fn operations(methods: &[Method], rules: Rules) -> IndexMap<String, IndexMap<Str
 /// The current converter's path key: `/` + flatPath (or path), its `:verb` suffix kept, then
 /// the first `{parent}` as `{parentType}/{parent}` (kept from the seed's rule: a guess).
 fn current_operation_path(method: &Method) -> String {
-    let chosen = method.flat_path.as_deref().unwrap_or(&method.path);
+    let chosen = method.flat_path.as_deref().unwrap_or(method.path.as_str());
     format!("/{}", chosen.trim_start_matches('/')).replacen("{parent}", "{parentType}/{parent}", 1)
 }
 
@@ -238,11 +238,11 @@ fn current_operation_path(method: &Method) -> String {
 /// `String.replace` with a string pattern replaces one occurrence, so a second `{+x}` keeps
 /// its `+`). Then the first `{parent}` becomes `{parentType}/{parent}`.
 fn operation_path(method: &Method) -> String {
-    let chosen = method.flat_path.as_deref().unwrap_or(&method.path);
+    let chosen = method.flat_path.as_deref().unwrap_or(method.path.as_str());
     let mut path = format!("/{}", chosen.trim_start_matches('/'));
     let segments: Vec<&str> = path.split('/').collect();
     if segments.len() > 2 && segments[2] == format!("{{{}Id}}", segments[1]) {
-        let cut = method.path.split(':').next().unwrap_or_default().replacen('+', "", 1);
+        let cut = method.path.as_str().split(':').next().unwrap_or_default().replacen('+', "", 1);
         path = format!("/{}", cut.trim_start_matches('/'));
     }
     path.replacen("{parent}", "{parentType}/{parent}", 1)
