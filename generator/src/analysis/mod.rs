@@ -1,6 +1,8 @@
-//! Passes over the IR that serve both readers, run by the pipeline after either one (as
-//! sidekick's `parser/pagination.go` serves its protobuf and OpenAPI parsers).
+//! Rules over the IR that serve both readers (as sidekick's `parser/pagination.go` serves its
+//! protobuf and OpenAPI parsers): AIP-155 request ids, a pass the pipeline runs after either
+//! reader, and paged lists (`paging`), which the Rust emitter asks about.
 
+pub mod paging;
 mod request_id;
 
 use crate::ir::Api;

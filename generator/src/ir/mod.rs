@@ -191,13 +191,6 @@ impl Schema {
         self.properties.iter().find(|p| p.name == name).map(|p| &p.schema)
     }
 
-    /// The items property of a paged list response: when the schema has `nextPageToken`, its
-    /// first array property other than that token (StackQL's object key, the client's items).
-    pub fn paged_list_property(&self) -> Option<&Property> {
-        self.property("nextPageToken")?;
-        self.properties.iter().find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"))
-    }
-
     /// True when this is a `$ref` carrying keys of its own (a description, `readOnly`, ...).
     pub fn is_ref_with_siblings(&self) -> bool {
         self.reference.is_some() && (self.description.is_some() || self.read_only || self.deprecated)

@@ -13,9 +13,10 @@ use super::models::{self, doc_attrs};
 use super::names::NameType;
 use super::record::NameRecord;
 use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
+use crate::analysis::paging;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::ir::{Api, HttpMethod, Method, ParamLocation, Property, Schema};
+use crate::ir::{Api, HttpMethod, Method, ParamLocation, Schema};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
@@ -186,7 +187,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
                 plan.builder.push('_');
             }
             if let (Some(_), Response::Json(RustType::Named(response))) = (&plan.page_token_field, &plan.response) {
-                if let Some(paging) = response_paging(api, config, method) {
+                if let Some(paging) = paging::response_paging(api, config.pagination.as_ref(), method) {
                     if !pages.iter().any(|page: &PagePlan| &page.response == response) {
                         let items = paging.items.map(|p| p.name.clone()).zip(plan.page_item.clone());
                         pages.push(PagePlan { response: response.clone(), token: paging.token.to_owned(), items });
@@ -578,7 +579,7 @@ fn method_plan(
         (None, None) => Response::Empty,
     };
     let request_token = pagination(config).request_token;
-    let paging = response_paging(api, config, method);
+    let paging = paging::response_paging(api, config.pagination.as_ref(), method);
     let page_token_field = match (&response, &paging) {
         (Response::Json(RustType::Named(_)), Some(_)) => query
             .iter()
@@ -656,45 +657,6 @@ fn poll_prefix(path: &str) -> String {
 /// The configured token names, else Google's.
 fn pagination(config: &ClientConfig) -> crate::config::Pagination {
     config.pagination.clone().unwrap_or_else(crate::config::Pagination::google)
-}
-
-/// Where a paged list's response keeps its next-page token and, if unambiguous, its items.
-struct ResponsePaging<'a> {
-    token: &'a str,
-    items: Option<&'a Property>,
-}
-
-/// The paging of `method`'s response: a string next-page token under the configured name or
-/// one of Google's two (`nextPageToken`; BigQuery's `pageToken`), with the configured items
-/// array or else the response's one unambiguous list.
-fn response_paging<'a>(api: &'a Api, config: &ClientConfig, method: &Method) -> Option<ResponsePaging<'a>> {
-    let schema = api.schemas.get(method.response.as_deref()?)?;
-    let names = match &config.pagination {
-        Some(paging) => vec![paging.response_token.as_str()],
-        None => vec!["nextPageToken", "pageToken"],
-    };
-    let is = |p: &Property, json_type: &str| p.schema.json_type.as_deref() == Some(json_type);
-    let token =
-        names.into_iter().find_map(|name| schema.properties.iter().find(|p| p.name == name && is(p, "string")))?;
-    let lists = schema.properties.iter().filter(|p| p.name != token.name && is(p, "array"));
-    let items = match config.pagination.as_ref().and_then(|paging| paging.items.as_ref()) {
-        Some(items) => lists.into_iter().find(|p| &p.name == items),
-        None => unambiguous_list(lists.collect()),
-    };
-    Some(ResponsePaging { token: &token.name, items })
-}
-
-/// The items of a paged response: an array called `items` (Compute's), else the only array
-/// that is not an AIP-217 `unreachable` list. A response with several (BigQuery's `rows` and
-/// `errors`, Monitoring's `timeSeries` and `executionErrors`) has none: guessing would make
-/// `items()` yield the wrong list, so it only gets `pages()`.
-fn unambiguous_list(lists: Vec<&Property>) -> Option<&Property> {
-    if let Some(items) = lists.iter().find(|p| p.name == "items") {
-        return Some(items);
-    }
-    let mut candidates = lists.into_iter().filter(|p| !p.name.starts_with("unreachable"));
-    let first = candidates.next()?;
-    candidates.next().is_none().then_some(first)
 }
 
 /// The element type of the list field `items` of struct `response`, as already defined.

@@ -293,7 +293,14 @@ fn object_key(operation: &Operation<'_>, schemas: &IndexMap<String, Schema>) -> 
         return None;
     }
     let response = schemas.get(operation.method.response.as_deref()?)?;
-    response.paged_list_property().map(|p| format!("$.{}", p.name))
+    // StackQL's rule, not the client's (which takes configured names and refuses ambiguous
+    // lists): Google's token name, then the first array.
+    response.property("nextPageToken")?;
+    let items = response
+        .properties
+        .iter()
+        .find(|p| p.name != "nextPageToken" && p.schema.json_type.as_deref() == Some("array"));
+    items.map(|p| format!("$.{}", p.name))
 }
 
 #[cfg(test)]
