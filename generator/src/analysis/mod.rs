@@ -2,6 +2,7 @@
 //! protobuf and OpenAPI parsers): AIP-155 request ids, a pass the pipeline runs after either
 //! reader, and paged lists (`paging`), which the Rust emitter asks about.
 
+pub mod operations;
 pub mod paging;
 mod request_id;
 

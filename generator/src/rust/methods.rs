@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::idents::ident;
 use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use super::types::RustType;
-use crate::ir::{HttpMethod, PathTemplate, TemplatePiece};
+use crate::ir::{HttpMethod, TemplatePiece};
 
 /// How a path parameter is typed.
 #[derive(Debug, Clone)]
@@ -183,14 +183,14 @@ pub fn runtime_method(verb: HttpMethod) -> &'static str {
 }
 
 /// The emitter's pieces of a URI template (fields start out as the wire names).
-pub fn path_pieces(template: &PathTemplate) -> Vec<PathPiece> {
+pub fn path_pieces(template: &[TemplatePiece]) -> Vec<PathPiece> {
     let piece = |piece: &TemplatePiece| match piece {
         TemplatePiece::Literal(text) => PathPiece::Literal(text.clone()),
         TemplatePiece::Expression { operator, name } => {
             PathPiece::Param { field: name.clone(), wire: name.clone(), operator: *operator }
         }
     };
-    template.pieces().iter().map(piece).collect()
+    template.iter().map(piece).collect()
 }
 
 fn param_type_tokens(ty: &PathType) -> TokenStream {

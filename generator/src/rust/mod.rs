@@ -4,7 +4,6 @@
 
 mod accessors;
 pub mod conformance;
-mod discovery_ops;
 mod features;
 mod idents;
 pub mod lint;

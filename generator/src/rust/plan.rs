@@ -5,7 +5,6 @@ use indexmap::IndexMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::discovery_ops::DiscoveryOperations;
 use super::features::{feature_name, Gates};
 use super::idents::{camel_string, ident, singular, snake_string};
 use super::methods::{self, MethodPlan, PathParam, PathPiece, PathType, QueryParam, ResourcePlan, Response};
@@ -13,10 +12,11 @@ use super::models::{self, doc_attrs};
 use super::names::NameType;
 use super::record::NameRecord;
 use super::types::{self, Alphabet, RustType, TypeBuilder, TypeDef};
+use crate::analysis::operations::DiscoveryOperations;
 use crate::analysis::paging;
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
-use crate::ir::{Api, HttpMethod, Method, ParamLocation, Schema};
+use crate::ir::{Api, HttpMethod, Method, ParamLocation, Schema, TemplatePiece};
 
 /// Names the crate root defines or re-exports, and prelude names generated code relies on;
 /// a schema with one of these names gets a `Schema` suffix.
@@ -170,7 +170,9 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
                 if let Response::Json(operation) = &plan.response {
                     let resource =
                         resource_get(api, method).map_or(RustType::Json, |s| schema_type(&mut builder, config, s));
-                    let own = |(pieces, suffix): (Vec<PathPiece>, String)| (with_fields(pieces, &plan.path), suffix);
+                    let own = |(pieces, suffix): (Vec<TemplatePiece>, String)| {
+                        (with_fields(methods::path_pieces(&pieces), &plan.path), suffix)
+                    };
                     plan.response = Response::DiscoveryOperation {
                         operation: operation.clone(),
                         resource,
@@ -521,7 +523,7 @@ fn method_plan(
     let mut path_params = Vec::new();
     let mut path_fields: Vec<(String, String)> = Vec::new();
     // A path parameter the URI template never mentions is not sent anywhere: no argument.
-    let mut path = methods::path_pieces(&method.path);
+    let mut path = methods::path_pieces(method.path.pieces());
     let in_template = |name: &str| {
         path.iter().any(|piece| matches!(piece, super::methods::PathPiece::Param { wire, .. } if wire == name))
     };
@@ -623,7 +625,7 @@ fn method_plan(
 /// The upload of a method whose upload template only uses the method's own path parameters.
 fn upload_plan(method: &Method, path_fields: &[(String, String)]) -> Option<methods::UploadPlan> {
     let upload = method.media.upload.as_ref()?;
-    let mut path = methods::path_pieces(&upload.path);
+    let mut path = methods::path_pieces(upload.path.pieces());
     for piece in &mut path {
         if let super::methods::PathPiece::Param { field, wire, .. } = piece {
             *field = path_fields.iter().find(|(n, _)| n == wire)?.1.clone();

@@ -5,8 +5,7 @@
 //! resource whose parameters, but for the operation's own, it has too (the one with the most:
 //! `instances.insert(project, zone)` polls `zoneOperations`).
 
-use super::methods::{path_pieces, PathPiece};
-use crate::ir::{Api, Method, ParamLocation};
+use crate::ir::{Api, Method, ParamLocation, TemplatePiece};
 
 /// The operations resources of the document's Discovery-style operation schema.
 #[derive(Debug, Clone)]
@@ -22,12 +21,12 @@ struct OperationsResource<'a> {
     wait: Option<&'a Method>,
 }
 
-/// How one method's operation is polled: path pieces up to the operation name (parameters
-/// are wire names of the calling method) and the literal after it.
+/// How one method's operation is polled: template pieces up to the operation name (their
+/// variables are path parameters of the calling method) and the literal after it.
 #[derive(Debug, Clone)]
 pub struct PollPaths {
-    pub get: (Vec<PathPiece>, String),
-    pub wait: Option<(Vec<PathPiece>, String)>,
+    pub get: (Vec<TemplatePiece>, String),
+    pub wait: Option<(Vec<TemplatePiece>, String)>,
 }
 
 impl<'a> DiscoveryOperations<'a> {
@@ -82,19 +81,19 @@ fn path_params(method: &Method) -> Vec<&str> {
 /// `operations_method`'s path cut at its last parameter (the operation name): the pieces
 /// before it, which must name only parameters in `own`, the literal after it, and how many
 /// parameters it took from `own`.
-fn split(operations_method: &Method, own: &[&str]) -> Option<((Vec<PathPiece>, String), usize)> {
-    let pieces = path_pieces(&operations_method.path);
-    let last = pieces.iter().rposition(|p| matches!(p, PathPiece::Param { .. }))?;
+fn split(operations_method: &Method, own: &[&str]) -> Option<((Vec<TemplatePiece>, String), usize)> {
+    let pieces = operations_method.path.pieces();
+    let last = pieces.iter().rposition(|p| matches!(p, TemplatePiece::Expression { .. }))?;
     let suffix = match &pieces[last + 1..] {
         [] => String::new(),
-        [PathPiece::Literal(text)] => text.clone(),
+        [TemplatePiece::Literal(text)] => text.clone(),
         _ => return None,
     };
     let prefix = pieces[..last].to_vec();
     let mut needs = 0;
     for piece in &prefix {
-        if let PathPiece::Param { wire, .. } = piece {
-            if !own.contains(&wire.as_str()) {
+        if let TemplatePiece::Expression { name, .. } = piece {
+            if !own.contains(&name.as_str()) {
                 return None;
             }
             needs += 1;
