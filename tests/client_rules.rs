@@ -282,3 +282,24 @@ fn the_quickstart_reads_the_main_resource_with_its_required_parameters_named() {
     let readme = &files.iter().find(|f| f.path == "README.md").expect("README.md").contents;
     assert!(readme.contains(r#"let mut items = client.files().list("my-spaces").items();"#), "{readme}");
 }
+
+/// Methods resolve against `rootUrl` + `servicePath`, as Google's Python and Go clients do;
+/// `baseUrl` is the older field (analytics v3's names www.googleapis.com while its `rootUrl`
+/// is analytics.googleapis.com), used only without a `rootUrl`.
+#[test]
+fn the_endpoint_is_root_url_and_service_path_not_base_url() {
+    let lib = |doc: &Value| {
+        let text = doc.to_string();
+        let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+        files.into_iter().find(|f| f.path == "src/lib.rs").expect("lib.rs").contents
+    };
+    let mut doc = service(&[1]);
+    doc["servicePath"] = json!("svc/v1/");
+    doc["baseUrl"] = json!("https://www.googleapis.com/svc/v1/");
+    let with_root = lib(&doc);
+    assert!(with_root.contains("DEFAULT_ENDPOINT: &str = \"https://svc.googleapis.com/svc/v1/\""), "{with_root}");
+    assert!(with_root.contains("SERVICE_PATH: &str = \"svc/v1/\""), "{with_root}");
+    doc.as_object_mut().unwrap().remove("rootUrl");
+    let without_root = lib(&doc);
+    assert!(without_root.contains("DEFAULT_ENDPOINT: &str = \"https://www.googleapis.com/svc/v1/\""), "{without_root}");
+}

@@ -22,7 +22,13 @@ pub fn lower(mut doc: Document, config: &Config) -> Api {
 }
 
 fn service(doc: &Document, config: &Config) -> Service {
-    let base_url = doc.base_url.clone().unwrap_or_else(|| format!("{}{}", doc.root_url, doc.service_path));
+    // `rootUrl` + `servicePath`, as Google's Python and Go clients resolve methods; `baseUrl`
+    // is the older field, only for a document without `rootUrl`. (analytics v3's `baseUrl` names
+    // www.googleapis.com while its `rootUrl` is analytics.googleapis.com.)
+    let base_url = match (doc.root_url.is_empty(), &doc.base_url) {
+        (true, Some(base_url)) => base_url.clone(),
+        _ => format!("{}{}", doc.root_url, doc.service_path),
+    };
     Service {
         provider: config.provider.clone(),
         name: doc.name.clone(),
