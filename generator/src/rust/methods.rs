@@ -25,6 +25,10 @@ pub struct PathParam {
     pub description: Option<String>,
 }
 
+/// The runtime names a resource module imports for its builders (`use discogen_runtime::{..}`
+/// below): a builder may not take one (cloudfunctions v1 has a method called `call`).
+pub const IMPORTED_NAMES: [&str; 3] = ["Call", "Method", "Request"];
+
 /// A piece of a method's URI template.
 #[derive(Debug, Clone)]
 pub enum PathPiece {

@@ -185,7 +185,10 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             while plans.iter().any(|p| p.name == plan.name) {
                 plan.name.push('_');
             }
-            while plan.builder == handle || plans.iter().any(|p| p.builder == plan.builder) {
+            while plan.builder == handle
+                || methods::IMPORTED_NAMES.contains(&plan.builder.as_str())
+                || plans.iter().any(|p| p.builder == plan.builder)
+            {
                 plan.builder.push('_');
             }
             if let (Some(_), Response::Json(RustType::Named(response))) = (&plan.page_token_field, &plan.response) {
