@@ -299,7 +299,8 @@ pub fn build_and_run(harness: &Harness, suites: &[Suite]) -> Result<Recorded, St
     let driver = harness.work.join("driver");
     let target = harness.work.join("target");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--manifest-path"])
+        // Every crate that can build does, so one run names every crate that cannot.
+        .args(["build", "--keep-going", "--manifest-path"])
         .arg(driver.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_INCREMENTAL", "0")
