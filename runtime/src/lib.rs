@@ -24,9 +24,10 @@
 //!   after a cut).
 //! * [`auth`] - the [`TokenProvider`](auth::TokenProvider) trait, static tokens, API keys and,
 //!   with the `adc` feature, every Google credential source in `auth::credentials`.
-//! * [`transport`] - what sends each attempt, [`ReqwestTransport`](transport::ReqwestTransport)
-//!   by default, [`MockTransport`](transport::MockTransport) to unit-test code that uses a
-//!   client; the TLS backend.
+//! * [`transport`] - what sends each attempt, media included,
+//!   [`ReqwestTransport`](transport::ReqwestTransport) by default,
+//!   [`MockTransport`](transport::MockTransport) to unit-test code that uses a client; the TLS
+//!   backend.
 //! * [`wkt`] - types with special JSON forms used by generated models
 //!   ([`Timestamp`](wkt::Timestamp), [`FieldMask`](wkt::FieldMask), base64 bytes, ...);
 //!   [`model`]: [`ExtraFields`], the members a model's typed fields do not hold.

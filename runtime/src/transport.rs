@@ -5,6 +5,11 @@
 //! The executor builds an [`HttpRequest`] (URL with query, headers with credentials, body),
 //! hands it to the transport once per attempt, and interprets the [`HttpResponse`]: retries,
 //! timeouts, error decoding and tracing stay in the runtime whatever the transport.
+//!
+//! Media (uploads and downloads, [`crate::media`]) goes through the same transport, by
+//! [`Transport::send_streaming`]: the request is an [`HttpRequest`] as well (an upload's body
+//! is at most one chunk, already in memory), the response a [`StreamingResponse`] whose body
+//! is read as it arrives.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -14,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use futures_util::{Stream, StreamExt};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use url::Url;
 
 use crate::error::{error_chain, BoxError};
@@ -41,13 +47,62 @@ pub fn install_crypto_provider() {
 /// The future a [`Transport`] returns.
 pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
+/// The future of [`Transport::send_streaming`]: done once the status and headers are in.
+pub type StreamingFuture<'a> = Pin<Box<dyn Future<Output = Result<StreamingResponse, TransportError>> + Send + 'a>>;
+
+/// The body of a [`StreamingResponse`]: its bytes in order, as they arrive; `Err` ends it
+/// (a connection cut mid-body).
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send + 'static>>;
+
 /// Sends one HTTP request and reads the whole response.
 ///
 /// Called once per attempt; the runtime decides about retries from the result. Non-2xx
 /// statuses are responses, not errors: return them as [`HttpResponse`].
+///
+/// Media calls use [`send_streaming`](Self::send_streaming), which by default is `send` with
+/// the whole response body as one chunk; a transport that implements only `send` therefore
+/// carries media too, each response in memory (within
+/// [`max_response_bytes`](HttpRequest::max_response_bytes) if `send` honours it). Implement
+/// `send_streaming` as well to stream downloads of any size.
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request`.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+
+    /// Sends `request` (a media upload, one chunk of one, a session query or a download) and
+    /// returns as soon as the status and headers are in; the body is read from
+    /// [`StreamingResponse::body`] as it arrives. The runtime bounds each wait (the request's
+    /// [`timeout`](HttpRequest::timeout) applies to the headers, then to each chunk), checks
+    /// redirects, resumes cut downloads with `Range` and reads at most
+    /// [`max_response_bytes`](HttpRequest::max_response_bytes) of an error or JSON body; a
+    /// media body it streams whatever its length, so do not apply the limit to it here.
+    ///
+    /// The default calls [`send`](Self::send) and returns its body as one chunk.
+    ///
+    /// ```
+    /// use discogen_runtime::transport::{
+    ///     HttpRequest, StreamingFuture, StreamingResponse, Transport, TransportFuture,
+    /// };
+    ///
+    /// /// A transport that logs every media request and hands it to reqwest.
+    /// #[derive(Debug)]
+    /// struct Logged(discogen_runtime::transport::ReqwestTransport);
+    ///
+    /// impl Transport for Logged {
+    ///     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+    ///         self.0.send(request)
+    ///     }
+    ///
+    ///     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+    ///         eprintln!("media: {} {} ({} bytes)", request.method, request.url.path(), request.body.len());
+    ///         self.0.send_streaming(request)
+    ///     }
+    /// }
+    /// # let _ = StreamingResponse::from(discogen_runtime::transport::HttpResponse::new(200, ""));
+    /// ```
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let sent = self.send(request);
+        Box::pin(async move { sent.await.map(StreamingResponse::from) })
+    }
 }
 
 /// One attempt of an API call, as handed to a [`Transport`].
@@ -139,6 +194,86 @@ impl HttpResponse {
             self.headers.append(name, value);
         }
         self
+    }
+}
+
+/// A response whose body is read as it arrives: what [`Transport::send_streaming`] returns.
+#[non_exhaustive]
+pub struct StreamingResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers (the runtime reads `Content-Length`, `Content-Range`, `ETag`,
+    /// `Location`, `Range` and `Retry-After`).
+    pub headers: HeaderMap,
+    /// The body. A body that ends before its `Content-Length` is a cut connection.
+    pub body: BodyStream,
+}
+
+impl StreamingResponse {
+    /// A response with `status`, `headers` and a body read from `body`.
+    ///
+    /// ```
+    /// use discogen_runtime::transport::{reqwest::header::HeaderMap, StreamingResponse};
+    /// use bytes::Bytes;
+    ///
+    /// let chunks = vec![Ok(Bytes::from_static(b"hello, ")), Ok(Bytes::from_static(b"world"))];
+    /// let response = StreamingResponse::new(200, HeaderMap::new(), futures_util::stream::iter(chunks));
+    /// assert_eq!(response.status, 200);
+    /// ```
+    pub fn new(
+        status: u16,
+        headers: HeaderMap,
+        body: impl Stream<Item = Result<Bytes, TransportError>> + Send + 'static,
+    ) -> Self {
+        StreamingResponse { status, headers, body: Box::pin(body) }
+    }
+
+    /// The `Content-Length` header, if present and a number.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+    }
+
+    /// Reads the whole body, stopping with [`TransportError::response_too_large`] once it
+    /// passes `limit` bytes (neither the `Content-Length` nor its absence is trusted).
+    pub async fn collect(self, limit: u64) -> Result<Bytes, TransportError> {
+        if self.content_length().is_some_and(|length| length > limit) {
+            return Err(TransportError::response_too_large(limit));
+        }
+        let mut body = self.body;
+        let Some(first) = body.next().await.transpose()? else { return Ok(Bytes::new()) };
+        if first.len() as u64 > limit {
+            return Err(TransportError::response_too_large(limit));
+        }
+        let Some(second) = body.next().await.transpose()? else { return Ok(first) };
+        let mut all = bytes::BytesMut::with_capacity(first.len() + second.len());
+        all.extend_from_slice(&first);
+        let mut next = Some(second);
+        while let Some(chunk) = next {
+            if (all.len() + chunk.len()) as u64 > limit {
+                return Err(TransportError::response_too_large(limit));
+            }
+            all.extend_from_slice(&chunk);
+            next = body.next().await.transpose()?;
+        }
+        Ok(all.freeze())
+    }
+}
+
+impl From<HttpResponse> for StreamingResponse {
+    /// The whole body as one chunk.
+    fn from(response: HttpResponse) -> Self {
+        let body = response.body;
+        let chunks = (!body.is_empty()).then_some(Ok(body));
+        StreamingResponse::new(response.status, response.headers, futures_util::stream::iter(chunks))
+    }
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().map(HeaderName::as_str).collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
@@ -279,29 +414,73 @@ impl ReqwestTransport {
     }
 }
 
+impl ReqwestTransport {
+    /// Sends `request` and returns the response once its headers are in. A redirect the
+    /// user's `reqwest::Client` followed on its own is a configuration error.
+    async fn execute(&self, request: HttpRequest) -> Result<reqwest::Response, TransportError> {
+        let method = request.method.to_reqwest();
+        let mut sent = if request.url.username().is_empty() && request.url.password().is_none() {
+            // The request built directly (no `RequestBuilder`): the headers are moved in, not
+            // copied entry by entry.
+            let mut sent = reqwest::Request::new(method, request.url);
+            *sent.headers_mut() = request.headers;
+            sent
+        } else {
+            // User info (a redirect target or session URI of a media call): reqwest's builder
+            // moves it out of the URL into `Authorization: Basic`, so that no secret stays in
+            // the URL (connection pool keys, logs); the request's own headers win over it.
+            let mut sent = self.http.request(method, request.url).build()?;
+            let mut headers = request.headers;
+            for (name, value) in sent.headers() {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+            *sent.headers_mut() = headers;
+            sent
+        };
+        if request.method.has_body() || !request.body.is_empty() {
+            *sent.body_mut() = Some(request.body.into());
+        }
+        let url = sent.url().clone();
+        let response = self.http.execute(sent).await?;
+        if response.url() != &url {
+            let error = TransportError::new(followed_redirect(response.url()));
+            return Err(TransportError { misconfigured: true, ..error });
+        }
+        Ok(response)
+    }
+}
+
 impl Transport for ReqwestTransport {
     // No reqwest timeout: the runtime's own bound on the attempt (token fetch included)
     // gives one `Error::Timeout` whatever the transport.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
-            let url = request.url;
-            // The request built directly (no `RequestBuilder`): the headers are moved in, not
-            // copied entry by entry.
-            let mut sent = reqwest::Request::new(request.method.to_reqwest(), url.clone());
-            *sent.headers_mut() = request.headers;
-            if request.method.has_body() || !request.body.is_empty() {
-                *sent.body_mut() = Some(request.body.into());
-            }
-            let mut response = self.http.execute(sent).await?;
-            if response.url() != &url {
-                let error = TransportError::new(followed_redirect(response.url()));
-                return Err(TransportError { misconfigured: true, ..error });
-            }
+            let limit = request.max_response_bytes;
+            let mut response = self.execute(request).await?;
             let status = response.status().as_u16();
             // Taken, not cloned: the body is read without them.
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(response, request.max_response_bytes).await?;
+            let body = read_body(response, limit).await?;
             Ok(HttpResponse { status, headers, body })
+        })
+    }
+
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        Box::pin(async move {
+            let mut response = self.execute(request).await?;
+            let status = response.status().as_u16();
+            let headers = std::mem::take(response.headers_mut());
+            let body = futures_util::stream::unfold(Some(response), |response| async move {
+                let mut response = response?;
+                match response.chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                    Ok(None) => None,
+                    Err(error) => Some((Err(TransportError::from(error)), None)),
+                }
+            });
+            Ok(StreamingResponse::new(status, headers, body))
         })
     }
 }
@@ -324,7 +503,8 @@ type Responder = dyn Fn(&HttpRequest) -> Result<HttpResponse, TransportError> + 
 ///
 /// Clones share the queue and the record: keep one, give the other to the client builder.
 /// A request with nothing queued gets `501 UNIMPLEMENTED` (which is not retried), naming
-/// the method and path.
+/// the method and path. Media calls (uploads, downloads) are recorded and answered the same
+/// way: see [`Transport::send_streaming`] on this type.
 ///
 /// ```
 /// use discogen_runtime::{Client, Method, Request};
@@ -363,6 +543,10 @@ struct MockState {
 }
 
 impl MockTransport {
+    /// The largest piece of a body [`Transport::send_streaming`] yields: media bodies
+    /// arrive in several pieces, as from a network.
+    pub const MOCK_CHUNK: usize = 64 * 1024;
+
     /// A mock with nothing queued.
     pub fn new() -> Self {
         Self::default()
@@ -435,6 +619,21 @@ impl MockTransport {
 impl Transport for MockTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         let answer = self.answer(request);
+        Box::pin(async move { answer })
+    }
+
+    /// Records the request like [`send`](Self::send) (an upload's body is its bytes) and
+    /// answers from the same queue, the body streamed in pieces of at most
+    /// [`MOCK_CHUNK`](MockTransport::MOCK_CHUNK) bytes. A response whose `Content-Length`
+    /// says more than its body is a connection cut at the end of the body.
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let answer = self.answer(request).map(|response| {
+            let mut body = response.body;
+            let chunks = std::iter::from_fn(move || {
+                (!body.is_empty()).then(|| Ok(body.split_to(body.len().min(Self::MOCK_CHUNK))))
+            });
+            StreamingResponse::new(response.status, response.headers, futures_util::stream::iter(chunks))
+        });
         Box::pin(async move { answer })
     }
 }

@@ -261,9 +261,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends JSON calls through `transport` instead of reqwest (e.g. a
-    /// [`MockTransport`](crate::transport::MockTransport) in tests). Retries, timeouts, headers and
-    /// credentials are still applied by the runtime.
+    /// Sends calls, media uploads and downloads included, through `transport` instead of
+    /// reqwest (e.g. a [`MockTransport`](crate::transport::MockTransport) in tests). Retries,
+    /// timeouts, headers, credentials and redirect checks are still applied by the runtime.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -324,11 +324,10 @@ impl ClientBuilder {
         };
         let transport = match self.transport {
             Some(transport) => transport,
-            None => Arc::new(ReqwestTransport::new(http.clone())),
+            None => Arc::new(ReqwestTransport::new(http)),
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
                 transport,
                 headers,
                 json_headers,

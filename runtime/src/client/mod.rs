@@ -69,10 +69,8 @@ pub struct Client {
 
 #[derive(Clone)]
 pub(crate) struct Inner {
-    /// The HTTP client of the default transport (or the one the user brought), also for
-    /// paths that stream bodies outside the [`Transport`] abstraction (media).
-    pub(crate) http: reqwest::Client,
-    /// What sends JSON calls: a [`ReqwestTransport`] on `http` unless the user chose one.
+    /// What sends every request, media included: a [`ReqwestTransport`] on the runtime's
+    /// `reqwest::Client` (or the one the user brought) unless the user chose a transport.
     pub(crate) transport: Arc<dyn Transport>,
     /// Sent with every request: `User-Agent`, `x-goog-api-client`, the quota project and the
     /// builder's default headers (applied per request, so a user's own `reqwest::Client`

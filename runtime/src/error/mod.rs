@@ -333,17 +333,6 @@ impl Error {
         matches!(self, Error::Decode { .. })
     }
 
-    /// Wraps an error from the HTTP stack (for paths that use reqwest directly: media). The
-    /// URL keeps scheme, host and path only: a session URI or a redirect target may carry
-    /// secrets in its query or user info.
-    pub(crate) fn transport(err: reqwest::Error) -> Error {
-        let err = without_query(err);
-        let connect = err.is_connect();
-        let timeout = err.is_timeout();
-        let message = error_chain(&err);
-        Error::Transport { connect, timeout, message, source: Box::new(err) }
-    }
-
     /// A JSON decoding error at `path`, keeping the start of the body.
     pub(crate) fn decode(status: Option<u16>, body: &[u8], path: String, source: serde_json::Error) -> Error {
         Error::Decode { status, path, snippet: snippet(body), source }
@@ -504,7 +493,7 @@ mod tests {
         let url = "http://user:pw@127.0.0.1:9/upload?upload_id=SESSION-SECRET&key=KEY-SECRET";
         let err = reqwest::Client::new().get(url).send().await.unwrap_err();
         for shown in [
-            Error::transport(err).to_string(),
+            crate::transport::TransportError::from(err).into_error().to_string(),
             format!(
                 "{:?}",
                 crate::transport::TransportError::from(reqwest::Client::new().get(url).send().await.unwrap_err(),)

@@ -8,8 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::future::BoxFuture;
-use futures_util::{FutureExt, Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, CONTENT_RANGE, ETAG, RANGE};
 use tokio::io::AsyncWriteExt;
 use url::Url;
@@ -19,7 +18,8 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::RequestOptions;
 use crate::options::RetryPolicy;
-use crate::request::Request;
+use crate::request::{Method, Request};
+use crate::transport::StreamingResponse;
 
 /// The media of a resource, built by generated `download()` methods: pick a
 /// [`range`](Self::range), then read it as a [`stream`](Self::stream), into memory
@@ -167,7 +167,7 @@ struct State {
     /// The content's ETag from the first response; a resumed response must match it (compared
     /// here rather than sent as `If-Match`, which not every Google API honours on media).
     etag: Option<String>,
-    response: Option<reqwest::Response>,
+    response: Option<StreamingResponse>,
     /// Where the open response's body should end, from its Content-Range or Content-Length:
     /// a body that stops short is a cut, not the end.
     response_end: Option<u64>,
@@ -204,10 +204,10 @@ impl State {
         Ok(())
     }
 
-    async fn open(&mut self) -> Result<reqwest::Response> {
+    async fn open(&mut self) -> Result<StreamingResponse> {
         let ranged = self.offset > 0 || self.end.is_some();
         let response = self.follow_redirects(ranged).await?;
-        let etag = response.headers().get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let etag = response.headers.get(ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
         match (&self.etag, &etag) {
             (Some(before), Some(now)) if before != now => {
                 return Err(Error::InvalidResponse(format!(
@@ -217,10 +217,10 @@ impl State {
             (None, Some(now)) => self.etag = Some(now.clone()),
             _ => {}
         }
-        let status = response.status().as_u16();
+        let status = response.status;
         self.response_end = response.content_length().map(|length| self.offset + length);
         if ranged {
-            let content_range = response.headers().get(CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let content_range = response.headers.get(CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
             let start = content_range
                 .strip_prefix("bytes ")
                 .and_then(|r| r.split('-').next())
@@ -240,31 +240,32 @@ impl State {
     /// once a redirect leaves it, every later hop carries nothing but `Range` (no way back to
     /// credentials); https -> http and more than ten hops are refused. Every reopen (resume
     /// after a cut) starts again at the API's URL, since redirect targets may expire.
-    async fn follow_redirects(&self, ranged: bool) -> Result<reqwest::Response> {
+    // `&mut self` though it changes nothing: the state holds a `StreamingResponse`, which is
+    // `Send` but not `Sync`, so a shared borrow of it could not be held across an await.
+    async fn follow_redirects(&mut self, ranged: bool) -> Result<StreamingResponse> {
         let mut url = self.url.clone();
         let mut at_home = true;
         let mut last_status = 0;
         for _ in 0..=crate::redirect::MAX_REDIRECTS {
-            let mut builder = if at_home {
-                http::authorized(&self.client, reqwest::Method::GET, url.clone(), &self.headers).await?
+            let mut request = if at_home {
+                http::authorized(&self.client, Method::Get, url.clone(), &self.headers).await?
             } else {
-                http::bare(&self.client, reqwest::Method::GET, url.clone())
+                http::bare(Method::Get, url.clone())
             };
             if ranged {
                 let end = self.end.map(|end| (end - 1).to_string()).unwrap_or_default();
-                builder = builder.header(RANGE, format!("bytes={}-{end}", self.offset));
+                request = request.header(RANGE, format!("bytes={}-{end}", self.offset))?;
             }
-            let (status, target) =
-                match http::send_or_redirect(builder, self.timeout, self.client.max_response_bytes()).await? {
-                    http::Answer::Response(response) if response.status().as_u16() == 308 => {
-                        // A 308 without a Location: not media, not a redirect to follow.
-                        return Err(Error::InvalidResponse(
-                            "the media download was answered HTTP 308 without a Location".to_owned(),
-                        ));
-                    }
-                    http::Answer::Response(response) => return Ok(response),
-                    http::Answer::Redirect(status, target) => (status, target),
-                };
+            let (status, target) = match http::send_or_redirect(&self.client, request, self.timeout).await? {
+                http::Answer::Response(response) if response.status == 308 => {
+                    // A 308 without a Location: not media, not a redirect to follow.
+                    return Err(Error::InvalidResponse(
+                        "the media download was answered HTTP 308 without a Location".to_owned(),
+                    ));
+                }
+                http::Answer::Response(response) => return Ok(response),
+                http::Answer::Redirect(status, target) => (status, target),
+            };
             if crate::redirect::downgrades(&url, &target) {
                 return Err(crate::redirect::refused(status, &target, "a download never goes from https to http"));
             }
@@ -290,8 +291,7 @@ impl State {
                 continue;
             };
             // The per-attempt timeout bounds each wait for data, not the whole transfer.
-            let chunk: BoxFuture<'_, _> = response.chunk().boxed();
-            match http::within(self.timeout, async { chunk.await.map_err(Error::transport) }).await {
+            match http::chunk(response, self.timeout).await {
                 Ok(Some(bytes)) => {
                     self.failures = 0;
                     let bytes = match self.end {

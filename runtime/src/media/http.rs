@@ -1,17 +1,22 @@
-//! The media path's only contact with the HTTP stack: a request built from the client
-//! (connection pool, the call's headers and standard parameters, credentials), sent once, errors mapped as everywhere.
+//! The media path's only contact with the HTTP stack: a request built from the client (the
+//! call's headers and standard parameters, credentials), handed to the client's
+//! [`Transport::send_streaming`](crate::transport::Transport::send_streaming) once, errors
+//! mapped as everywhere.
 
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
 pub(crate) use crate::client::within;
 use crate::client::Client;
 use crate::error::{ApiError, Error, Result};
 use crate::options::RequestOptions;
+use crate::request::Method;
 use crate::retry_after::retry_after;
-use crate::transport::TransportError;
+use crate::transport::{HttpRequest, StreamingResponse, TransportError};
 
 /// What every request of a media call carries, computed once per call: the standard query
 /// parameters are added to `url` (the method's own URL; session URIs are used as the server
@@ -23,43 +28,61 @@ pub(crate) fn common(client: &Client, url: &mut Url, options: &RequestOptions) -
     Ok(headers)
 }
 
-/// A reqwest request to `url` carrying the call's [`common`] headers and the client's
-/// credentials.
-pub(crate) async fn authorized(
-    client: &Client,
-    method: reqwest::Method,
+/// One media request, before it is handed to the transport.
+pub(crate) struct MediaRequest {
+    method: Method,
     url: Url,
-    headers: &HeaderMap,
-) -> Result<reqwest::RequestBuilder> {
-    let mut headers = headers.clone();
-    client.add_credentials(&mut headers).await?;
-    Ok(client.inner.http.request(method, url).headers(headers))
+    headers: HeaderMap,
+    body: Bytes,
 }
 
-/// A reqwest request to `url` with no credentials and none of the call's headers: what goes
-/// to an origin other than the API's (a download redirected elsewhere, a session URI of the
+impl MediaRequest {
+    /// Sets header `name` (a value that is not valid HTTP is an [`Error::InvalidRequest`]).
+    pub(crate) fn header(mut self, name: impl Into<HeaderName>, value: impl ToString) -> Result<Self> {
+        let name = name.into();
+        let value = HeaderValue::try_from(value.to_string())
+            .map_err(|_| Error::InvalidRequest(format!("the {name} header of a media request is not valid HTTP")))?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    pub(crate) fn body(mut self, body: Bytes) -> Self {
+        self.body = body;
+        self
+    }
+}
+
+/// A request to `url` carrying the call's [`common`] headers and the client's credentials.
+pub(crate) async fn authorized(client: &Client, method: Method, url: Url, headers: &HeaderMap) -> Result<MediaRequest> {
+    let mut headers = headers.clone();
+    client.add_credentials(&mut headers).await?;
+    Ok(MediaRequest { method, url, headers, body: Bytes::new() })
+}
+
+/// A request to `url` with no credentials and none of the call's headers: what goes to an
+/// origin other than the API's (a download redirected elsewhere, a session URI of the
 /// caller's on another host).
-pub(crate) fn bare(client: &Client, method: reqwest::Method, url: Url) -> reqwest::RequestBuilder {
-    client.inner.http.request(method, url)
+pub(crate) fn bare(method: Method, url: Url) -> MediaRequest {
+    MediaRequest { method, url, headers: HeaderMap::new(), body: Bytes::new() }
 }
 
 /// How a media request was answered.
 pub(crate) enum Answer {
     /// 2xx, or a resumable upload's `308` without a `Location`.
-    Response(reqwest::Response),
+    Response(StreamingResponse),
     /// A 3xx with a `Location`: the status and the target, resolved.
     Redirect(u16, Url),
 }
 
-/// Sends `builder` within `timeout`; a redirect is an error ([`Error::Redirect`]: uploads
+/// Sends `request` within `timeout`; a redirect is an error ([`Error::Redirect`]: uploads
 /// follow none), any other non-2xx, non-308 answer [`Error::Api`] with the server's status
 /// and message.
 pub(crate) async fn send(
-    builder: reqwest::RequestBuilder,
+    client: &Client,
+    request: MediaRequest,
     timeout: Option<Duration>,
-    limit: u64,
-) -> Result<reqwest::Response> {
-    match send_or_redirect(builder, timeout, limit).await? {
+) -> Result<StreamingResponse> {
+    match send_or_redirect(client, request, timeout).await? {
         Answer::Response(response) => Ok(response),
         Answer::Redirect(status, target) => {
             Err(crate::redirect::refused(status, &target, "API calls do not follow redirects"))
@@ -68,42 +91,46 @@ pub(crate) async fn send(
 }
 
 /// [`send`], with a redirect returned to the caller instead of refused. An error body is
-/// read up to `limit` bytes (the client's `max_response_bytes`).
+/// read up to the client's `max_response_bytes`.
 pub(crate) async fn send_or_redirect(
-    builder: reqwest::RequestBuilder,
+    client: &Client,
+    request: MediaRequest,
     timeout: Option<Duration>,
-    limit: u64,
 ) -> Result<Answer> {
+    let limit = client.max_response_bytes();
     let send = async {
-        let (client, request) = builder.build_split();
-        let request = request.map_err(Error::transport)?;
-        let url = request.url().clone();
-        let response = client.execute(request).await.map_err(Error::transport)?;
-        if response.url() != &url {
-            return Err(Error::Config(crate::transport::followed_redirect(response.url())));
-        }
-        let status = response.status().as_u16();
-        if let Some(target) = crate::redirect::target(&url, status, response.headers()) {
+        let MediaRequest { method, url, headers, body } = request;
+        let request = HttpRequest { method, url, headers, body, timeout, max_response_bytes: limit };
+        let url = &request.url.clone();
+        let response = client.inner.transport.send_streaming(request).await.map_err(TransportError::into_error)?;
+        let status = response.status;
+        if let Some(target) = crate::redirect::target(url, status, &response.headers) {
             return Ok(Answer::Redirect(status, target?));
         }
         if (200..300).contains(&status) || status == 308 {
             return Ok(Answer::Response(response));
         }
-        let retry_after = retry_after(response.headers());
-        let body = crate::transport::read_body(response, limit).await.map_err(TransportError::into_error)?;
+        let retry_after = retry_after(&response.headers);
+        let body = response.collect(limit).await.map_err(TransportError::into_error)?;
         Err(ApiError::from_response(status, &body, retry_after).into())
     };
     within(timeout, send).await
 }
 
+/// The next piece of `response`'s body, waiting at most `timeout` for it.
+pub(crate) async fn chunk(response: &mut StreamingResponse, timeout: Option<Duration>) -> Result<Option<Bytes>> {
+    let next = async { response.body.next().await.transpose().map_err(TransportError::into_error) };
+    within(timeout, next).await
+}
+
 /// Reads (up to `limit` bytes) and decodes a JSON response body.
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
-    response: reqwest::Response,
+    response: StreamingResponse,
     timeout: Option<Duration>,
     limit: u64,
 ) -> Result<T> {
-    let status = response.status().as_u16();
-    let read = async { crate::transport::read_body(response, limit).await.map_err(TransportError::into_error) };
+    let status = response.status;
+    let read = async { response.collect(limit).await.map_err(TransportError::into_error) };
     let body = within(timeout, read).await?;
     crate::decode::decode_json(Some(status), &body)
 }

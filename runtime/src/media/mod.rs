@@ -1,6 +1,6 @@
 //! Media: uploading file contents to methods with `mediaUpload` and downloading them from
-//! methods with `supportsMediaDownload`. Streaming and resumable; the HTTP path goes through
-//! `http::authorized` only.
+//! methods with `supportsMediaDownload`. Streaming and resumable; every request goes through
+//! `http` to the client's [`Transport::send_streaming`](crate::transport::Transport::send_streaming).
 
 mod download;
 mod http;

@@ -6,16 +6,18 @@
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
+use reqwest::header::{HeaderMap, HeaderName, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::http;
+use super::http::{self, MediaRequest};
 use super::source::{MediaReader, MediaSource};
 use super::upload::SessionCallback;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::RetryPolicy;
+use crate::request::Method;
+use crate::transport::StreamingResponse;
 
 /// An upload session: its URI is all it takes to continue the upload later, from this
 /// process or another (sessions last about a week at Google).
@@ -47,7 +49,7 @@ enum Progress<T> {
 pub(crate) struct Plan<'a> {
     pub(crate) client: &'a Client,
     pub(crate) method_id: &'a str,
-    pub(crate) method: reqwest::Method,
+    pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) metadata: Option<Bytes>,
@@ -125,22 +127,22 @@ impl Plan<'_> {
         url.query_pairs_mut().append_pair("uploadType", "resumable");
         let session = self
             .with_retries(|| async {
-                let mut builder = http::authorized(self.client, self.method.clone(), url.clone(), self.headers)
+                let mut request = http::authorized(self.client, self.method, url.clone(), self.headers)
                     .await?
-                    .header("X-Upload-Content-Type", content_type);
+                    .header(HeaderName::from_static("x-upload-content-type"), content_type)?;
                 if let Some(length) = length {
-                    builder = builder.header("X-Upload-Content-Length", length);
+                    request = request.header(HeaderName::from_static("x-upload-content-length"), length)?;
                 }
-                builder = match &self.metadata {
-                    Some(metadata) => builder
-                        .header(CONTENT_TYPE, "application/json; charset=UTF-8")
-                        .header(CONTENT_LENGTH, metadata.len())
+                request = match &self.metadata {
+                    Some(metadata) => request
+                        .header(CONTENT_TYPE, "application/json; charset=UTF-8")?
+                        .header(CONTENT_LENGTH, metadata.len())?
                         .body(metadata.clone()),
-                    None => builder.header(CONTENT_LENGTH, 0),
+                    None => request.header(CONTENT_LENGTH, 0)?,
                 };
-                let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
+                let response = http::send(self.client, request, self.timeout).await?;
                 let location =
-                    response.headers().get(LOCATION).and_then(|value| value.to_str().ok()).ok_or_else(|| {
+                    response.headers.get(LOCATION).and_then(|value| value.to_str().ok()).ok_or_else(|| {
                         Error::InvalidResponse(format!("{}: resumable upload start without a Location", self.method_id))
                     })?;
                 let uri = url.join(location).map_err(|e| {
@@ -239,45 +241,45 @@ impl Plan<'_> {
         } else {
             format!("bytes {}-{}/{total_text}", offset, offset + chunk.len() as u64 - 1)
         };
-        let builder = self
+        let request = self
             .session_request(url)
             .await?
-            .header(CONTENT_RANGE, range)
-            .header(CONTENT_LENGTH, chunk.len())
+            .header(CONTENT_RANGE, range)?
+            .header(CONTENT_LENGTH, chunk.len())?
             .body(chunk);
-        self.progress(builder).await
+        self.progress(request).await
     }
 
     /// A PUT to the session: with the credentials and the call's headers when the session is
     /// on the upload endpoint's origin (every session this runtime started is: `start`
     /// refuses others), bare when the caller resumes a session URI of its own on another
     /// origin (the URI itself authorizes the upload).
-    async fn session_request(&self, session: &Url) -> Result<reqwest::RequestBuilder> {
+    async fn session_request(&self, session: &Url) -> Result<MediaRequest> {
         if crate::redirect::same_origin(session, &self.url) {
-            http::authorized(self.client, reqwest::Method::PUT, session.clone(), self.headers).await
+            http::authorized(self.client, Method::Put, session.clone(), self.headers).await
         } else {
-            Ok(http::bare(self.client, reqwest::Method::PUT, session.clone()))
+            Ok(http::bare(Method::Put, session.clone()))
         }
     }
 
     /// The status query: `Content-Range: bytes */T` (or `*/*`) with an empty body.
     async fn query<T: DeserializeOwned>(&self, url: &Url, total: Option<u64>) -> Result<Progress<T>> {
         let total_text = total.map_or_else(|| "*".to_owned(), |t| t.to_string());
-        let builder = self
+        let request = self
             .session_request(url)
             .await?
-            .header(CONTENT_RANGE, format!("bytes */{total_text}"))
-            .header(CONTENT_LENGTH, 0);
-        self.progress(builder).await
+            .header(CONTENT_RANGE, format!("bytes */{total_text}"))?
+            .header(CONTENT_LENGTH, 0)?;
+        self.progress(request).await
     }
 
-    async fn progress<T: DeserializeOwned>(&self, builder: reqwest::RequestBuilder) -> Result<Progress<T>> {
-        let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
-        if response.status().as_u16() != 308 {
+    async fn progress<T: DeserializeOwned>(&self, request: MediaRequest) -> Result<Progress<T>> {
+        let response: StreamingResponse = http::send(self.client, request, self.timeout).await?;
+        if response.status != 308 {
             return Ok(Progress::Done(http::json(response, self.timeout, self.client.max_response_bytes()).await?));
         }
         // `Range: bytes=0-N` means N+1 bytes arrived; no header means none did.
-        let range = response.headers().get(RANGE).and_then(|value| value.to_str().ok()).map(str::to_owned);
+        let range = response.headers.get(RANGE).and_then(|value| value.to_str().ok()).map(str::to_owned);
         match range {
             None => Ok(Progress::Incomplete(0)),
             Some(range) => range

@@ -198,7 +198,7 @@ impl<T: DeserializeOwned> MediaUpload<T> {
                 let plan = resumable::Plan {
                     client: &self.client,
                     method_id: &self.method_id,
-                    method: request.method().to_reqwest(),
+                    method: request.method(),
                     url,
                     headers: &headers,
                     metadata,
@@ -245,17 +245,17 @@ impl OneShot<'_> {
     async fn send<T: DeserializeOwned>(&self, upload_type: &str, content_type: String, body: Bytes) -> Result<T> {
         let mut url = self.url.clone();
         url.query_pairs_mut().append_pair("uploadType", upload_type);
-        let method = self.request.method().to_reqwest();
+        let method = self.request.method();
         let idempotent = self.request.is_idempotent();
         let mut attempt = 1;
         loop {
             let result = async {
-                let builder = http::authorized(self.client, method.clone(), url.clone(), self.headers)
+                let request = http::authorized(self.client, method, url.clone(), self.headers)
                     .await?
-                    .header(CONTENT_TYPE, content_type.as_str())
-                    .header(CONTENT_LENGTH, body.len())
+                    .header(CONTENT_TYPE, content_type.as_str())?
+                    .header(CONTENT_LENGTH, body.len())?
                     .body(body.clone());
-                let response = http::send(builder, self.timeout, self.client.max_response_bytes()).await?;
+                let response = http::send(self.client, request, self.timeout).await?;
                 http::json(response, self.timeout, self.client.max_response_bytes()).await
             }
             .await;

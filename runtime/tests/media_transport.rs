@@ -1,0 +1,238 @@
+//! Media goes through the client's `Transport` (`send_streaming`): `MockTransport` records
+//! uploads with their bodies and answers downloads with queued responses, streamed; so an
+//! application can test its media code without a network. The cases: a multipart and a
+//! simple upload, a resumable upload in chunks with a failed chunk resumed from the
+//! session's offset, a download, a download cut short and resumed by `Range` (and refused
+//! when the ETag changed), a redirected download, and a transport implementing only `send`.
+
+use discogen_runtime::media::{MediaDownload, MediaSource, MediaUpload};
+use discogen_runtime::transport::{HttpRequest, HttpResponse, MockTransport, Transport, TransportFuture};
+use discogen_runtime::{Client, Error, Method, Request};
+use serde_json::{json, Value};
+
+const ENDPOINT: &str = "https://storage.googleapis.com/storage/v1/";
+
+fn client(transport: impl Transport + 'static) -> Client {
+    Client::builder(ENDPOINT).bearer_token("test-token").transport(transport).build().unwrap()
+}
+
+fn upload(client: &Client, metadata: Option<Value>, media: MediaSource) -> MediaUpload<Value> {
+    let mut request = Request::new(Method::Post, "upload/storage/v1/b/bkt/o");
+    if let Some(metadata) = metadata {
+        request = request.json(&metadata).unwrap();
+    }
+    MediaUpload::new(client.clone(), "storage.objects.insert", "storage/v1/", Ok(request), media)
+}
+
+/// `len` bytes of a pattern that does not repeat every 256 KiB.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+#[tokio::test]
+async fn a_multipart_upload_is_recorded_with_its_body() {
+    let mock = MockTransport::new();
+    mock.push_json(200, json!({"name": "a.txt", "size": "5"}));
+    let client = client(mock.clone());
+    let object = upload(&client, Some(json!({"name": "a.txt"})), MediaSource::from_bytes("hello", "text/plain"))
+        .multipart_boundary("BOUNDARY")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object["name"], "a.txt");
+
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 1);
+    let request = &sent[0];
+    assert_eq!(request.method, Method::Post);
+    assert_eq!(request.url.host_str(), Some("storage.googleapis.com"));
+    assert_eq!(request.url.path(), "/upload/storage/v1/b/bkt/o");
+    assert_eq!(request.query_value("uploadType").as_deref(), Some("multipart"));
+    assert_eq!(request.header("authorization"), Some("Bearer test-token"));
+    assert_eq!(request.header("content-type"), Some("multipart/related; boundary=BOUNDARY"));
+    assert_eq!(request.header("content-length"), Some(request.body.len().to_string().as_str()));
+    assert_eq!(
+        &request.body[..],
+        &b"--BOUNDARY\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{\"name\":\"a.txt\"}\r\n\
+           --BOUNDARY\r\nContent-Type: text/plain\r\n\r\nhello\r\n--BOUNDARY--\r\n"[..]
+    );
+}
+
+#[tokio::test]
+async fn a_simple_upload_is_recorded_with_the_media_as_body() {
+    let mock = MockTransport::new();
+    mock.push_json(200, json!({"name": "b"}));
+    upload(&client(mock.clone()), None, MediaSource::from_bytes("raw bytes", "application/octet-stream"))
+        .send()
+        .await
+        .unwrap();
+    let request = &mock.requests()[0];
+    assert_eq!(request.query_value("uploadType").as_deref(), Some("media"));
+    assert_eq!(request.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(&request.body[..], b"raw bytes");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resumable_upload_sends_chunks_and_resumes_after_a_failed_one() {
+    const KIB256: usize = 256 * 1024;
+    let media = pattern(2 * KIB256 + 1000);
+    let session = "https://storage.googleapis.com/upload/storage/v1/b/bkt/o?uploadType=resumable&upload_id=S1";
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(200, "").with_header("Location", session))
+        // First chunk: taken.
+        .push(HttpResponse::new(308, "").with_header("Range", "bytes=0-262143"))
+        // Second chunk: a 503; the status query says the session still has the first only.
+        .push(HttpResponse::new(503, "{}"))
+        .push(HttpResponse::new(308, "").with_header("Range", "bytes=0-262143"))
+        // Second chunk again, then the last.
+        .push(HttpResponse::new(308, "").with_header("Range", "bytes=0-524287"))
+        .push_json(200, json!({"name": "big", "size": media.len().to_string()}));
+    let object = upload(
+        &client(mock.clone()),
+        Some(json!({"name": "big"})),
+        MediaSource::from_bytes(media.clone(), "video/mp4"),
+    )
+    .chunk_size(KIB256)
+    .resumable()
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(object["name"], "big");
+    assert_eq!(mock.pending(), 0);
+
+    let sent = mock.requests();
+    let start = &sent[0];
+    assert_eq!(start.method, Method::Post);
+    assert_eq!(start.query_value("uploadType").as_deref(), Some("resumable"));
+    assert_eq!(start.header("x-upload-content-type"), Some("video/mp4"));
+    assert_eq!(start.header("x-upload-content-length"), Some(media.len().to_string().as_str()));
+    assert_eq!(start.json(), json!({"name": "big"}));
+
+    let total = media.len();
+    let ranges: Vec<(Method, Option<&str>, usize)> =
+        sent[1..].iter().map(|r| (r.method, r.header("content-range"), r.body.len())).collect();
+    let first = format!("bytes 0-262143/{total}");
+    let second = format!("bytes 262144-524287/{total}");
+    let query = format!("bytes */{total}");
+    let last = format!("bytes 524288-{}/{total}", total - 1);
+    assert_eq!(
+        ranges,
+        [
+            (Method::Put, Some(first.as_str()), KIB256),
+            (Method::Put, Some(second.as_str()), KIB256),
+            (Method::Put, Some(query.as_str()), 0),
+            (Method::Put, Some(second.as_str()), KIB256),
+            (Method::Put, Some(last.as_str()), 1000),
+        ]
+    );
+    for request in &sent[1..] {
+        assert_eq!(request.url.as_str(), session);
+        assert_eq!(request.header("authorization"), Some("Bearer test-token"), "same origin: credentials");
+    }
+    // What the session stored: every confirmed chunk once, in order.
+    let stored: Vec<u8> = [&sent[1], &sent[4], &sent[5]].iter().flat_map(|r| r.body.to_vec()).collect();
+    assert_eq!(stored, media);
+}
+
+fn download(client: &Client) -> MediaDownload {
+    MediaDownload::new(client.clone(), Request::new(Method::Get, "b/bkt/o/obj"))
+}
+
+#[tokio::test]
+async fn a_download_is_answered_by_the_mock_and_streamed() {
+    let media = pattern(200 * 1024);
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(200, media.clone()).with_header("ETag", "\"e1\""));
+    let mut stream = download(&client(mock.clone())).stream().await.unwrap();
+    let mut pieces = 0;
+    let mut got = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        got.extend_from_slice(&chunk.unwrap());
+        pieces += 1;
+    }
+    assert_eq!(got, media);
+    assert!(pieces > 1, "the mock streams a body in pieces");
+    let request = &mock.requests()[0];
+    assert_eq!(request.method, Method::Get);
+    assert_eq!(request.url.path(), "/storage/v1/b/bkt/o/obj");
+    assert_eq!(request.query_value("alt").as_deref(), Some("media"));
+    assert_eq!(request.header("authorization"), Some("Bearer test-token"));
+    assert_eq!(request.header("range"), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_download_cut_short_is_resumed_by_range() {
+    let media = pattern(300_000);
+    let mock = MockTransport::new();
+    // The body stops at 100 000 of the 300 000 bytes its Content-Length announces.
+    mock.push(
+        HttpResponse::new(200, media[..100_000].to_vec())
+            .with_header("Content-Length", "300000")
+            .with_header("ETag", "\"e1\""),
+    )
+    .push(
+        HttpResponse::new(206, media[100_000..].to_vec())
+            .with_header("Content-Range", "bytes 100000-299999/300000")
+            .with_header("Content-Length", "200000")
+            .with_header("ETag", "\"e1\""),
+    );
+    let got = download(&client(mock.clone())).bytes().await.unwrap();
+    assert_eq!(got, media);
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].header("range"), None);
+    assert_eq!(sent[1].header("range"), Some("bytes=100000-"));
+    assert_eq!(sent[1].header("authorization"), Some("Bearer test-token"));
+
+    // The same cut, but the media changed in between: refused, not spliced.
+    let mock = MockTransport::new();
+    mock.push(
+        HttpResponse::new(200, media[..10].to_vec())
+            .with_header("Content-Length", "300000")
+            .with_header("ETag", "\"e1\""),
+    )
+    .push(
+        HttpResponse::new(206, media[10..].to_vec())
+            .with_header("Content-Range", "bytes 10-299999/300000")
+            .with_header("ETag", "\"e2\""),
+    );
+    let err = download(&client(mock)).bytes().await.unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse(_)), "{err:?}");
+    assert!(err.to_string().contains("ETag"), "{err}");
+}
+
+#[tokio::test]
+async fn a_redirected_download_carries_no_credentials_off_the_origin() {
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(302, "").with_header("Location", "https://cdn.example.com/blob?sig=1"))
+        .push(HttpResponse::new(200, "the media"));
+    let got = download(&client(mock.clone())).bytes().await.unwrap();
+    assert_eq!(got, b"the media");
+    let sent = mock.requests();
+    assert_eq!(sent[1].url.as_str(), "https://cdn.example.com/blob?sig=1");
+    assert_eq!(sent[1].header("authorization"), None);
+    assert!(sent[1].headers.is_empty(), "{:?}", sent[1]);
+}
+
+/// A transport of the user's that implements `send` only: media still goes through it.
+#[derive(Debug)]
+struct SendOnly(MockTransport);
+
+impl Transport for SendOnly {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        self.0.send(request)
+    }
+}
+
+#[tokio::test]
+async fn a_transport_with_send_only_carries_media_through_the_default() {
+    let mock = MockTransport::new();
+    mock.push_json(200, json!({"name": "c"})).push(HttpResponse::new(200, "downloaded"));
+    let client = client(SendOnly(mock.clone()));
+    upload(&client, Some(json!({"name": "c"})), MediaSource::from_bytes("up", "text/plain")).send().await.unwrap();
+    assert_eq!(download(&client).bytes().await.unwrap(), b"downloaded");
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].query_value("uploadType").as_deref(), Some("multipart"));
+    assert_eq!(sent[1].query_value("alt").as_deref(), Some("media"));
+}
