@@ -46,9 +46,9 @@ const MAX_DEPTH: usize = 4;
 
 /// The suite of one client crate.
 pub struct Suite {
-    /// A Rust module for the driver: `pub fn client(MockTransport) -> Client`,
-    /// `pub fn client_at(root_url) -> Client` and `pub fn root() -> String` (for media, sent over
-    /// HTTP), and `pub fn calls() -> Vec<(&str, fn(Client) -> super::Pending)>`, using `super::v`
+    /// A Rust module for the driver: `pub fn client(MockTransport) -> Client` (media calls
+    /// too go through its transport) and
+    /// `pub fn calls() -> Vec<(&str, fn(Client) -> super::Pending)>`, using `super::v`
     /// (a value from JSON text) and naming the crate by its library name.
     pub module: String,
     /// `[{"id", "resource": [..], "method", "args": {wire name: value}, "body"}]`, one per call,
@@ -86,12 +86,6 @@ pub fn suite(api: &Api, config: &ClientConfig) -> Result<Suite> {
          use super::v;\n\n\
          pub fn client(mock: discogen_runtime::transport::MockTransport) -> {krate}::Client {{\n    \
              {krate}::Client::builder().no_auth().transport(mock).build().expect(\"client\")\n}}\n\n\
-         pub fn client_at(root: &str) -> {krate}::Client {{\n    \
-             {krate}::Client::builder().no_auth().root_url(root).build().expect(\"client\")\n}}\n\n\
-         /// The API's root URL, which media calls sent to a local server are rebased on.\n\
-         pub fn root() -> String {{\n    \
-             let endpoint = {krate}::DEFAULT_ENDPOINT;\n    \
-             endpoint.strip_suffix({krate}::SERVICE_PATH).unwrap_or(endpoint).to_owned()\n}}\n\n\
          pub fn calls() -> Vec<(&'static str, fn({krate}::Client) -> super::Pending)> {{\n    \
              vec![\n{}\n    ]\n}}\n",
         calls.join("\n"),

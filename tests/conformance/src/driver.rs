@@ -80,7 +80,7 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
         "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [workspace]\n\n[profile.dev]\ndebug = false\nincremental = false\n\n[dependencies]\n\
          discogen-runtime = { path = \"../../../runtime\", default-features = false }\n\
-         serde_json = \"1\"\ntokio = { version = \"1\", features = [\"rt\", \"net\", \"io-util\"] }\n",
+         serde_json = \"1\"\ntokio = { version = \"1\", features = [\"rt\"] }\n",
     );
     remove_old_modules(&driver.join("src"))?;
     let mut arms = String::new();
@@ -88,14 +88,11 @@ fn write_driver(harness: &Harness, modules: &[(String, String, bool)]) -> Result
         write_calls_crate(&driver.join("calls").join(lib), name, *full)?;
         manifest.push_str(&format!("calls-{name} = {{ path = \"calls/{lib}\" }}\n"));
         arms.push_str(&format!(
-            "            {name:?} => run({name:?}, &runtime, calls_{lib}::client, calls_{lib}::client_at, &calls_{lib}::root(), calls_{lib}::calls()),\n"
+            "            {name:?} => run({name:?}, &runtime, calls_{lib}::client, calls_{lib}::calls()),\n"
         ));
     }
-    // The media calls' ids end in the generator's suffixes.
-    use discogen::rust::conformance::{DOWNLOAD, UPLOAD};
-    let media_suffixes = format!("{UPLOAD:?}) || id.ends_with({DOWNLOAD:?}");
-    let tail = MAIN_TAIL.replace("{arms}", &arms).replace("{media_suffixes}", &media_suffixes);
-    let main = format!("{MAIN_HEAD}{tail}{RECORDER}");
+    let tail = MAIN_TAIL.replace("{arms}", &arms);
+    let main = format!("{MAIN_HEAD}{tail}");
     write_if_changed(&driver.join("Cargo.toml"), &manifest)?;
     write_if_changed(&driver.join("src/main.rs"), &main)?;
     let lock = driver.join("Cargo.lock");
@@ -142,12 +139,12 @@ pub fn v<T: serde::de::DeserializeOwned>(json: &str) -> T {
 }
 
 mod calls;
-pub use calls::{calls, client, client_at, root};
+pub use calls::{calls, client};
 "#;
 
 const MAIN_HEAD: &str = r#"//! Written by discogen-conformance: every method of every API through its typed builder
-//! (one `calls-*` crate per API), recorded by MockTransport (media by a recording HTTP server),
-//! one JSON line per call.
+//! (one `calls-*` crate per API), media uploads and downloads included, recorded by
+//! MockTransport, one JSON line per call.
 use discogen_runtime::transport::{HttpResponse, MockTransport};
 
 pub type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
@@ -168,38 +165,27 @@ fn run<C>(
     api: &str,
     runtime: &tokio::runtime::Runtime,
     client: fn(MockTransport) -> C,
-    client_at: fn(&str) -> C,
-    root: &str,
     calls: Vec<(&str, fn(C) -> Pending)>,
 ) {
     for (id, call) in calls {
-        // Media goes over HTTP to a recording server (its streaming bodies do not pass through
-        // a Transport); every other call is recorded by MockTransport.
-        let media = id.ends_with({media_suffixes});
+        // Media (uploads, downloads) goes through the transport like every other call.
         let mock = MockTransport::with_responder(|_| Ok(HttpResponse::new(200, "{}")));
-        let server = media.then(|| runtime.block_on(Recorder::start(root)));
-        let client = match &server {
-            Some(server) => client_at(&server.url),
-            None => client(mock.clone()),
-        };
+        let client = client(mock.clone());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime.block_on(call(client))));
         let line = match outcome {
             Ok(()) => {
-                let requests: Vec<serde_json::Value> = match &server {
-                    Some(server) => server.requests.lock().unwrap().clone(),
-                    None => mock
-                        .requests()
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!({
-                                "method": r.method.as_str(),
-                                "url": r.url.as_str(),
-                                "content_type": r.header("content-type"),
-                                "body": String::from_utf8_lossy(&r.body),
-                            })
+                let requests: Vec<serde_json::Value> = mock
+                    .requests()
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "method": r.method.as_str(),
+                            "url": r.url.as_str(),
+                            "content_type": r.header("content-type"),
+                            "body": String::from_utf8_lossy(&r.body),
                         })
-                        .collect(),
-                };
+                    })
+                    .collect();
                 serde_json::json!({ "api": api, "id": id, "requests": requests })
             }
             Err(panic) => {
@@ -208,88 +194,6 @@ fn run<C>(
             }
         };
         println!("{line}");
-    }
-}
-"#;
-
-/// The recording HTTP/1.1 server of media calls: answers `200 {}` to everything and records
-/// each request as MockTransport would, its URL rebased on the API's real root URL.
-const RECORDER: &str = r#"
-struct Recorder {
-    url: String,
-    requests: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
-}
-
-impl Recorder {
-    async fn start(root: &str) -> Recorder {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}/", listener.local_addr().expect("address"));
-        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (recorded, root) = (requests.clone(), root.to_owned());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, root.clone(), recorded.clone()));
-            }
-        });
-        Recorder { url, requests }
-    }
-}
-
-async fn serve(
-    stream: tokio::net::TcpStream,
-    root: String,
-    recorded: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
-) -> std::io::Result<()> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::io::BufReader::new(stream);
-    loop {
-        let mut line = String::new();
-        if stream.read_line(&mut line).await? == 0 {
-            return Ok(());
-        }
-        let mut words = line.split_whitespace();
-        let (method, target) = (words.next().unwrap_or_default().to_owned(), words.next().unwrap_or_default().to_owned());
-        let (mut length, mut chunked, mut content_type) = (0usize, false, serde_json::Value::Null);
-        loop {
-            let mut header = String::new();
-            stream.read_line(&mut header).await?;
-            let header = header.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            let (name, value) = header.split_once(':').unwrap_or((header, ""));
-            match name.to_ascii_lowercase().as_str() {
-                "content-length" => length = value.trim().parse().unwrap_or(0),
-                "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
-                "content-type" => content_type = value.trim().into(),
-                _ => {}
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                let mut size = String::new();
-                stream.read_line(&mut size).await?;
-                let size = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16).unwrap_or(0);
-                let mut chunk = vec![0; size + 2];
-                stream.read_exact(&mut chunk).await?;
-                if size == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..size]);
-            }
-        } else {
-            body.resize(length, 0);
-            stream.read_exact(&mut body).await?;
-        }
-        recorded.lock().unwrap().push(serde_json::json!({
-            "method": method,
-            "url": format!("{root}{}", target.trim_start_matches('/')),
-            "content_type": content_type,
-            "body": String::from_utf8_lossy(&body),
-        }));
-        let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
-        stream.get_mut().write_all(reply.as_bytes()).await?;
     }
 }
 "#;
