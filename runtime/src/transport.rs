@@ -699,6 +699,44 @@ mod tests {
         assert_eq!(mock.requests()[0].max_response_bytes, 9, "the transport is told the limit");
     }
 
+    /// User info in a URL (a media redirect target or session URI) leaves the URL as
+    /// `Authorization: Basic`, as reqwest's request builder does, so that it is in no
+    /// connection pool key or log; a header of the request's own wins over it.
+    #[tokio::test]
+    async fn user_info_goes_into_basic_credentials_not_the_url() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let mut heads = Vec::new();
+            for _ in 0..2 {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut head = Vec::new();
+                while !head.ends_with(b"\r\n\r\n") {
+                    let mut byte = [0u8];
+                    stream.read_exact(&mut byte).await.unwrap();
+                    head.push(byte[0]);
+                }
+                stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok").await.unwrap();
+                heads.push(String::from_utf8(head).unwrap().to_ascii_lowercase());
+            }
+            heads
+        });
+        crate::tls::ensure_crypto_provider();
+        let http = crate::http_client::runtime_http(reqwest::Client::builder()).build().unwrap();
+        let transport = ReqwestTransport::new(http);
+        let mut sent = request("a");
+        sent.url = Url::parse(&format!("http://user:pw@127.0.0.1:{port}/blob?sig=1")).unwrap();
+        let response = transport.send_streaming(sent.clone()).await.unwrap();
+        assert_eq!(response.collect(100).await.unwrap(), "ok");
+        sent.headers.insert("authorization", HeaderValue::from_static("Bearer own"));
+        assert_eq!(transport.send(sent).await.unwrap().body, "ok");
+        let heads = server.await.unwrap();
+        assert!(heads[0].starts_with("get /blob?sig=1 "), "{}", heads[0]);
+        assert!(heads[0].contains("authorization: basic dxnlcjpwdw=="), "{}", heads[0]);
+        assert!(heads[1].contains("authorization: bearer own") && !heads[1].contains("basic"), "{}", heads[1]);
+    }
+
     #[test]
     fn debug_shows_neither_header_values_nor_query() {
         let mut sent = request("a");
