@@ -10,6 +10,7 @@
 //! Why it exists: serde_yaml_ng's scanner (libyaml's, ported) spends about 110 ms on
 //! aiplatform's 3.4 MB provider spec, three times the whole Discovery path (issue 27).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Number, Value};
@@ -19,18 +20,53 @@ const MAX_DEPTH: usize = 100;
 
 /// The document as JSON, or `None` when it is outside this reader's subset.
 pub(super) fn parse(text: &str) -> Option<Value> {
-    if text.contains(['\t', '\r', '\u{feff}']) {
+    parse_with(text, SPLIT_LINES)
+}
+
+/// Documents of at least this many lines are read in two halves on two threads (aiplatform's
+/// provider spec has 90 000); smaller ones are not worth a thread.
+const SPLIT_LINES: usize = 16_384;
+
+/// [`parse`], reading the document in two halves whenever it has at least `split_lines` lines.
+fn parse_with(text: &str, split_lines: usize) -> Option<Value> {
+    let lines = lines(text)?;
+    if lines.len() >= split_lines {
+        if let Some(value) = halves(&lines) {
+            return Some(value);
+        }
+    }
+    let budget = lines.len();
+    read_document(Reader::new(lines, budget)).map(|(value, _)| value)
+}
+
+/// What [`halves`] reads of `text` (no whole reading after it): the tests hold it to [`parse`]
+/// on every document.
+#[cfg(test)]
+pub(super) fn parse_halves(text: &str) -> Option<Value> {
+    halves(&lines(text)?)
+}
+
+/// The lines of a document in the subset, or `None` for one that is not.
+fn lines(text: &str) -> Option<Vec<Line<'_>>> {
+    if has_tab_or_cr(text.as_bytes()) || text.contains('\u{feff}') {
         return None;
     }
     let text = text.strip_prefix("---\n").unwrap_or(text);
     // Lines end with a line break (a block scalar's last one counts); a document whose last
     // line has none is left to serde_yaml_ng.
-    let lines: Vec<&str> = text.strip_suffix('\n')?.split('\n').collect();
-    // Document markers (a second document, an end marker) are serde_yaml_ng's business.
-    if lines.iter().any(|line| line.starts_with("---") || line.starts_with("...")) {
-        return None;
+    let mut lines = Vec::with_capacity(text.len() / 32);
+    for text in text.strip_suffix('\n')?.split('\n') {
+        // Document markers (a second document, an end marker) are serde_yaml_ng's business.
+        if text.starts_with("---") || text.starts_with("...") {
+            return None;
+        }
+        lines.push(Line { indent: indentation(text), text });
     }
-    let mut reader = Reader::new(lines);
+    Some(lines)
+}
+
+/// The whole document at column 0 read by `reader`, and the reader after it.
+fn read_document(mut reader: Reader<'_>) -> Option<(Value, Reader<'_>)> {
     reader.skip_blank();
     let (column, _) = reader.peek()?;
     if column != 0 {
@@ -38,11 +74,70 @@ pub(super) fn parse(text: &str) -> Option<Value> {
     }
     let value = reader.collection(0)?;
     reader.skip_blank();
-    (reader.at == reader.lines.len()).then_some(value)
+    (reader.at == reader.lines.len()).then_some((value, reader))
+}
+
+/// A top-level mapping read as two mappings, the lines before and from a top-level key near
+/// the middle (aiplatform's spec: `components` against `externalDocs` .. `servers`), the second
+/// on a thread of its own; `None` when that does not give what one reader gives, and the
+/// caller reads the document whole.
+///
+/// Why this is the same document: nothing but a top-level key's line ends a top-level value
+/// (a block scalar ends at it, a quoted or plain scalar running into it is declined either
+/// way), so each half reads as it would in one pass, except for what a reader carries from
+/// line to line: anchors (an alias in the second half to an anchor of the first fails there,
+/// and so does a name anchored in both halves), the budget of aliased nodes (the sum is
+/// checked) and the keys met (a key in both halves is checked).
+fn halves(lines: &[Line<'_>]) -> Option<Value> {
+    let mut keys = lines.iter().enumerate().filter(|(_, line)| {
+        line.indent == 0 && !line.text.is_empty() && !line.text.starts_with('#') && !is_entry(line.text)
+    });
+    // The document's first line must be a key too: a mapping, not a sequence, at the top.
+    let (first, _) = keys.next()?;
+    if lines[..first].iter().any(|line| line.indent < line.text.len() && !line.text[line.indent..].starts_with('#')) {
+        return None;
+    }
+    let middle = lines.len() / 2;
+    let (split, _) = keys.min_by_key(|(at, _)| at.abs_diff(middle))?;
+    let (front, back) = lines.split_at(split);
+    // Each half may spend the whole budget; what they spend together is checked below.
+    let budget = lines.len();
+    let (front, back) = std::thread::scope(|scope| {
+        let back = std::thread::Builder::new()
+            .name("yaml-half".to_owned())
+            .spawn_scoped(scope, || read_document(Reader::new(back.to_vec(), budget)))
+            .ok()?;
+        let front = read_document(Reader::new(front.to_vec(), budget));
+        Some((front, back.join().ok()?))
+    })?;
+    let ((Value::Object(mut map), front), (Value::Object(rest), back)) = (front?, back?) else { return None };
+    let spent = (budget - front.alias_budget) + (budget - back.alias_budget);
+    if spent > budget || !front.anchor_names.is_disjoint(&back.anchor_names) {
+        return None;
+    }
+    let count = map.len() + rest.len();
+    map.extend(rest);
+    (map.len() == count).then_some(Value::Object(map))
+}
+
+/// A line of the document (without its line break) and its indentation, counted once.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    indent: usize,
+    text: &'a str,
+}
+
+/// Whether `bytes` holds a tab or a carriage return: whole blocks at a time, which the compiler
+/// turns into vector compares (a byte-at-a-time search of the 3.4 MB spec was a tenth of the
+/// parse).
+fn has_tab_or_cr(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(64);
+    let found = chunks.any(|chunk| chunk.iter().fold(false, |found, &b| found | (b == b'\t') | (b == b'\r')));
+    found || chunks.remainder().iter().any(|&b| b == b'\t' || b == b'\r')
 }
 
 struct Reader<'a> {
-    lines: Vec<&'a str>,
+    lines: Vec<Line<'a>>,
     /// The next line to read.
     at: usize,
     /// A collection that starts on a sequence entry's line (`- key: value`) starts at this
@@ -55,13 +150,16 @@ struct Reader<'a> {
     alias_budget: usize,
     /// Every anchor name met so far.
     anchor_names: HashSet<&'a str>,
+    /// The members of the mappings being read, innermost last.
+    members: Vec<(String, Value)>,
+    /// The items of the sequences being read, innermost last.
+    items: Vec<Value>,
 }
 
 impl<'a> Reader<'a> {
-    fn new(lines: Vec<&'a str>) -> Self {
-        // Aliases may copy at most as many nodes as the document has lines: more (a "billion
-        // laughs") is serde_yaml_ng's to refuse.
-        let alias_budget = lines.len();
+    /// A reader of `lines`, whose aliases may copy `alias_budget` nodes: as many as the document
+    /// has lines, more (a "billion laughs") is serde_yaml_ng's to refuse.
+    fn new(lines: Vec<Line<'a>>, alias_budget: usize) -> Self {
         Reader {
             lines,
             at: 0,
@@ -70,17 +168,19 @@ impl<'a> Reader<'a> {
             anchors: HashMap::new(),
             alias_budget,
             anchor_names: HashSet::new(),
+            members: Vec::new(),
+            items: Vec::new(),
         }
     }
 
     /// The next line's column and its text from there, without taking it.
     fn peek(&self) -> Option<(usize, &'a str)> {
-        let line = *self.lines.get(self.at)?;
+        let line = self.lines.get(self.at)?;
         let column = match self.entry_column {
             Some((at, column)) if at == self.at => column,
-            _ => indentation(line),
+            _ => line.indent,
         };
-        Some((column, &line[column..]))
+        Some((column, &line.text[column..]))
     }
 
     /// Skips empty and comment lines.
@@ -120,7 +220,7 @@ impl<'a> Reader<'a> {
     }
 
     fn mapping(&mut self, column: usize) -> Option<Value> {
-        let mut map = Map::new();
+        let start = self.members.len();
         while let Some(text) = self.next_in(column)? {
             if is_entry(text) {
                 return None;
@@ -131,15 +231,18 @@ impl<'a> Reader<'a> {
             }
             self.at += 1;
             let value = self.value(rest, column, true)?;
-            if map.insert(key, value).is_some() {
-                return None;
-            }
+            self.members.push((key.into_owned(), value));
         }
-        Some(Value::Object(map))
+        // Gathered first, then built at its size: one allocation each for the entries and the
+        // hash table instead of regrowing both.
+        let count = self.members.len() - start;
+        let map: Map<String, Value> = self.members.drain(start..).collect();
+        // A key written twice is serde_yaml_ng's to report.
+        (map.len() == count).then_some(Value::Object(map))
     }
 
     fn sequence(&mut self, column: usize) -> Option<Value> {
-        let mut items = Vec::new();
+        let start = self.items.len();
         while let Some(text) = self.next_in(column)? {
             if !is_entry(text) {
                 // `key:` beside a sequence that is its sibling's value, at the same column.
@@ -149,17 +252,21 @@ impl<'a> Reader<'a> {
             let rest = skip_spaces(after);
             if rest.is_empty() || rest.starts_with('#') {
                 self.at += 1;
-                items.push(self.value_below(column, false)?);
+                let item = self.value_below(column, false)?;
+                self.items.push(item);
             } else if is_entry(rest) || split_key(rest).is_some() {
                 let inner = column + 1 + (after.len() - rest.len());
                 self.entry_column = Some((self.at, inner));
-                items.push(self.collection(inner)?);
+                let item = self.collection(inner)?;
+                self.items.push(item);
             } else {
                 self.at += 1;
-                items.push(self.value(rest, column, false)?);
+                let item = self.value(rest, column, false)?;
+                self.items.push(item);
             }
         }
-        Some(Value::Array(items))
+        // Gathered first, then built at its size, as a mapping's members.
+        Some(Value::Array(self.items.drain(start..).collect()))
     }
 
     /// The value after `key:` or `- ` on a line already taken; `parent` is the column of the
@@ -278,9 +385,8 @@ impl<'a> Reader<'a> {
             }
             let mut empty_lines = 0;
             loop {
-                let next = *self.lines.get(self.at)?;
+                let Line { indent: start, text: next } = *self.lines.get(self.at)?;
                 self.at += 1;
-                let start = indentation(next);
                 if start == next.len() {
                     empty_lines += 1;
                     continue;
@@ -314,8 +420,7 @@ impl<'a> Reader<'a> {
         // The content's indentation is the first non-empty line's; no indentation indicator.
         let mut end = self.at;
         let mut indent = None;
-        while let Some(line) = self.lines.get(end) {
-            let start = indentation(line);
+        while let Some(&Line { indent: start, text: line }) = self.lines.get(end) {
             if start == line.len() {
                 end += 1;
                 continue;
@@ -333,18 +438,21 @@ impl<'a> Reader<'a> {
             self.at = end;
             return (!matches!(chomp, Chomp::Keep)).then(String::new);
         };
-        let body: Vec<&str> = self.lines[self.at..end].iter().map(|line| line.get(indent..).unwrap_or("")).collect();
-        if self.lines[self.at..end].iter().any(|line| indentation(line) == line.len() && line.len() > indent) {
+        let lines = &self.lines[self.at..end];
+        if lines.iter().any(|line| line.indent == line.text.len() && line.text.len() > indent) {
             return None;
         }
         self.at = end;
-        let last = body.iter().rposition(|line| !line.is_empty())?;
-        let trailing_empty = body.len() - 1 - last;
-        let mut out = String::new();
+        let content = |line: &Line<'a>| line.text.get(indent..).unwrap_or("");
+        let last = lines.iter().rposition(|line| !content(line).is_empty())?;
+        let trailing_empty = lines.len() - 1 - last;
+        let body = lines[..=last].iter().map(content);
+        // At most the lines and a break after each, chomping aside.
+        let mut out = String::with_capacity(body.clone().map(|line| line.len() + 1).sum::<usize>() + trailing_empty);
         if folded {
             let mut previous_spaced = None;
             let mut empty_lines = 0;
-            for line in &body[..=last] {
+            for line in body {
                 if line.is_empty() {
                     empty_lines += 1;
                     continue;
@@ -361,7 +469,7 @@ impl<'a> Reader<'a> {
                 empty_lines = 0;
             }
         } else {
-            for (n, line) in body[..=last].iter().enumerate() {
+            for (n, line) in body.enumerate() {
                 if n > 0 {
                     out.push('\n');
                 }
@@ -455,12 +563,14 @@ fn comment_start(text: &str) -> Option<usize> {
 }
 
 /// `key: rest` or `key:` at the end of the line; the key plain or quoted on one line.
-fn split_key(text: &str) -> Option<(String, &str)> {
+/// A plain key is borrowed: the sequence reader asks whether `- key: value` holds a key
+/// before the mapping reads it.
+fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
     if text.starts_with(['\'', '"']) {
         // One line: a reader without further lines declines a key that goes on.
-        let (key, rest) = Reader::new(Vec::new()).quoted(text, usize::MAX)?;
+        let (key, rest) = Reader::new(Vec::new(), 0).quoted(text, usize::MAX)?;
         let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
-        return (rest.is_empty() || rest.starts_with(' ')).then_some((key, rest));
+        return (rest.is_empty() || rest.starts_with(' ')).then_some((key.into(), rest));
     }
     if starts_special(text) {
         return None;
@@ -471,7 +581,7 @@ fn split_key(text: &str) -> Option<(String, &str)> {
     if key.is_empty() || comment_start(key).is_some() {
         return None;
     }
-    Some((key.to_owned(), &text[colon + 1..]))
+    Some((key.into(), &text[colon + 1..]))
 }
 
 /// A one-line plain scalar (or `[]`, `{}`), resolved as serde_yaml_ng resolves it.

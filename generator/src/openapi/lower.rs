@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::node::{kind, text, Node, Reader};
+use super::node::{kind, member, text, Node, Reader};
 use super::Document;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -121,14 +121,15 @@ impl<'a> Converter<'_, 'a> {
         }
         let mut schema = Schema::default();
         if let Some(reference) = r.string(node, "$ref")? {
-            let at = format!("{}/$ref", node.path);
+            // Built only off the common path (a component reference).
+            let at = || format!("{}/$ref", node.path);
             match component_name(reference) {
                 Some(name) if self.component_names.contains(name.as_str()) => schema.reference = Some(name),
-                Some(_) => return Err(r.error(&at, format!("$ref {reference:?} names no schema"))),
+                Some(_) => return Err(r.error(&at(), format!("$ref {reference:?} names no schema"))),
                 None => {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
                     // target is read in place, with this object's own keys over it.
-                    let target = r.target(&at, reference)?;
+                    let target = r.target(&at(), reference)?;
                     let named = self.named_in_place.borrow().get(&target.path).cloned();
                     if let Some(name) = named {
                         schema.reference = Some(name);
@@ -153,7 +154,7 @@ impl<'a> Converter<'_, 'a> {
                 }
             }
         }
-        match r.get(node, "type").map(|n| n.value) {
+        match member(node.value, "type") {
             None => {}
             Some(Value::String(name)) => schema.json_type = Some(name.clone()),
             Some(Value::Array(types)) => {
@@ -187,7 +188,7 @@ impl<'a> Converter<'_, 'a> {
             }
         }
         // A numeric pattern (`pattern: 1234`, YAML or not) is still a regular expression.
-        match node.value.get("pattern") {
+        match member(node.value, "pattern") {
             None | Some(Value::Null) => {}
             Some(Value::String(pattern)) => schema.pattern = Some(pattern.clone()),
             Some(number @ Value::Number(_)) => schema.pattern = Some(number.to_string()),
@@ -197,15 +198,15 @@ impl<'a> Converter<'_, 'a> {
                 )
             }
         }
-        if let Some(default) = node.value.get("default") {
+        if let Some(default) = member(node.value, "default") {
             schema.default = Some(text(default));
         }
         schema.read_only |= r.boolean(node, "readOnly")?.unwrap_or(false);
         schema.deprecated |= r.boolean(node, "deprecated")?.unwrap_or(false);
-        if node.value.get("enum").is_some() {
+        if member(node.value, "enum").is_some() {
             schema.enum_values = self.enum_values(node, &mut schema.nullable)?;
         }
-        if node.value.get("properties").is_some() {
+        if member(node.value, "properties").is_some() {
             schema.properties = r
                 .object(node, "properties")?
                 .into_iter()
@@ -214,7 +215,7 @@ impl<'a> Converter<'_, 'a> {
                 })
                 .collect::<Result<_>>()?;
         }
-        if node.value.get("required").is_some() {
+        if member(node.value, "required").is_some() {
             schema.required = r
                 .array(node, "required")?
                 .iter()
@@ -232,7 +233,7 @@ impl<'a> Converter<'_, 'a> {
         }
         for (key, slot) in [("allOf", &mut schema.all_of), ("oneOf", &mut schema.one_of), ("anyOf", &mut schema.any_of)]
         {
-            if node.value.get(key).is_some() {
+            if member(node.value, key).is_some() {
                 *slot = r.array(node, key)?.iter().map(|part| self.schema(part, depth + 1)).collect::<Result<_>>()?;
             }
         }
@@ -388,7 +389,7 @@ impl<'a> Converter<'_, 'a> {
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
     fn parameters(&self, node: &Node<'a>) -> Result<Vec<Parameter>> {
-        let Some(items) = node.value.get("parameters").and_then(Value::as_array) else {
+        let Some(items) = member(node.value, "parameters").and_then(Value::as_array) else {
             // Absent, or not an array (which `array` reports).
             return self.reader.array(node, "parameters").map(|_| Vec::new());
         };
@@ -399,7 +400,7 @@ impl<'a> Converter<'_, 'a> {
     /// Item `index` of the parameter list at `list`; its node's pointer is built only when the
     /// parameter is read (not for the dozen shared `$ref`s of every operation).
     fn parameter(&self, value: &'a Value, list: &str, index: usize) -> Result<Parameter> {
-        let reference = value.get("$ref").and_then(Value::as_str);
+        let reference = member(value, "$ref").and_then(Value::as_str);
         if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
         {
             return Ok(known);

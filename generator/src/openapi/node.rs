@@ -15,22 +15,42 @@ pub struct Node<'a> {
     pub path: String,
 }
 
+/// The member `key` of an object value; `None` for anything else, as `Value::get`. A small
+/// object (most schemas and parameters hold a handful of keys) is searched in order, which
+/// costs a few length compares where a look-up by hash hashes the key (SipHash) first: the
+/// lowering asks every schema for some twenty keys.
+pub fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    let Value::Object(map) = value else { return None };
+    if map.len() <= 8 {
+        map.iter().find(|(name, _)| name.as_str() == key).map(|(_, value)| value)
+    } else {
+        map.get(key)
+    }
+}
+
 /// `key` as one JSON pointer segment (`/` is `~1`, `~` is `~0`).
 pub fn escape(key: &str) -> std::borrow::Cow<'_, str> {
-    if key.contains(['~', '/']) {
+    // Bytes, not `contains(['~', '/'])`, whose search decodes every character.
+    if key.bytes().any(|b| b == b'~' || b == b'/') {
         key.replace('~', "~0").replace('/', "~1").into()
     } else {
         key.into()
     }
 }
 
-/// The pointer of `key` under `parent`: built for every member read, so one allocation.
+/// The pointer of `key` under `parent`: built for every member read, so one allocation, the
+/// key escaped as it is copied (paths and media types hold `/`).
 pub fn child_path(parent: &str, key: &str) -> String {
-    let key = escape(key);
-    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    let mut path = String::with_capacity(parent.len() + 1 + key.len() + 4);
     path.push_str(parent);
     path.push('/');
-    path.push_str(&key);
+    let mut rest = key;
+    while let Some(at) = rest.bytes().position(|b| b == b'~' || b == b'/') {
+        path.push_str(&rest[..at]);
+        path.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        rest = &rest[at + 1..];
+    }
+    path.push_str(rest);
     path
 }
 
@@ -60,7 +80,7 @@ impl<'a> Reader<'a> {
 
     /// The member `key` of an object node, if present.
     pub fn get(&self, node: &Node<'a>, key: &str) -> Option<Node<'a>> {
-        node.value.get(key).map(|value| Node { value, path: child_path(&node.path, key) })
+        member(node.value, key).map(|value| Node { value, path: child_path(&node.path, key) })
     }
 
     /// The member `key`, which must be an object when present; its entries with their nodes.
@@ -93,7 +113,7 @@ impl<'a> Reader<'a> {
     /// The member `key`, which must be a string when present.
     pub fn string(&self, node: &Node<'a>, key: &str) -> Result<Option<&'a str>> {
         // Read without a child node: its pointer is built only for an error.
-        match node.value.get(key) {
+        match member(node.value, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(text)) => Ok(Some(text)),
             Some(other) => {
@@ -104,7 +124,7 @@ impl<'a> Reader<'a> {
 
     /// The member `key`, which must be a boolean when present.
     pub fn boolean(&self, node: &Node<'a>, key: &str) -> Result<Option<bool>> {
-        match node.value.get(key) {
+        match member(node.value, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(flag)) => Ok(Some(*flag)),
             Some(other) => {
@@ -119,7 +139,7 @@ impl<'a> Reader<'a> {
         let start = node.path.clone();
         let mut current = node;
         for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = current.value.get("$ref") else { return Ok(current) };
+            let Some(reference) = member(current.value, "$ref") else { return Ok(current) };
             let reference =
                 reference.as_str().ok_or_else(|| self.error(&format!("{}/$ref", current.path), "expected a string"))?;
             current = self.target(&format!("{}/$ref", current.path), reference)?;

@@ -558,6 +558,7 @@ fn the_block_yaml_reader_reads_every_construct_as_serde_yaml_ng_does() {
         let fast = super::block_yaml::parse(text);
         assert!(fast.is_some(), "the block reader declined:\n{text}");
         assert_eq!(fast, general_yaml(text), "differs from serde_yaml_ng on:\n{text}");
+        assert_halves_agree(text, fast.as_ref());
     }
     // Aliases that would copy more nodes than the document has lines ("billion laughs").
     let mut laughs = String::from("l0: &l0\n  - x\n  - x\n");
@@ -593,6 +594,32 @@ fn the_block_yaml_reader_reads_every_construct_as_serde_yaml_ng_does() {
     ];
     for text in declined {
         assert_eq!(super::block_yaml::parse(text), None, "the block reader should decline:\n{text}");
+        assert_halves_agree(text, None);
+    }
+    // Read in halves: an alias across them, a name anchored in both, a key in both, a budget
+    // spent by both together.
+    let across = [
+        ("a: &x 1\nb: 2\nc: *x\nd: 4\n", true),
+        ("a: &x 1\nb: 2\nc: &x 3\nd: 4\n", false),
+        ("a: 1\nb: 2\na: 3\nd: 4\n", false),
+        ("a: 1\nb:\n- x\nc: |\n  t\n\nd: 'q\n  r'\ne: 5\n", true),
+    ];
+    for (text, read) in across {
+        let fast = super::block_yaml::parse(text);
+        assert_eq!(fast.is_some(), read, "{text}");
+        assert_halves_agree(text, fast.as_ref());
+    }
+    let mut spent = String::from("l0: &l0\n  - x\n  - x\nl1: &l1\n  - *l0\n  - *l0\n");
+    spent.push_str(&"p: 1\n".repeat(4));
+    spent.push_str("m1: *l1\nm2: *l1\nm3: *l1\n");
+    assert_halves_agree(&spent, super::block_yaml::parse(&spent).as_ref());
+}
+
+/// Where the halves reader answers (documents of any size here, not only the big ones it is
+/// used for), it answers what one reader does.
+fn assert_halves_agree(text: &str, whole: Option<&serde_json::Value>) {
+    if let Some(halves) = super::block_yaml::parse_halves(text) {
+        assert_eq!(Some(&halves), whole, "the halves differ from the whole on:\n{text}");
     }
 }
 
@@ -609,6 +636,7 @@ fn the_block_yaml_reader_reads_every_yaml_file_of_the_repository_as_serde_yaml_n
         let Ok(text) = std::fs::read_to_string(file) else { continue };
         let Some(fast) = super::block_yaml::parse(&text) else { continue };
         read += 1;
+        assert_halves_agree(&text, Some(&fast));
         assert_eq!(Some(fast), general_yaml(&text), "{} differs from serde_yaml_ng", file.display());
     }
     // StackQL's provider specs, the reason it exists, are read by it whole.
@@ -620,6 +648,7 @@ fn the_block_yaml_reader_reads_every_yaml_file_of_the_repository_as_serde_yaml_n
     ] {
         let text = std::fs::read_to_string(root.join("specs").join(spec)).unwrap();
         assert!(super::block_yaml::parse(&text).is_some(), "the block reader declined specs/{spec}");
+        assert!(super::block_yaml::parse_halves(&text).is_some(), "the halves reader declined specs/{spec}");
     }
     assert!(read * 2 > files.len(), "read {read} of {} YAML files", files.len());
 }
@@ -798,16 +827,22 @@ fn random_yaml(random: &mut Random) -> String {
 #[test]
 fn the_block_yaml_reader_agrees_with_serde_yaml_ng_on_random_documents() {
     let mut random = Random(std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15));
-    let (mut read, mut general) = (0, 0);
+    let (mut read, mut general, mut halves) = (0, 0, 0);
     for _ in 0..std::env::var("CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(4000) {
         let text = random_yaml(&mut random);
         let expected = general_yaml(&text);
         general += usize::from(expected.is_some());
-        if let Some(fast) = super::block_yaml::parse(&text) {
+        let fast = super::block_yaml::parse(&text);
+        if let Some(fast) = &fast {
             read += 1;
-            assert_eq!(Some(&fast), expected.as_ref(), "differs from serde_yaml_ng on:\n{text}");
+            assert_eq!(Some(fast), expected.as_ref(), "differs from serde_yaml_ng on:\n{text}");
         }
+        halves += usize::from(super::block_yaml::parse_halves(&text).is_some());
+        assert_halves_agree(&text, fast.as_ref());
     }
+    eprintln!("{halves} read in halves");
+    // A random document has a key at column 0 to cut at about a fourth of the time.
+    assert!(halves * 6 > read, "read {halves} of {read} documents in halves");
     // Most documents serde_yaml_ng reads are in the subset; the test would prove little otherwise.
     eprintln!("read {read} of the {general}");
     assert!(read * 3 > general * 2, "read {read} of the {general} documents serde_yaml_ng reads");
