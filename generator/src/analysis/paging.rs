@@ -12,7 +12,7 @@ pub struct ResponsePaging<'a> {
     pub items: Option<&'a Property>,
 }
 
-/// The paging of `method`'s response: a string next-page token under the configured name or
+/// The paging of `method`'s response: a plain string next-page token under the configured name or
 /// one of Google's two (`nextPageToken`; BigQuery's `pageToken`), with the configured items
 /// array or else the response's one unambiguous list.
 pub fn response_paging<'a>(
@@ -26,8 +26,11 @@ pub fn response_paging<'a>(
         None => vec!["nextPageToken", "pageToken"],
     };
     let is = |p: &Property, json_type: &str| p.schema.json_type.as_deref() == Some(json_type);
-    let token =
-        names.into_iter().find_map(|name| schema.properties.iter().find(|p| p.name == name && is(p, "string")))?;
+    // The token goes back to the server as the text it came as: a string with a format
+    // (businessprofileperformance's `format: byte` token) is decoded into another type, and
+    // such a list is paged by hand.
+    let text = |p: &Property| is(p, "string") && p.schema.format.is_none();
+    let token = names.into_iter().find_map(|name| schema.properties.iter().find(|p| p.name == name && text(p)))?;
     let lists = schema.properties.iter().filter(|p| p.name != token.name && is(p, "array"));
     let items = match pagination.and_then(|paging| paging.items.as_ref()) {
         Some(items) => lists.into_iter().find(|p| &p.name == items),

@@ -680,7 +680,14 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             None => quote!(discogen_runtime::paginated!(#builder, #token, #page);),
         }
     });
-    let media = media_tokens(method, &output);
+    // An upload answers what the server sent: an operation as it came (`Operation::new` waits
+    // on a `RawOperation`), the body's type otherwise.
+    let media_output = match &method.response {
+        Response::Operation { .. } => quote!(discogen_runtime::lro::RawOperation),
+        Response::DiscoveryOperation { operation, .. } => type_tokens(operation),
+        _ => output.clone(),
+    };
+    let media = media_tokens(method, &media_output);
     let send_doc = match &method.request_id {
         None => quote!(#[doc = " Sends the request."]),
         Some(slot) => {
@@ -772,11 +779,20 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
             Some(_) => quote!(request.json(&self.body)),
             None => quote!(Ok(request)),
         };
-        let doc = format!(
+        let mut doc = format!(
             " Uploads `media` with this call (`{} {}`): in one request when it is small (with this call's body as metadata when that is not empty), else resumably in chunks. The media's type and size are checked against what the method accepts before anything is sent.",
             method.http.as_str(),
             upload.template
         );
+        match &method.response {
+            Response::Operation { .. } => doc.push_str(
+                " It answers the long-running operation as the server sent it: `discogen_runtime::Operation::new(client, raw)` waits on it.",
+            ),
+            Response::DiscoveryOperation { .. } => {
+                doc.push_str(" It answers the operation as the server sent it, to poll with the operations resource.")
+            }
+            _ => {}
+        }
         quote! {
             #[doc = #doc]
             pub fn upload(self, media: discogen_runtime::media::MediaSource) -> discogen_runtime::media::MediaUpload<#output> {

@@ -588,7 +588,9 @@ fn method_plan(
     let page_token_field = match (&response, &paging) {
         (Response::Json(RustType::Named(_)), Some(_)) => query
             .iter()
-            .find(|q| q.wire_name == request_token && !q.repeated && !q.required && !q.header)
+            .find(|q| {
+                q.wire_name == request_token && q.ty == RustType::String && !q.repeated && !q.required && !q.header
+            })
             .map(|q| q.field.clone()),
         _ => None,
     };
