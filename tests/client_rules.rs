@@ -303,3 +303,28 @@ fn the_endpoint_is_root_url_and_service_path_not_base_url() {
     let without_root = lib(&doc);
     assert!(without_root.contains("DEFAULT_ENDPOINT: &str = \"https://www.googleapis.com/svc/v1/\""), "{without_root}");
 }
+
+/// `Status` is `google.rpc.Status` (the runtime's `RpcStatus`) only when it has that shape:
+/// gkehub's has a `code` enum of strings and workflowexecutions' has `currentSteps`, and
+/// decoding either as `RpcStatus` refused or dropped their fields.
+#[test]
+fn a_schema_called_status_is_the_runtimes_only_with_google_rpc_status_shape() {
+    let sources = |status: Value| {
+        let mut doc = service(&[1]);
+        doc["resources"]["r0"]["methods"]["m0"]["response"] = json!({"$ref": "Holder"});
+        doc["schemas"] = json!({
+            "Holder": {"id": "Holder", "type": "object", "properties": {"status": {"$ref": "Status"}}},
+            "Status": status,
+        });
+        let text = doc.to_string();
+        let files = pipeline::client(Input { name: "svc.json", text: &text }, None).expect("client generates");
+        files.into_iter().map(|f| f.contents).collect::<String>()
+    };
+    let rpc = sources(json!({"id": "Status", "type": "object", "properties": {
+        "code": {"type": "integer", "format": "int32"}, "message": {"type": "string"},
+        "details": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "any"}}}}}));
+    assert!(!rpc.contains("pub struct Status"), "google.rpc.Status is the runtime's: {rpc}");
+    let own = sources(json!({"id": "Status", "type": "object", "properties": {
+        "code": {"type": "string", "enum": ["UNKNOWN", "OK"]}, "description": {"type": "string"}}}));
+    assert!(own.contains("pub struct Status"), "gkehub's Status is its own: {own}");
+}

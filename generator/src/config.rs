@@ -118,13 +118,26 @@ impl ClientConfig {
     /// Google schema names for `Status`, `Empty` and `Operation` when the document has them.
     pub fn defaults_for(name: &str, version: &str, schemas: &IndexMap<String, crate::ir::Schema>) -> ClientConfig {
         let mut runtime_types = IndexMap::new();
-        for (schema, runtime) in [
-            ("Status", "RpcStatus"),
-            ("GoogleRpcStatus", "RpcStatus"),
-            ("Empty", "Empty"),
-            ("GoogleProtobufEmpty", "Empty"),
+        // By name and shape: gkehub's and workflowexecutions' `Status` are their own (a `code`
+        // enum of strings; `currentSteps`), and decoding them as `google.rpc.Status` lost or
+        // refused their fields.
+        let rpc_status = |s: &crate::ir::Schema| {
+            let is = |name: &str, json_type: &str| {
+                s.property(name).is_none_or(|p| p.json_type.as_deref() == Some(json_type) && p.enum_values.is_empty())
+            };
+            s.properties.iter().all(|p| ["code", "message", "details"].contains(&p.name.as_str()))
+                && is("code", "integer")
+                && is("message", "string")
+                && is("details", "array")
+        };
+        let empty = |s: &crate::ir::Schema| s.properties.is_empty();
+        for (schema, runtime, shaped) in [
+            ("Status", "RpcStatus", &rpc_status as &dyn Fn(&crate::ir::Schema) -> bool),
+            ("GoogleRpcStatus", "RpcStatus", &rpc_status),
+            ("Empty", "Empty", &empty),
+            ("GoogleProtobufEmpty", "Empty", &empty),
         ] {
-            if schemas.contains_key(schema) {
+            if schemas.get(schema).is_some_and(shaped) {
                 runtime_types.insert(schema.to_owned(), runtime.to_owned());
             }
         }
