@@ -328,3 +328,17 @@ fn a_schema_called_status_is_the_runtimes_only_with_google_rpc_status_shape() {
         "code": {"type": "string", "enum": ["UNKNOWN", "OK"]}, "description": {"type": "string"}}}));
     assert!(own.contains("pub struct Status"), "gkehub's Status is its own: {own}");
 }
+
+/// Discovery's `dataWrapper` feature (translate v2): every call of such an API, uploads too,
+/// asks the runtime to wrap its body in `{"data": ...}` and unwrap the answer, as Google's
+/// client libraries do; the runtime's tests prove the wire (`runtime/tests/data_wrapper.rs`).
+#[test]
+fn a_data_wrapper_api_marks_every_request_and_no_other_api_does() {
+    let mut doc = bytes_and_paths_service();
+    let plain = generated_sources(&doc);
+    assert!(!plain.contains(".data_wrapper()"), "{plain}");
+    doc["features"] = json!(["dataWrapper"]);
+    let wrapped: String = generated_sources(&doc).split_whitespace().collect();
+    assert!(wrapped.contains(r#".method_id("svc.blobs.send").data_wrapper()"#), "{wrapped}");
+    assert_eq!(wrapped.matches(".data_wrapper()").count(), 1, "one method, no media: {wrapped}");
+}

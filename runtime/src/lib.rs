@@ -87,6 +87,7 @@ pub mod wkt;
 #[path = "support/mod.rs"]
 pub mod __support;
 
+mod data_wrapper;
 mod decode;
 mod headers;
 mod http_client;

@@ -103,6 +103,9 @@ pub struct Request {
     refused: Option<String>,
     /// Whether `path` was checked for dot segments already (expanded from a template).
     dots_checked: bool,
+    /// The API's `dataWrapper` feature: the body goes out as `{"data": body}` and the
+    /// response's `data` member is what is decoded.
+    data_wrapper: bool,
 }
 
 impl Request {
@@ -120,6 +123,7 @@ impl Request {
             method_id: None,
             refused: None,
             dots_checked: false,
+            data_wrapper: false,
         }
     }
 
@@ -235,6 +239,20 @@ impl Request {
     pub fn method_id(mut self, id: &'static str) -> Self {
         self.method_id = Some(id);
         self
+    }
+
+    /// Marks a method of an API with Discovery's `dataWrapper` feature (translate v2): the JSON
+    /// body is sent as `{"data": body}` (unless it is not an object or has a `data` member
+    /// already) and a response object's `data` member is what is returned and decoded, as
+    /// Google's client libraries do. Set by the generated code.
+    pub fn data_wrapper(mut self) -> Self {
+        self.data_wrapper = true;
+        self
+    }
+
+    /// Whether the body and response are wrapped in `{"data": ...}` ([`Request::data_wrapper`]).
+    pub fn wraps_data(&self) -> bool {
+        self.data_wrapper
     }
 
     /// The Discovery method id, if the generated code set one.

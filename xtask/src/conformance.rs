@@ -1,5 +1,6 @@
-//! `cargo xtask conformance [--all]`: issue 22's harness (`discogen-conformance`) on the
-//! corpus: the documents of `conformance:` in xtask/corpus.yaml (CI), or every document.
+//! `cargo xtask conformance [--all | --only NAME...]`: issue 22's harness
+//! (`discogen-conformance`) on the corpus: the documents of `conformance:` in
+//! xtask/corpus.yaml (CI), every document, or the named ones.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -8,7 +9,7 @@ use discogen_conformance::{Document, Harness};
 
 use crate::{corpus, specs};
 
-pub fn run(all: bool) -> Result<(), String> {
+pub fn run(all: bool, only: Vec<String>) -> Result<(), String> {
     let started = Instant::now();
     let definition = corpus::definition()?;
     let documents = corpus::documents(&definition)?;
@@ -19,6 +20,8 @@ pub fn run(all: bool) -> Result<(), String> {
             .collect();
         names.sort();
         names
+    } else if !only.is_empty() {
+        only
     } else {
         definition.conformance.clone()
     };

@@ -59,6 +59,7 @@ fn service(doc: &Document, config: &Config) -> Service {
             .map(|(url, info)| Scope { url: url.clone(), description: info.description.clone() })
             .collect(),
         security_schemes: Vec::new(),
+        data_wrapper: doc.features.iter().any(|feature| feature == "dataWrapper"),
         document: DocumentKind::Discovery,
     }
 }

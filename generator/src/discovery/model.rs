@@ -33,6 +33,9 @@ pub struct Document {
     pub base_url: Option<String>,
     #[serde(default)]
     pub batch_path: Option<String>,
+    /// Optional features the client must support (`dataWrapper` is the only one defined).
+    #[serde(default)]
+    pub features: Vec<String>,
     #[serde(default)]
     pub mtls_root_url: Option<String>,
     #[serde(default)]

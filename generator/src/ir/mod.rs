@@ -55,6 +55,9 @@ pub struct Service {
     /// OpenAPI `components.securitySchemes` in document order; empty for Discovery, whose only
     /// scheme is the OAuth 2.0 of `scopes`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Discovery's `dataWrapper` feature: request bodies travel as `{"data": body}` and
+    /// responses carry their payload under `data` (translate v2). Always false for OpenAPI.
+    pub data_wrapper: bool,
     /// Which reader built the IR.
     pub document: DocumentKind,
 }

@@ -731,6 +731,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config, warnings: &mut Vec<
         endpoints: Vec::new(),
         scopes,
         security_schemes,
+        data_wrapper: false,
         document: DocumentKind::OpenApi,
     })
 }

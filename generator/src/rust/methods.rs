@@ -119,6 +119,9 @@ pub struct MethodPlan {
     pub download: bool,
     /// The AIP-155 request id `send` fills in when the caller did not.
     pub request_id: Option<crate::ir::RequestIdSlot>,
+    /// The API has Discovery's `dataWrapper` feature: bodies and responses travel in
+    /// `{"data": ...}`, which the runtime adds and takes off.
+    pub data_wrapper: bool,
 }
 
 /// A media upload of a method: its URI template relative to the root URL and its limits.
@@ -702,6 +705,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
         }
     };
     let error_docs = error_docs(&method.errors);
+    let wrap = data_wrapper(method);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -721,6 +725,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             pub async fn send(self) -> discogen_runtime::Result<#output> {
                 let request = #request
                     .method_id(#id)
+                    #wrap
                     #( #query )*;
                 #body
                 #send_body
@@ -757,6 +762,11 @@ const REQUEST_ID_DOC: [&str; 1] = [
 ];
 
 /// Whether `query` is the parameter carrying the method's AIP-155 request id.
+/// `.data_wrapper()` on the request of a method whose API wraps data.
+fn data_wrapper(method: &MethodPlan) -> Option<TokenStream> {
+    method.data_wrapper.then(|| quote!(.data_wrapper()))
+}
+
 fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
     !query.repeated
         && !query.header
@@ -770,6 +780,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     let upload = method.upload.as_ref().map(|upload| {
         let request_new = request_expression(&quote!(#http), &upload.path);
         let id = &method.id;
+        let wrap = data_wrapper(method);
         let accept = &upload.accept;
         let max_size = match upload.max_size {
             Some(size) => quote!(Some(#size)),
@@ -796,7 +807,7 @@ fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn upload(self, media: discogen_runtime::media::MediaSource) -> discogen_runtime::media::MediaUpload<#output> {
-                let request = self.call.request(#request_new.method_id(#id) #( #query )*);
+                let request = self.call.request(#request_new.method_id(#id) #wrap #( #query )*);
                 let request = #request;
                 discogen_runtime::media::MediaUpload::new(self.call.client, #id, crate::SERVICE_PATH, request, media)
                     .accept(&[ #( #accept ),* ])

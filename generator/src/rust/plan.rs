@@ -624,6 +624,7 @@ fn method_plan(
         download: method.media.download && method.http_method == HttpMethod::Get,
         page_item,
         request_id: method.request_id.clone(),
+        data_wrapper: api.service.data_wrapper,
     })
 }
 

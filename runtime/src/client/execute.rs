@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::client::Client;
+use crate::data_wrapper;
 use crate::decode::decode_json;
 use crate::error::{ApiError, Error, Result};
 use crate::headers::header_pair;
@@ -68,7 +69,8 @@ impl Client {
         self.execute_raw(request).await.map(drop)
     }
 
-    /// Sends `request` and returns the undecoded successful response.
+    /// Sends `request` and returns the undecoded successful response (for a
+    /// [`Request::data_wrapper`] call, the `data` member the server wrapped it in).
     ///
     /// Non-2xx responses become [`Error::Api`]. Transient failures are
     /// retried according to the call's (or else the client's)
@@ -81,6 +83,9 @@ impl Client {
         match &result {
             Ok(response) => span.status(response.status),
             Err(error) => span.error(error),
+        }
+        if request.wraps_data() {
+            return result.map(|RawResponse { status, body }| RawResponse { status, body: data_wrapper::unwrap(body) });
         }
         result
     }
@@ -133,6 +138,7 @@ impl Client {
         // Google front ends reject body-carrying methods without a length: the transport
         // sends an empty body for them.
         let body = body.cloned().unwrap_or_default();
+        let body = if request.wraps_data() { data_wrapper::wrap(body) } else { body };
         Ok(Prepared { method: request.method(), url, headers, body })
     }
 

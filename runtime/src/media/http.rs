@@ -123,14 +123,17 @@ pub(crate) async fn chunk(response: &mut StreamingResponse, timeout: Option<Dura
     within(timeout, next).await
 }
 
-/// Reads (up to `limit` bytes) and decodes a JSON response body.
+/// Reads (up to `limit` bytes) and decodes a JSON response body: its `data` member for a
+/// `data_wrapper` call (`crate::Request::data_wrapper`).
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     response: StreamingResponse,
     timeout: Option<Duration>,
     limit: u64,
+    data_wrapper: bool,
 ) -> Result<T> {
     let status = response.status;
     let read = async { response.collect(limit).await.map_err(TransportError::into_error) };
     let body = within(timeout, read).await?;
+    let body = if data_wrapper { crate::data_wrapper::unwrap(body) } else { body };
     crate::decode::decode_json(Some(status), &body)
 }

@@ -58,6 +58,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) policy: &'a RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) on_session: Option<SessionCallback>,
+    /// Whether the finished upload's response is wrapped in `{"data": ...}`.
+    pub(crate) data_wrapper: bool,
 }
 
 impl Plan<'_> {
@@ -276,7 +278,9 @@ impl Plan<'_> {
     async fn progress<T: DeserializeOwned>(&self, request: MediaRequest) -> Result<Progress<T>> {
         let response: StreamingResponse = http::send(self.client, request, self.timeout).await?;
         if response.status != 308 {
-            return Ok(Progress::Done(http::json(response, self.timeout, self.client.max_response_bytes()).await?));
+            return Ok(Progress::Done(
+                http::json(response, self.timeout, self.client.max_response_bytes(), self.data_wrapper).await?,
+            ));
         }
         // `Range: bytes=0-N` means N+1 bytes arrived; no header means none did.
         let range = response.headers.get(RANGE).and_then(|value| value.to_str().ok()).map(str::to_owned);

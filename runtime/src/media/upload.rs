@@ -169,6 +169,10 @@ impl<T: DeserializeOwned> MediaUpload<T> {
         let policy = request.request_options().retry_policy().unwrap_or(self.client.retry_policy()).clone();
         let timeout = request.request_options().timeout().or(self.client.timeout());
         let metadata = request.body().filter(|body| !is_empty_object(body)).cloned();
+        let metadata = match metadata {
+            Some(metadata) if request.wraps_data() => Some(crate::data_wrapper::wrap(metadata)),
+            other => other,
+        };
         let small = self.media.len().filter(|length| *length <= self.threshold);
         match small {
             Some(length) if !self.force_resumable => {
@@ -207,6 +211,7 @@ impl<T: DeserializeOwned> MediaUpload<T> {
                     policy: &policy,
                     timeout,
                     on_session: self.on_session,
+                    data_wrapper: request.wraps_data(),
                 };
                 match self.resume {
                     Some(session) => plan.resume(session, self.media).await,
@@ -256,7 +261,7 @@ impl OneShot<'_> {
                     .header(CONTENT_LENGTH, body.len())?
                     .body(body.clone());
                 let response = http::send(self.client, request, self.timeout).await?;
-                http::json(response, self.timeout, self.client.max_response_bytes()).await
+                http::json(response, self.timeout, self.client.max_response_bytes(), self.request.wraps_data()).await
             }
             .await;
             match result {
