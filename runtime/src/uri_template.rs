@@ -58,12 +58,35 @@ pub fn encode_reserved(value: &str) -> String {
     encode(value, Keep::Reserved)
 }
 
-fn is_unreserved(byte: u8) -> bool {
+const fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
-fn is_sub_delim(byte: u8) -> bool {
-    b"!$&'()*+,;=".contains(&byte)
+const fn is_sub_delim(byte: u8) -> bool {
+    matches!(byte, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+}
+
+/// Per byte, the [`Keep`] sets it belongs to (a bit each): every byte of every path
+/// parameter is looked up here, once per call.
+static KEPT: [u8; 256] = kept_table();
+
+const fn kept_table() -> [u8; 256] {
+    let mut table = [0; 256];
+    let mut index = 0;
+    while index < 256 {
+        let byte = index as u8;
+        if is_unreserved(byte) {
+            table[index] |= Keep::Unreserved.bit();
+        }
+        if is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b'/' | b':' | b'@') {
+            table[index] |= Keep::PathReserved.bit();
+        }
+        if is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@') {
+            table[index] |= Keep::Reserved.bit();
+        }
+        index += 1;
+    }
+    table
 }
 
 /// What an expansion keeps as it is; everything else is percent-encoded.
@@ -78,12 +101,16 @@ enum Keep {
 }
 
 impl Keep {
-    fn byte(self, byte: u8) -> bool {
+    const fn bit(self) -> u8 {
         match self {
-            Keep::Unreserved => is_unreserved(byte),
-            Keep::PathReserved => is_unreserved(byte) || is_sub_delim(byte) || matches!(byte, b'/' | b':' | b'@'),
-            Keep::Reserved => is_unreserved(byte) || is_sub_delim(byte) || b":/?#[]@".contains(&byte),
+            Keep::Unreserved => 1,
+            Keep::PathReserved => 2,
+            Keep::Reserved => 4,
         }
+    }
+
+    fn byte(self, byte: u8) -> bool {
+        KEPT[usize::from(byte)] & self.bit() != 0
     }
 
     /// Whether the byte at `index` of `bytes` stays as it is.
@@ -242,7 +269,11 @@ fn expand_expression_into<'a>(path: &mut String, expression: &'a str, value: Opt
 /// The byte range of the first segment of `path` that URL parsers resolve as `.` or `..`.
 /// Only the path counts: scanning stops at `?` or `#`.
 pub(crate) fn dot_segment(path: &str) -> Option<Range<usize>> {
-    // Byte by byte: every request path is checked.
+    // Every request path is checked: most have neither `.` nor `%`, so none of their
+    // segments can be a dot segment (each `contains` is a memchr-like search).
+    if !path.contains('.') && !path.contains('%') {
+        return None;
+    }
     let mut start = 0;
     for (index, byte) in path.bytes().enumerate() {
         match byte {
@@ -315,6 +346,20 @@ mod tests {
         assert_eq!(encode_path_reserved(TRICKY), "/%3F%23%25+~:@!$&'()*,;=%20%C3%A9%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D");
         assert_eq!(encode_path_reserved("projects/p/topics/load-100%"), "projects/p/topics/load-100%25");
         assert_eq!(encode_path_reserved("projects/p/topics/a%20b"), "projects/p/topics/a%20b");
+    }
+
+    #[test]
+    fn the_table_keeps_what_rfc_6570_and_3986_keep() {
+        const GEN_DELIMS: &[u8] = b":/?#[]@";
+        const SUB_DELIMS: &[u8] = b"!$&'()*+,;=";
+        for byte in 0..=255u8 {
+            let unreserved = byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
+            let sub_delim = SUB_DELIMS.contains(&byte);
+            assert_eq!(Keep::Unreserved.byte(byte), unreserved, "{byte}");
+            // In a path, of the gen-delims only `/`, `:` and `@` (the module's rules).
+            assert_eq!(Keep::PathReserved.byte(byte), unreserved || sub_delim || b"/:@".contains(&byte), "{byte}");
+            assert_eq!(Keep::Reserved.byte(byte), unreserved || sub_delim || GEN_DELIMS.contains(&byte), "{byte}");
+        }
     }
 
     #[test]

@@ -31,9 +31,10 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
     let bytes = pattern.as_bytes();
     let mut values = values.iter();
     let mut literal = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
+    // `match_indices` finds each `*` with a memchr-like search, not byte by byte.
+    for (index, _) in pattern.match_indices('*') {
         let whole_segment = (index == 0 || bytes[index - 1] == b'/') && bytes.get(index + 1).is_none_or(|&b| b == b'/');
-        if byte == b'*' && whole_segment {
+        if whole_segment {
             f.write_str(&pattern[literal..index])?;
             f.write_str(values.next().copied().unwrap_or_default())?;
             literal = index + 1;
