@@ -3,8 +3,6 @@
 //! header parameters), ReadMe's polymorphism examples (`allOf` / `oneOf` / `anyOf`) and a small
 //! paged API with configured token names; all three are then `cargo check`ed warning-free.
 
-use std::process::Command;
-
 use discogen::pipeline::{self, Input};
 use discogen_tests::{read, root};
 
@@ -195,7 +193,9 @@ fn openapi_clients_pass_cargo_check_without_warnings() {
     let manifest = "[workspace]\nresolver = \"2\"\nmembers = [\"petstore\", \"polymorphism\", \"paged\", \"trees\"]\n\n[profile.dev.package.\"*\"]\nopt-level = 2\n";
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let output = Command::new(env!("CARGO"))
+    // Into the workspace's target directory: without this test's package variables, so that
+    // the dependencies' build scripts do not run again (`cargo_command`).
+    let output = discogen_conformance::cargo_command()
         .args(["check", "--offline", "--message-format", "short"])
         .env("CARGO_TARGET_DIR", root().join("target"))
         .current_dir(&dir)

@@ -912,7 +912,7 @@ fn nasty_clients_compile() {
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let output = std::process::Command::new(env!("CARGO"))
+    let output = discogen_conformance::cargo_command()
         .args(["check", "--workspace", "--all-features", "--offline", "--message-format", "short"])
         .env("CARGO_TARGET_DIR", root().join("target/nasty-clients-target"))
         .current_dir(&dir)

@@ -11,7 +11,7 @@ use crate::specs;
 
 pub fn run(runs: usize) -> Result<(), String> {
     let root = specs::project_root();
-    let status = Command::new(env!("CARGO"))
+    let status = specs::cargo()
         .args(["build", "--release", "--quiet", "-p", "discogen", "--bin", "discogen"])
         .current_dir(&root)
         .status()

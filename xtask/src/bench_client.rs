@@ -28,7 +28,7 @@ const MEASURES: [(&str, &str, bool); 5] = [
 pub fn run(pairs: usize) -> Result<(), String> {
     let root = specs::project_root();
     specs::run_command(
-        Command::new(env!("CARGO"))
+        specs::cargo()
             .args(["build", "--release", "--quiet", "-p", "discogen-bench-client", "-p", "notebook-emulator"])
             .current_dir(&root),
     )?;

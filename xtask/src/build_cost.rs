@@ -37,7 +37,7 @@ pub fn run(options: &Options) -> Result<(), String> {
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let package = options.package.as_str();
     // Fetch first so the timings do not include downloads.
-    specs::run_command(Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(&root))?;
+    specs::run_command(specs::cargo().args(["fetch", "--quiet"]).current_dir(&root))?;
 
     let current = Workspace { root: root.clone(), package };
     let baseline = match &options.baseline {
@@ -104,7 +104,7 @@ struct Workspace<'a> {
 
 impl Workspace<'_> {
     fn cargo(&self, target: &Path, args: &[&str], features: &[String]) -> Command {
-        let mut command = Command::new(env!("CARGO"));
+        let mut command = specs::cargo();
         command.args(args).arg("--target-dir").arg(target).current_dir(&self.root);
         if !features.is_empty() {
             command.args(["--features", &features.join(",")]);
@@ -123,7 +123,7 @@ impl Workspace<'_> {
     /// `cargo clean -p` then a timed build: the crate alone, its dependencies already built.
     fn crate_alone(&self, target: &Path, features: &[String]) -> Result<Duration, String> {
         specs::run_command(
-            Command::new(env!("CARGO"))
+            specs::cargo()
                 .args(["clean", "--quiet", "-p", self.package, "--target-dir"])
                 .arg(target)
                 .current_dir(&self.root),
@@ -189,7 +189,7 @@ fn extract_baseline(root: &Path, work: &Path, revision: &str, package: &str) -> 
 }
 
 fn crate_count(root: &Path, package: &str, features: &[String]) -> Result<usize, String> {
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = specs::cargo();
     command.args(["tree", "-p", package, "-e", "normal", "--prefix", "none"]).current_dir(root);
     if !features.is_empty() {
         command.args(["--features", &features.join(",")]);

@@ -79,7 +79,7 @@ pub fn run(task: &str, candidates: &[Candidate], build: bool) -> Result<(), Stri
         specs::write(&dir.join(candidate.member).join("Cargo.toml"), &manifest)?;
         specs::write(&dir.join(candidate.member).join("src/main.rs"), "fn main() {}\n")?;
     }
-    specs::run_command(Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(&dir))?;
+    specs::run_command(specs::cargo().args(["fetch", "--quiet"]).current_dir(&dir))?;
 
     let base = &candidates[0];
     let base_crates = crates(&dir, base.member)?;
@@ -123,7 +123,7 @@ fn seconds(time: Option<f64>) -> String {
 
 /// The crates (name and version) in the normal dependency tree of `member`, itself excluded.
 fn crates(dir: &Path, member: &str) -> Result<BTreeSet<String>, String> {
-    let output = Command::new(env!("CARGO"))
+    let output = specs::cargo()
         .args(["tree", "-p", member, "-e", "normal", "--prefix", "none"])
         .current_dir(dir)
         .output()
@@ -144,7 +144,7 @@ fn crates(dir: &Path, member: &str) -> Result<BTreeSet<String>, String> {
 fn timed_build(dir: &Path, member: &str, target: &Path) -> Result<f64, String> {
     let started = Instant::now();
     specs::run_command(
-        Command::new(env!("CARGO"))
+        specs::cargo()
             .args(["build", "--quiet", "-p", member, "--target-dir"])
             .arg(target)
             .args(["--config", "profile.dev.package.\"*\".opt-level=0"])

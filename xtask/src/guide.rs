@@ -38,7 +38,7 @@ fn install_mdbook(root: &Path) -> Result<std::path::PathBuf, String> {
     println!("guide: installing mdbook {MDBOOK_VERSION} into {}", specs::display(&install_root));
     let started = Instant::now();
     specs::run_command(
-        Command::new(env!("CARGO"))
+        specs::cargo()
             .args(["install", "mdbook", "--version", MDBOOK_VERSION, "--locked", "--no-default-features"])
             .args(["--features", "search", "--root"])
             .arg(&install_root)

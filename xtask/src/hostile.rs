@@ -5,7 +5,6 @@
 //! deadline and the peak memory; it fails if any call panicked, hung, missed its deadline,
 //! ended with the wrong kind of error or showed a secret.
 
-use std::process::Command;
 use std::time::Instant;
 
 use crate::specs;
@@ -24,7 +23,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         args.push("--release");
     }
     args.extend(["--", "--nocapture"]);
-    let mut cargo = Command::new(env!("CARGO"));
+    let mut cargo = specs::cargo();
     // What `cargo run` put in our environment would make the inner cargo rebuild the
     // dependencies that `cargo test` built (and back on the next `cargo test`).
     for (name, _) in std::env::vars_os() {

@@ -11,7 +11,7 @@ use crate::specs;
 pub fn run() -> Result<(), String> {
     let root = specs::project_root();
     let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let status = specs::cargo()
         .args(["build", "--release", "--quiet", "-p", "discogen-load"])
         .current_dir(&root)
         .status()

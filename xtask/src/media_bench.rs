@@ -13,7 +13,7 @@ use crate::specs;
 
 pub fn run(mib: u64) -> Result<(), String> {
     let root = specs::project_root();
-    let status = Command::new(env!("CARGO"))
+    let status = specs::cargo()
         .args(["build", "--release", "--quiet", "-p", "media-emulator", "-p", "media-bench"])
         .current_dir(&root)
         .status()

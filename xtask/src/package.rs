@@ -7,12 +7,26 @@
 //!    written once the runtime is reachable: the runtime is supplied with a `[patch]` given on
 //!    the command line, as a user would before it is on crates.io.
 
-use std::process::Command;
 use std::time::Instant;
 
 use discogen::pipeline::{self, Input};
 
 use crate::specs;
+
+/// The workspace's dev profile (Cargo.toml), given to builds of packages outside it: a packed
+/// crate or a client written elsewhere has no `[profile]` of the workspace, and with cargo's
+/// defaults every dependency would be built again beside the workspace's own builds (about
+/// three minutes of CI).
+const WORKSPACE_DEV_PROFILE: [&str; 3] = [
+    r#"profile.dev.package."*".opt-level=2"#,
+    r#"profile.dev.package."*".debug=false"#,
+    r#"profile.dev.debug="line-tables-only""#,
+];
+
+/// `--config` arguments for [`WORKSPACE_DEV_PROFILE`].
+fn workspace_profile_args() -> Vec<&'static str> {
+    WORKSPACE_DEV_PROFILE.iter().flat_map(|setting| ["--config", setting]).collect()
+}
 
 pub fn run() -> Result<(), String> {
     let root = specs::project_root();
@@ -20,8 +34,9 @@ pub fn run() -> Result<(), String> {
         println!("cargo publish --dry-run -p {package}");
         let started = Instant::now();
         specs::run_command(
-            Command::new(env!("CARGO"))
+            specs::cargo()
                 .args(["publish", "--dry-run", "--allow-dirty", "--locked", "-p", package])
+                .args(workspace_profile_args())
                 .current_dir(&root),
         )?;
         println!("  packaged and built in {:.1} s", started.elapsed().as_secs_f64());
@@ -50,14 +65,27 @@ pub fn run() -> Result<(), String> {
     println!("cargo build (and doctests) of a client written to {}", crate_dir.display());
     let started = Instant::now();
     // Default features, the `tracing` feature (its spans compile against the published
-    // runtime API), then the README's doctests.
-    let steps: [&[&str]; 3] = [&["build"], &["build", "--features", "tracing"], &["test", "--doc"]];
+    // runtime API), both with warnings denied in the client (`cargo rustc`: not in the
+    // dependencies, whose builds the workspace's target directory then shares), then the
+    // README's doctests.
+    let steps: [&[&str]; 3] = [
+        &["rustc", "--", "-D", "warnings"],
+        &["rustc", "--features", "tracing", "--", "-D", "warnings"],
+        &["test", "--doc"],
+    ];
     let result = steps.into_iter().try_for_each(|step| {
-        let mut command = Command::new(env!("CARGO"));
-        command.args(step).args(["--quiet", "--config", &patch]).current_dir(&crate_dir);
-        specs::run_command(
-            command.env("CARGO_TARGET_DIR", root.join("target/package-check")).env("RUSTFLAGS", "-D warnings"),
-        )
+        let (cargo_args, rustc_args) = match step.iter().position(|arg| *arg == "--") {
+            Some(split) => step.split_at(split),
+            None => (step, &[][..]),
+        };
+        let mut command = specs::cargo();
+        command
+            .args(cargo_args)
+            .args(["--quiet", "--config", &patch])
+            .args(workspace_profile_args())
+            .args(rustc_args)
+            .current_dir(&crate_dir);
+        specs::run_command(command.env("CARGO_TARGET_DIR", root.join("target")))
     });
     let _ = std::fs::remove_dir_all(&outside);
     result?;

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use discogen::pipeline::{self, Input};
 
@@ -47,7 +46,7 @@ pub fn run() -> Result<(), String> {
         std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).map_err(|e| e.to_string())?;
     }
 
-    let output = Command::new(env!("CARGO"))
+    let output = specs::cargo()
         .args(["check", "--quiet", "--message-format=json"])
         .current_dir(&app)
         .env("CARGO_TARGET_DIR", work.join("target"))

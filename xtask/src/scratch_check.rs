@@ -2,7 +2,6 @@
 //! Discovery and OpenAPI corpus runs.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use crate::specs;
@@ -22,7 +21,7 @@ pub fn cargo_check(
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).map_err(|e| e.to_string())?;
     println!("\ncargo check of {} generated crates (warnings denied)", members.len());
     let started = Instant::now();
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = specs::cargo();
     // Every feature: big APIs without a configuration have per-resource features.
     command.args(["check", "--workspace", "--all-features", "--quiet"]).args(extra_args);
     if let Some(dir) = target_dir {

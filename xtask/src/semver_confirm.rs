@@ -23,7 +23,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use discogen::pipeline::{self, Input};
@@ -382,7 +381,7 @@ fn check(workspace: &Path, members: &[String]) -> Result<BTreeMap<String, Vec<Co
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target/corpus-check/target"), PathBuf::from);
     println!("cargo check of {} crates and programs", members.len());
     let started = Instant::now();
-    let output = Command::new(env!("CARGO"))
+    let output = specs::cargo()
         .args(["check", "--workspace", "--all-features", "--keep-going", "--message-format=json", "--quiet"])
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")

@@ -191,6 +191,13 @@ pub fn previous_names(crate_dir: &Path) -> Result<Option<discogen::rust::record:
     discogen::output::read_names(crate_dir).map_err(|e| e.to_string())
 }
 
+/// `cargo` for a build started from an xtask: without the variables `cargo run` gave the
+/// xtask about its own package, which would make ring's build script run again (the
+/// conformance harness starts its builds the same way).
+pub fn cargo() -> std::process::Command {
+    discogen_conformance::cargo_command()
+}
+
 /// Runs a command to completion; a non-zero exit is an error naming the command.
 pub fn run_command(command: &mut std::process::Command) -> Result<(), String> {
     let status = command.status().map_err(|e| format!("{command:?}: {e}"))?;

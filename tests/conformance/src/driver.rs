@@ -202,7 +202,7 @@ fn run<C>(
 pub fn build_and_run(harness: &Harness, suites: &[Suite]) -> Result<Recorded, String> {
     let driver = harness.work.join("driver");
     let target = harness.work.join("target");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let status = crate::cargo_command()
         // Every crate that can build does, so one run names every crate that cannot.
         .args(["build", "--keep-going", "--manifest-path"])
         .arg(driver.join("Cargo.toml"))

@@ -6,6 +6,7 @@
 //! `cargo test --test conformance` runs it on the five committed specs, `cargo xtask
 //! conformance` on the corpus.
 
+mod cargo;
 mod compare;
 mod driver;
 mod reference;
@@ -13,6 +14,7 @@ mod report;
 
 use std::path::{Path, PathBuf};
 
+pub use cargo::cargo_command;
 pub use compare::{Difference, Outcome, INTENTIONAL};
 pub use report::Report;
 
