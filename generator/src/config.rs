@@ -113,6 +113,26 @@ pub struct OperationTypes {
     pub metadata: Option<String>,
 }
 
+/// Whether a schema has the shape of a well-known message.
+type ShapeTest = fn(&crate::ir::Schema) -> bool;
+
+/// `google.rpc.Status`'s shape: no properties but `code` (an integer), `message` (a string)
+/// and `details` (an array).
+fn has_rpc_status_shape(schema: &crate::ir::Schema) -> bool {
+    let is = |name: &str, json_type: &str| {
+        schema.property(name).is_none_or(|p| p.json_type.as_deref() == Some(json_type) && p.enum_values.is_empty())
+    };
+    schema.properties.iter().all(|p| ["code", "message", "details"].contains(&p.name.as_str()))
+        && is("code", "integer")
+        && is("message", "string")
+        && is("details", "array")
+}
+
+/// `google.protobuf.Empty`'s shape.
+fn has_no_properties(schema: &crate::ir::Schema) -> bool {
+    schema.properties.is_empty()
+}
+
 impl ClientConfig {
     /// Defaults for a service without a `client:` section: every resource, and the usual
     /// Google schema names for `Status`, `Empty` and `Operation` when the document has them.
@@ -121,23 +141,14 @@ impl ClientConfig {
         // By name and shape: gkehub's and workflowexecutions' `Status` are their own (a `code`
         // enum of strings; `currentSteps`), and decoding them as `google.rpc.Status` lost or
         // refused their fields.
-        let rpc_status = |s: &crate::ir::Schema| {
-            let is = |name: &str, json_type: &str| {
-                s.property(name).is_none_or(|p| p.json_type.as_deref() == Some(json_type) && p.enum_values.is_empty())
-            };
-            s.properties.iter().all(|p| ["code", "message", "details"].contains(&p.name.as_str()))
-                && is("code", "integer")
-                && is("message", "string")
-                && is("details", "array")
-        };
-        let empty = |s: &crate::ir::Schema| s.properties.is_empty();
-        for (schema, runtime, shaped) in [
-            ("Status", "RpcStatus", &rpc_status as &dyn Fn(&crate::ir::Schema) -> bool),
-            ("GoogleRpcStatus", "RpcStatus", &rpc_status),
-            ("Empty", "Empty", &empty),
-            ("GoogleProtobufEmpty", "Empty", &empty),
-        ] {
-            if schemas.get(schema).is_some_and(shaped) {
+        let known: [(&str, &str, ShapeTest); 4] = [
+            ("Status", "RpcStatus", has_rpc_status_shape),
+            ("GoogleRpcStatus", "RpcStatus", has_rpc_status_shape),
+            ("Empty", "Empty", has_no_properties),
+            ("GoogleProtobufEmpty", "Empty", has_no_properties),
+        ];
+        for (schema, runtime, has_shape) in known {
+            if schemas.get(schema).is_some_and(has_shape) {
                 runtime_types.insert(schema.to_owned(), runtime.to_owned());
             }
         }
