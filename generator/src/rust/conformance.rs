@@ -7,8 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::idents::ident;
-use super::methods::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan};
-use super::types::RustType;
+use super::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, RustType};
 use crate::config::ClientConfig;
 use crate::error::Result;
 use crate::ir::{Api, Method, ParamLocation, Parameter, RequestIdSlot, Schema};
@@ -362,7 +361,7 @@ fn scalar_value(ty: &RustType) -> Option<Value> {
 fn query_argument(krate: &str, q: &QueryParam, value: &Value, required: bool) -> String {
     let ty = match &q.ty {
         RustType::Named(name) => format!("{krate}::{name}"),
-        other => super::models::type_tokens(other).to_string().replace(' ', ""),
+        other => super::emit::models::type_tokens(other).to_string().replace(' ', ""),
     };
     let one = |value: &Value| -> String {
         let suffix = match q.ty {

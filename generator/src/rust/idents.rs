@@ -48,6 +48,16 @@ fn sanitize(text: &str, fallback: &str) -> String {
     }
 }
 
+/// How `ident` spells `name` in the code: `r#move` for a keyword, `self_` for one that
+/// cannot be raw. The plan compares names with it without building tokens.
+pub fn spelled(name: &str) -> String {
+    match name {
+        "self" | "Self" | "super" | "crate" | "_" => format!("{name}_"),
+        _ if KEYWORDS.contains(&name) => format!("r#{name}"),
+        _ => name.to_owned(),
+    }
+}
+
 /// An identifier token, raw when it is a keyword.
 pub fn ident(name: &str) -> Ident {
     match name {

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::idents::{dedupe, ident, snake_string};
 use super::models::doc_attrs;
 use crate::ir::{DocumentKind, Scope};
+use crate::rust::idents::{dedupe, ident, snake_string};
 
 const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 
