@@ -1,5 +1,5 @@
 //! Schema -> Rust type model: which structs and enums the crate defines and what type every
-//! field has. Plain data; `models.rs` turns it into tokens.
+//! field has. Plain data; `emit::models` turns it into tokens.
 
 use std::collections::{HashMap, HashSet};
 
