@@ -153,7 +153,7 @@ fn type_items(plan: &CratePlan, add: &mut impl FnMut(String, Kind, String)) {
             TypeDef::Alias { name, ty, .. } => add(name.clone(), Kind::Type, format!("= {}", text(ty))),
         }
     }
-    for name in &plan.names {
+    for name in plan.names.iter().map(|name| &name.ty) {
         add(name.name.clone(), Kind::Name, name.template());
     }
     for (old, new) in &plan.aliases {

@@ -49,18 +49,14 @@ pub fn model_group_tokens(plan: &CratePlan, defs: &[&TypeDef]) -> TokenStream {
 /// `page!` line, the impls being the same on every list.
 fn page_impl(plan: &CratePlan, def: &TypeDef) -> Option<TokenStream> {
     let page = plan.pages.iter().find(|page| page.response == def.name())?;
-    let TypeDef::Struct(s) = def else { return None };
-    let field = |json: &str| s.fields.iter().find(|f| f.json_name == json).map(|f| ident(&f.rust_name));
-    let token = field(&page.token)?;
-    let response = ident(&s.name);
-    // The trait's default is Google's usual name.
-    let token = match page.token.as_str() {
-        "nextPageToken" => quote!(#token),
-        name => quote!(#token = #name),
+    let (response, token) = (ident(&page.response), ident(&page.token_field));
+    let token = match &page.token_json {
+        None => quote!(#token),
+        Some(name) => quote!(#token = #name),
     };
     let items = match &page.items {
-        Some((items_json, item)) => {
-            let items = field(items_json)?;
+        Some((items, item)) => {
+            let items = ident(items);
             let item = models::type_tokens(item);
             quote!(, #items => #item)
         }

@@ -5,52 +5,39 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::gates::{cfg_attribute, item_attribute};
-use crate::rust::idents::{ident, singular, snake_string};
-use crate::rust::plan::{Gates, NameType};
+use crate::rust::idents::ident;
+use crate::rust::plan::{ChildHelper, Gates, NamePlan, NameType};
 
 /// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
 /// Unlike models, each item keeps its own `#[cfg]` rather than sharing gated modules: on
 /// aiplatform 5.1k lines against 5.3k (most names have a gate of their own, and a module's
 /// deeper indentation wraps more lines).
-pub fn tokens(names: &[NameType], crate_ident: &str, gates: &Gates) -> TokenStream {
-    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident, gates));
+pub fn tokens(names: &[NamePlan], crate_ident: &str, gates: &Gates) -> TokenStream {
+    let defs = names.iter().map(|name| name_tokens(&name.ty, &name.helpers, crate_ident, gates));
     quote! { #( #defs )* }
 }
 
-/// Whether every build that has an item gated `outer` also has one gated `inner`.
-fn implies(outer: Option<&[String]>, inner: Option<&[String]>) -> bool {
-    match (outer, inner) {
-        (_, None) => true,
-        (None, Some(_)) => false,
-        (Some(outer), Some(inner)) => outer.iter().all(|feature| inner.contains(feature)),
-    }
-}
-
-fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &Gates) -> TokenStream {
+fn name_tokens(name: &NameType, helpers: &[ChildHelper], crate_ident: &str, gates: &Gates) -> TokenStream {
     let type_name = ident(&name.name);
     let fields: Vec<_> = name.fields().map(ident).collect();
     let doc = format!(" The resource name `{}` (pattern `{}`).", name.template(), name.pattern);
     let pattern = &name.pattern;
-    let children: Vec<TokenStream> = all
+    let children: Vec<TokenStream> = helpers
         .iter()
-        .filter_map(|child| {
-            let (literal, field) = name.parent_of(child)?;
-            let method = ident(&snake_string(&singular(&literal)));
-            let child_type = ident(&child.name);
-            let child_field = ident(&field);
+        .map(|helper| {
+            let method = ident(&helper.method);
+            let child_type = ident(&helper.child);
+            let child_field = ident(&helper.field);
             let own = fields.iter();
-            let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
-            // Inside the parent's gate, the child's is only needed when it is narrower.
-            let child_gate = gates.features(&child.name);
-            let gate =
-                if implies(gates.features(&name.name), child_gate) { quote!() } else { cfg_attribute(child_gate) };
-            Some(quote! {
+            let doc = format!(" The `{}` named `{{{}}}` under this one.", helper.child_template, helper.field);
+            let gate = cfg_attribute(helper.gate.as_deref());
+            quote! {
                 #[doc = #doc]
                 #gate
                 pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
                     #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
                 }
-            })
+            }
         })
         .collect();
     let example = name.fields().map(|f| format!("\"my-{}\"", f.replace('_', "-"))).collect::<Vec<_>>().join(", ");

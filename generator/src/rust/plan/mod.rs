@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 
 pub use gates::{by_gate, Gates};
 pub use method::{MethodPlan, PathPiece, PathType, QueryParam, Response};
-pub use names::NameType;
+pub use names::{ChildHelper, NamePlan, NameType};
 pub use operations::StandardOperations;
 pub use resource::ResourcePlan;
 pub use types::{Alphabet, RustType, TypeDef};
@@ -95,7 +95,8 @@ pub struct CratePlan {
     /// Which features compile which types and names.
     pub gates: Gates,
     pub types: Vec<TypeDef>,
-    pub names: Vec<NameType>,
+    /// The resource-name types the selected methods use.
+    pub names: Vec<NamePlan>,
     /// The responses of paged lists.
     pub pages: Vec<PagePlan>,
     /// Deprecated aliases (old name, new name) of renamed types and names.
@@ -111,10 +112,38 @@ pub struct CratePlan {
 #[derive(Debug, Clone)]
 pub struct PagePlan {
     pub response: String,
-    /// The JSON name of the next-page token.
-    pub token: String,
-    /// The items field's JSON name and the item type.
+    /// The next-page token's Rust field.
+    pub token_field: String,
+    /// The token's JSON name when it is not `nextPageToken` (the `page!` macro's default).
+    pub token_json: Option<String>,
+    /// The items' Rust field and the item type.
     pub items: Option<(String, RustType)>,
+}
+
+/// A paged list's response as the paging rules found it, by JSON names.
+struct PagedResponse {
+    response: String,
+    token: String,
+    items: Option<(String, RustType)>,
+}
+
+impl PagedResponse {
+    /// The page plan, with Rust field names; `None` when the response is not a struct with
+    /// those fields.
+    fn resolve(self, defs: &[TypeDef]) -> Option<PagePlan> {
+        let fields = defs.iter().find_map(|def| match def {
+            TypeDef::Struct(s) if s.name == self.response => Some(&s.fields),
+            _ => None,
+        })?;
+        let field = |json: &str| fields.iter().find(|f| f.json_name == json).map(|f| f.rust_name.clone());
+        let token_field = field(&self.token)?;
+        let items = match self.items {
+            Some((json, item)) => Some((field(&json)?, item)),
+            None => None,
+        };
+        let token_json = (self.token != "nextPageToken").then_some(self.token);
+        Some(PagePlan { response: self.response, token_field, token_json, items })
+    }
 }
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
@@ -209,9 +238,9 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
             }
             if let (Some(_), Response::Json(RustType::Named(response))) = (&plan.page_token_field, &plan.response) {
                 if let Some(paging) = paging::response_paging(api, config.pagination.as_ref(), method) {
-                    if !pages.iter().any(|page: &PagePlan| &page.response == response) {
+                    if !pages.iter().any(|page: &PagedResponse| &page.response == response) {
                         let items = paging.items.map(|p| p.name.clone()).zip(plan.page_item.clone());
-                        pages.push(PagePlan { response: response.clone(), token: paging.token.to_owned(), items });
+                        pages.push(PagedResponse { response: response.clone(), token: paging.token.to_owned(), items });
                     }
                 }
             }
@@ -287,6 +316,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     }
     aliases.extend(record.aliases.iter().map(|(old, new)| (old.clone(), new.clone())));
     let document = api.service.document;
+    let pages = pages.into_iter().filter_map(|page| page.resolve(&builder.defs)).collect();
+    let names = names::plan_names(names, &gates);
     Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases, document, record })
 }
 

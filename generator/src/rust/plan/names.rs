@@ -2,6 +2,7 @@
 //! `^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$` ->
 //! `NotebookExecutionJobName { project, location, notebook_execution_job }`.
 
+use super::gates::Gates;
 use crate::rust::idents::{camel_string, singular, snake_string};
 
 /// One segment of a name pattern.
@@ -84,6 +85,65 @@ impl NameType {
             (Segment::Literal(literal), Segment::Variable(field)) => Some((literal.clone(), field.clone())),
             _ => None,
         }
+    }
+}
+
+/// A name type and the helpers that build its children's names.
+#[derive(Debug, Clone)]
+pub struct NamePlan {
+    pub ty: NameType,
+    pub helpers: Vec<ChildHelper>,
+}
+
+/// A helper of a name type that builds a child's name from one more segment
+/// (`LocationName::job(..)` -> `JobName`).
+#[derive(Debug, Clone)]
+pub struct ChildHelper {
+    /// The helper's method name: the child's literal segment, singular.
+    pub method: String,
+    pub child: String,
+    /// The child's template, for the helper's doc.
+    pub child_template: String,
+    /// The child's own field, the helper's argument.
+    pub field: String,
+    /// The child's gate when the parent's does not imply it (inside the parent's gate it is
+    /// otherwise needed only when narrower).
+    pub gate: Option<Vec<String>>,
+}
+
+/// Every name type with its child helpers, gated by `gates`.
+pub fn plan_names(names: Vec<NameType>, gates: &Gates) -> Vec<NamePlan> {
+    let helpers: Vec<Vec<ChildHelper>> = names
+        .iter()
+        .map(|name| {
+            names
+                .iter()
+                .filter_map(|child| {
+                    let (literal, field) = name.parent_of(child)?;
+                    let child_gate = gates.features(&child.name);
+                    let gate = (!implies(gates.features(&name.name), child_gate))
+                        .then(|| child_gate.map(<[String]>::to_vec))
+                        .flatten();
+                    Some(ChildHelper {
+                        method: snake_string(&singular(&literal)),
+                        child: child.name.clone(),
+                        child_template: child.template(),
+                        field,
+                        gate,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    names.into_iter().zip(helpers).map(|(ty, helpers)| NamePlan { ty, helpers }).collect()
+}
+
+/// Whether every build that has an item gated `outer` also has one gated `inner`.
+fn implies(outer: Option<&[String]>, inner: Option<&[String]>) -> bool {
+    match (outer, inner) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(outer), Some(inner)) => outer.iter().all(|feature| inner.contains(feature)),
     }
 }
 
