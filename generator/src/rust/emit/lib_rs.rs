@@ -42,9 +42,9 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         })
         .collect();
     let scopes = service.scopes.iter().map(|s| s.url.as_str());
-    let scopes_module = super::scopes::module(&service.scopes, service.document);
+    let scopes_module = super::scopes::module(&plan.scopes, service.document);
     let regional_doc = format!(" Regional endpoints from the {} document, by location.", service.document.as_str());
-    let adc_scope = match super::scopes::default_scope(&service.scopes) {
+    let adc_scope = match plan.scopes.default {
         Some(_) => quote!(scopes::DEFAULT),
         None => quote!(discogen_runtime::auth::credentials::CLOUD_PLATFORM_SCOPE),
     };

@@ -5,53 +5,22 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::models::doc_attrs;
-use crate::ir::{DocumentKind, Scope};
-use crate::rust::idents::{dedupe, ident, snake_string};
-
-const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
-
-/// The scope requested by default: `cloud-platform` when the API has it,
-/// else the broadest one: the shortest URL that is not read-only (Drive's
-/// `.../auth/drive`, Gmail's `https://mail.google.com/`).
-pub fn default_scope(scopes: &[Scope]) -> Option<&Scope> {
-    let read_only = |s: &&Scope| ["readonly", "read-only", "read_only"].iter().any(|r| s.url.contains(r));
-    scopes.iter().find(|s| s.url == CLOUD_PLATFORM).or_else(|| {
-        let writable = || scopes.iter().filter(|s| !read_only(s));
-        writable().min_by_key(|s| s.url.len()).or_else(|| scopes.iter().min_by_key(|s| s.url.len()))
-    })
-}
-
-/// `https://www.googleapis.com/auth/cloud-platform.read-only` ->
-/// `CLOUD_PLATFORM_READ_ONLY`; other URLs use their host and path.
-fn constant_name(url: &str) -> String {
-    let short = url
-        .strip_prefix("https://www.googleapis.com/auth/")
-        .or_else(|| url.split_once("://").map(|(_, rest)| rest))
-        .unwrap_or(url);
-    if short.starts_with(|c: char| c.is_ascii_digit()) {
-        snake_string(&format!("scope_{short}")).to_uppercase()
-    } else {
-        snake_string(short).to_uppercase()
-    }
-}
+use crate::ir::DocumentKind;
+use crate::rust::idents::ident;
+use crate::rust::plan::ScopesPlan;
 
 /// `pub mod scopes { ... }`, empty of `DEFAULT` when the API has no scopes.
-pub fn module(scopes: &[Scope], document: DocumentKind) -> TokenStream {
-    // `DEFAULT` first so that a scope named "default" is the one renamed.
-    let mut names: Vec<String> =
-        std::iter::once("DEFAULT".to_owned()).chain(scopes.iter().map(|s| constant_name(&s.url))).collect();
-    dedupe(&mut names);
-    let constants = scopes.iter().zip(&names[1..]).map(|(scope, name)| {
+pub fn module(scopes: &ScopesPlan, document: DocumentKind) -> TokenStream {
+    let constants = scopes.constants.iter().map(|scope| {
         let docs = doc_attrs(Some(&scope.description), &[format!("`{}`", scope.url)]);
-        let (name, url) = (ident(name), &scope.url);
+        let (name, url) = (ident(&scope.name), &scope.url);
         quote! {
             #docs
             pub const #name: &str = #url;
         }
     });
-    let default = default_scope(scopes).map(|scope| {
-        let position = scopes.iter().position(|s| s.url == scope.url).unwrap_or_default();
-        let target = ident(&names[position + 1]);
+    let default = scopes.default.as_ref().map(|target| {
+        let target = ident(target);
         quote! {
             /// The scope requested by default: `cloud-platform` when the API has it, else its
             /// broadest scope.
@@ -76,42 +45,5 @@ pub fn module(scopes: &[Scope], document: DocumentKind) -> TokenStream {
             #( #constants )*
             #default
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scope(url: &str) -> Scope {
-        Scope { url: url.to_owned(), description: String::new() }
-    }
-
-    #[test]
-    fn default_is_cloud_platform_else_the_broadest_writable_scope() {
-        let aiplatform = [scope("https://www.googleapis.com/auth/cloud-platform.read-only"), scope(CLOUD_PLATFORM)];
-        assert_eq!(default_scope(&aiplatform).unwrap().url, CLOUD_PLATFORM);
-        let drive = [
-            scope("https://www.googleapis.com/auth/drive.readonly"),
-            scope("https://www.googleapis.com/auth/drive.file"),
-            scope("https://www.googleapis.com/auth/drive"),
-        ];
-        assert_eq!(default_scope(&drive).unwrap().url, "https://www.googleapis.com/auth/drive");
-        let gmail = [scope("https://www.googleapis.com/auth/gmail.modify"), scope("https://mail.google.com/")];
-        assert_eq!(default_scope(&gmail).unwrap().url, "https://mail.google.com/");
-        let read_only = [scope("https://www.googleapis.com/auth/x.readonly")];
-        assert_eq!(default_scope(&read_only).unwrap().url, "https://www.googleapis.com/auth/x.readonly");
-        assert!(default_scope(&[]).is_none());
-    }
-
-    #[test]
-    fn constant_names() {
-        assert_eq!(
-            constant_name("https://www.googleapis.com/auth/cloud-platform.read-only"),
-            "CLOUD_PLATFORM_READ_ONLY"
-        );
-        assert_eq!(constant_name("https://mail.google.com/"), "MAIL_GOOGLE_COM");
-        assert_eq!(constant_name("openid"), "OPENID");
-        assert_eq!(constant_name("https://www.googleapis.com/auth/3p"), "SCOPE_3P");
     }
 }

@@ -11,6 +11,7 @@ mod name_rule;
 mod names;
 mod operations;
 mod resource;
+mod scopes;
 pub mod types;
 
 use indexmap::IndexMap;
@@ -20,6 +21,7 @@ pub use method::{MethodPlan, PathPiece, PathType, QueryParam, Response};
 pub use names::{ChildHelper, NamePlan, NameType};
 pub use operations::StandardOperations;
 pub use resource::ResourcePlan;
+pub use scopes::ScopesPlan;
 pub use types::{Alphabet, RustType, TypeDef};
 
 use super::idents::camel_string;
@@ -97,6 +99,8 @@ pub struct CratePlan {
     pub types: Vec<TypeDef>,
     /// The resource-name types the selected methods use.
     pub names: Vec<NamePlan>,
+    /// The `scopes` module's constants and default.
+    pub scopes: ScopesPlan,
     /// The responses of paged lists.
     pub pages: Vec<PagePlan>,
     /// Deprecated aliases (old name, new name) of renamed types and names.
@@ -318,7 +322,8 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let document = api.service.document;
     let pages = pages.into_iter().filter_map(|page| page.resolve(&builder.defs)).collect();
     let names = names::plan_names(names, &gates);
-    Ok(CratePlan { resources, gates, types: builder.defs, names, pages, aliases, document, record })
+    let scopes = scopes::plan_scopes(&api.service.scopes);
+    Ok(CratePlan { resources, gates, types: builder.defs, names, scopes, pages, aliases, document, record })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
