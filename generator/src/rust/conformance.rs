@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::idents::ident;
+use super::idents::spelled;
 use super::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, RustType};
 use crate::config::ClientConfig;
 use crate::error::Result;
@@ -200,10 +200,10 @@ impl Case {
             (Some(body), _) => args.push(format!("v({:?})", body.to_string())),
             (None, _) => {}
         }
-        let mut call = format!("{}.{}({})", resource.reach("c"), ident(&method.name), args.join(", "));
+        let mut call = format!("{}.{}({})", resource.reach("c"), spelled(&method.name), args.join(", "));
         for q in method.query.iter().filter(|q| !q.required) {
             let argument = query_argument(krate, q, &self.query[&q.wire_name], false);
-            call.push_str(&format!(".{}({argument})", ident(&q.field)));
+            call.push_str(&format!(".{}({argument})", spelled(&q.field)));
         }
         call
     }

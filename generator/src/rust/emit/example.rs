@@ -1,7 +1,7 @@
 //! Example calls: the `no_run` examples of the handle methods' docs and the README's.
 
 use super::models::type_tokens;
-use crate::rust::idents::ident;
+use crate::rust::idents::spelled;
 use crate::rust::plan::{MethodPlan, PathType, ResourcePlan, Response, RustType};
 
 /// A `no_run` example calling the method with placeholder arguments.
@@ -64,7 +64,7 @@ pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) 
         args.push("Default::default()".to_owned());
     }
     // Keywords (`move`) are raw identifiers in the example as in the code.
-    let call = format!("{}.{}({})", resource.reach("client"), ident(&method.name), args.join(", "));
+    let call = format!("{}.{}({})", resource.reach("client"), spelled(&method.name), args.join(", "));
     let body = media_example(method, &call).unwrap_or_else(|| match (&method.page_item, &method.response) {
         (Some(_), _) => vec![
             format!("let mut items = {call}.items();"),

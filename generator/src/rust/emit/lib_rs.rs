@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::gates::item_attribute;
+use super::ident;
 use super::models::doc_attrs;
 use crate::ir::Api;
-use crate::rust::idents::ident;
 use crate::rust::plan::{CratePlan, ResourcePlan};
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ident;
 use super::models;
-use crate::rust::idents::ident;
 use crate::rust::plan::{by_gate, CratePlan, TypeDef};
 
 /// `src/model.rs`: the group modules, re-exported flat.

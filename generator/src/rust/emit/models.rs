@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::ident;
 use crate::ir::DocumentKind;
-use crate::rust::idents::ident;
 use crate::rust::plan::types::{wire_type, Alphabet, EnumDef, Field, RustType, StructDef, TypeDef};
 use crate::rust::rustdoc;
 

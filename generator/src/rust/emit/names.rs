@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::gates::{cfg_attribute, item_attribute};
-use crate::rust::idents::ident;
+use super::ident;
 use crate::rust::plan::{ChildHelper, Gates, NamePlan, NameType};
 
 /// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.

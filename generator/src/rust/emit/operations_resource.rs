@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::rust::idents::ident;
+use super::ident;
 use crate::rust::plan::{ResourcePlan, StandardOperations};
 
 /// The module of `resource`, a standard operations resource of `shape`.

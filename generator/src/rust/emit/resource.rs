@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::example::example;
+use super::ident;
 use super::models::{bytes_doc, described, doc_attrs, type_tokens};
 use crate::ir::HttpMethod;
-use crate::rust::idents::ident;
 use crate::rust::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, Response, RustType};
 
 /// The `.query*(...)` / `.header*(...)` call that puts this parameter on a request.

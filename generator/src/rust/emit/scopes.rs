@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ident;
 use super::models::doc_attrs;
 use crate::ir::DocumentKind;
-use crate::rust::idents::ident;
 use crate::rust::plan::ScopesPlan;
 
 /// `pub mod scopes { ... }`, empty of `DEFAULT` when the API has no scopes.

@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ident;
 use super::models::{doc_attrs, type_tokens};
-use crate::rust::idents::ident;
 use crate::rust::plan::types::composition::UnionDef;
 use crate::rust::plan::RustType;
 
