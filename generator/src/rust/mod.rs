@@ -1,6 +1,7 @@
 //! The Rust client emitter: IR + client configuration -> a crate (Cargo.toml and sources).
-//! Code is built as token streams and formatted with prettyplease; Cargo.toml comes from an
-//! askama template. A pure function of its inputs.
+//! In two halves: `plan` decides (named structs, no tokens), `emit` spells the plan as
+//! token streams, formatted here with prettyplease; Cargo.toml comes from an askama
+//! template. A pure function of its inputs.
 
 pub mod conformance;
 mod emit;
