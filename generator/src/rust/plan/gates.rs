@@ -135,13 +135,9 @@ pub fn feature_name(module: &str) -> String {
 mod tests {
     use super::*;
 
-    fn gate(features: &[&str]) -> Vec<String> {
-        features.iter().map(|f| f.to_string()).collect()
-    }
-
     #[test]
     fn groups_keep_the_order_of_their_first_item() {
-        let (a, b) = (gate(&["a"]), gate(&["b"]));
+        let (a, b) = (vec!["a".to_owned()], vec!["b".to_owned()]);
         let items = [("x", Some(&a)), ("y", None), ("z", Some(&a)), ("w", Some(&b))];
         let groups = by_gate(items, |(_, g)| g.map(|g| g.as_slice()));
         let names: Vec<Vec<&str>> = groups.iter().map(|(_, items)| items.iter().map(|(n, _)| *n).collect()).collect();
