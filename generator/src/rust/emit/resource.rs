@@ -221,14 +221,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
             // The typed name or its text, as Google's reference writes it; text that is not
             // such a name refuses the call when it is sent.
             PathType::Name(..) => {
-                let wire = method
-                    .path
-                    .iter()
-                    .find_map(|piece| match piece {
-                        PathPiece::Param { field, wire, .. } if *field == p.field => Some(wire.as_str()),
-                        _ => None,
-                    })
-                    .unwrap_or(p.field.as_str());
+                let wire = &p.wire;
                 args.push(quote!(#field: impl discogen_runtime::model::IntoName<#ty>));
                 inits.push(quote!(#field: call.name_arg(#wire, #field)));
             }

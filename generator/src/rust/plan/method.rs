@@ -23,6 +23,8 @@ pub enum PathType {
 #[derive(Debug, Clone)]
 pub struct PathParam {
     pub field: String,
+    /// The parameter's name in the URI template, which a refused name argument reports.
+    pub wire: String,
     pub ty: PathType,
     pub description: Option<String>,
 }
@@ -228,7 +230,7 @@ pub(super) fn method_plan(
             }
             None => PathType::String,
         };
-        path_params.push(PathParam { field, ty, description: p.description.clone() });
+        path_params.push(PathParam { field, wire: p.name.clone(), ty, description: p.description.clone() });
     }
     // The template was parsed with wire names as fields; now use the builder's field names.
     for piece in &mut path {
