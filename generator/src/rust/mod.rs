@@ -45,7 +45,7 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let render_job = |job: &Job<'_>| -> Result<File> {
         let (path, tokens) = match job {
-            Job::Lib => ("src/lib.rs".to_owned(), emit::lib_rs::lib_tokens(api, &plan, &config.crate_name)),
+            Job::Lib => ("src/lib.rs".to_owned(), emit::lib_rs::lib_tokens(&plan, &config.crate_name)),
             Job::ModelRoot => ("src/model.rs".to_owned(), emit::model_files::model_root_tokens(&groups)),
             Job::Model(name, defs) => {
                 (format!("src/model/{name}.rs"), emit::model_files::model_group_tokens(&plan, defs))

@@ -6,12 +6,11 @@ use quote::quote;
 use super::gates::item_attribute;
 use super::ident;
 use super::models::doc_attrs;
-use crate::ir::Api;
 use crate::rust::plan::{CratePlan, ResourcePlan};
 
 /// The crate root: docs, re-exports, endpoints and the `Client`.
-pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream {
-    let service = &api.service;
+pub fn lib_tokens(plan: &CratePlan, crate_name: &str) -> TokenStream {
+    let endpoints = &plan.endpoints;
     let feature_attr = |r: &ResourcePlan| r.module_gate().map(|feature| quote!(#[cfg(feature = #feature)]));
     let modules = plan.resources.iter().map(|r| {
         let module = ident(&r.module);
@@ -31,19 +30,11 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
         let note = format!("accessors follow the method id: use `{}`", r.reach("client"));
         Some(quote!(#gate discogen_runtime::moved_accessor!(#old, #module::#handle, #note);))
     });
-    let default_endpoint = service.base_url.clone();
-    let service_path = service.base_url.strip_prefix(&service.root_url).unwrap_or_default().to_owned();
-    let regional: Vec<_> = service
-        .endpoints
-        .iter()
-        .map(|e| {
-            let (location, url) = (&e.location, &e.url);
-            quote!((#location, #url))
-        })
-        .collect();
-    let scopes = service.scopes.iter().map(|s| s.url.as_str());
-    let scopes_module = super::scopes::module(&plan.scopes, service.document);
-    let regional_doc = format!(" Regional endpoints from the {} document, by location.", service.document.as_str());
+    let (default_endpoint, service_path) = (&endpoints.default, &endpoints.service_path);
+    let regional = endpoints.regional.iter().map(|(location, url)| quote!((#location, #url)));
+    let scopes = plan.scopes.constants.iter().map(|s| s.url.as_str());
+    let scopes_module = super::scopes::module(&plan.scopes, plan.document);
+    let regional_doc = format!(" Regional endpoints from the {} document, by location.", plan.document.as_str());
     let adc_scope = match plan.scopes.default {
         Some(_) => quote!(scopes::DEFAULT),
         None => quote!(discogen_runtime::auth::credentials::CLOUD_PLATFORM_SCOPE),
@@ -62,7 +53,7 @@ pub fn lib_tokens(api: &Api, plan: &CratePlan, crate_name: &str) -> TokenStream 
             ),
         )
     };
-    let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", service.title)), &[]);
+    let title_doc = doc_attrs(Some(&format!("A client for the {}; cheap to clone and share.", endpoints.title)), &[]);
     let aliases = plan.aliases.iter().map(|(old, new)| {
         let (old_ident, new_ident) = (ident(old), ident(new));
         let gate = item_attribute(&plan.gates, new);

@@ -22,6 +22,19 @@ pub use names::{ChildHelper, NamePlan, NameType};
 pub use operations::StandardOperations;
 pub use resource::ResourcePlan;
 pub use scopes::ScopesPlan;
+
+/// The client's service and where it sends requests.
+#[derive(Debug, Clone)]
+pub struct EndpointsPlan {
+    /// The service's title, for the client's doc.
+    pub title: String,
+    /// The global endpoint (the document's base URL).
+    pub default: String,
+    /// What the endpoint adds to the root URL (media uploads go to the root).
+    pub service_path: String,
+    /// `(location, URL)` of the regional endpoints.
+    pub regional: Vec<(String, String)>,
+}
 pub use types::{Alphabet, RustType, TypeDef};
 
 use super::idents::camel_string;
@@ -99,6 +112,7 @@ pub struct CratePlan {
     pub types: Vec<TypeDef>,
     /// The resource-name types the selected methods use.
     pub names: Vec<NamePlan>,
+    pub endpoints: EndpointsPlan,
     /// The `scopes` module's constants and default.
     pub scopes: ScopesPlan,
     /// The responses of paged lists.
@@ -323,7 +337,14 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let pages = pages.into_iter().filter_map(|page| page.resolve(&builder.defs)).collect();
     let names = names::plan_names(names, &gates);
     let scopes = scopes::plan_scopes(&api.service.scopes);
-    Ok(CratePlan { resources, gates, types: builder.defs, names, scopes, pages, aliases, document, record })
+    let service = &api.service;
+    let endpoints = EndpointsPlan {
+        title: service.title.clone(),
+        default: service.base_url.clone(),
+        service_path: service.base_url.strip_prefix(&service.root_url).unwrap_or_default().to_owned(),
+        regional: service.endpoints.iter().map(|e| (e.location.clone(), e.url.clone())).collect(),
+    };
+    Ok(CratePlan { resources, gates, types: builder.defs, names, endpoints, scopes, pages, aliases, document, record })
 }
 
 /// The response schema of the `get` method beside `method` (the resource a Discovery-style
