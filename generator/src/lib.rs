@@ -21,8 +21,15 @@
 //! output, pipeline         file writes; the stages glued together
 //! ```
 //!
-//! The CLI (`main.rs`) and xtask sit on top. `cargo test` checks the rule (xtask's tidy test);
-//! `docs/guide/src/architecture.md` shows the tree.
+//! The CLI (`main.rs`) and xtask sit on top.
+//!
+//! Inside [`rust`], decisions come before tokens: `rust::plan` decides what the crate contains
+//! and what everything is called (named structs, no `quote`, `proc_macro2`, `syn` or
+//! `prettyplease`), and `rust::emit` only spells that plan as tokens; emission imports the
+//! plan, never the other way round.
+//!
+//! `cargo test` checks both rules (xtask's tidy test); `docs/guide/src/architecture.md` shows
+//! the tree.
 
 pub mod analysis;
 pub mod config;

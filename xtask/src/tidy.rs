@@ -1,6 +1,7 @@
 //! Repository rules that `cargo test` checks, as rust-analyzer's `xtask/src/tidy.rs` does: the
 //! generator's top-level modules import each other only downwards through the layers stated
-//! in `generator/src/lib.rs`, and (callable for any crate) a crate's modules form no cycle.
+//! in `generator/src/lib.rs`, the Rust emitter's plan (its decisions) uses no token or syntax
+//! crate, and (callable for any crate) a crate's modules form no cycle.
 //!
 //! Imports are read from the source text: every `crate::<module>` path (and `super::` paths
 //! that climb to the crate root) outside comments, string literals and `#[cfg(test)]` items.
@@ -20,13 +21,68 @@ pub const GENERATOR_LAYERS: &[&[&str]] = &[
     &["output", "pipeline"],
 ];
 
-/// `cargo xtask tidy`: the generator's layer check, as the test runs it.
+/// The generator's modules that hold decisions only (the Rust emitter's plan, and the naming
+/// rules it uses): the emission modules beside them turn the plan into tokens, so these
+/// import none of [`TOKEN_CRATES`].
+pub const DECISION_MODULES: &[&str] = &["rust/plan", "rust/idents"];
+
+/// The crates that build or print Rust syntax.
+pub const TOKEN_CRATES: &[&str] = &["quote", "proc_macro2", "syn", "prettyplease"];
+
+/// `cargo xtask tidy`: the generator's layer and plan checks, as the test runs it.
 pub fn run() -> Result<(), String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/src");
     let graph = read_crate(&src)?;
     check_layers(&graph, GENERATOR_LAYERS).map_err(|problems| format!("generator/src:\n{problems}"))?;
     println!("generator/src: {} modules, {} imports, all downwards", graph.modules.len(), graph.edges.len());
+    let mut files = Vec::new();
+    collect_files(&src, &src, &mut files)?;
+    files.sort();
+    let checked = check_token_free(&files, DECISION_MODULES, TOKEN_CRATES)
+        .map_err(|problems| format!("generator/src:\n{problems}"))?;
+    println!(
+        "generator/src: {checked} decision files ({}), none uses {}",
+        DECISION_MODULES.join(", "),
+        TOKEN_CRATES.join(", ")
+    );
     Ok(())
+}
+
+/// Fails on any use of `crates` (`use quote::quote;`, `proc_macro2::TokenStream`, `quote!`)
+/// outside test code in the files under `modules` (`rust/plan` is `rust/plan.rs` and
+/// `rust/plan/`); returns how many files it read.
+pub fn check_token_free(files: &[(String, String)], modules: &[&str], crates: &[&str]) -> Result<usize, String> {
+    let under = |path: &str| modules.iter().any(|m| path == format!("{m}.rs") || path.starts_with(&format!("{m}/")));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (path, text) in files.iter().filter(|(path, _)| under(path)) {
+        checked += 1;
+        let tokens = tokens(text);
+        let mut i = 0;
+        while i < tokens.len() {
+            if is_cfg_test(&tokens, i) {
+                i = skip_item(&tokens, i + 7, &mut Vec::new());
+                continue;
+            }
+            if let (Token::Ident(word), line) = &tokens[i] {
+                let next = |k: usize| tokens.get(i + k).map(|(t, _)| t);
+                let used = matches!(next(1), Some(Token::Punct('!')))
+                    || matches!((next(1), next(2)), (Some(Token::Punct(':')), Some(Token::Punct(':'))));
+                let after_use = matches!(i.checked_sub(1).map(|k| &tokens[k].0), Some(Token::Ident(w)) if w == "use");
+                if crates.contains(&word.as_str()) && (used || after_use) {
+                    problems.push(format!(
+                        "{path}:{line}: `{word}` in a decision module: build tokens in the emission modules"
+                    ));
+                }
+            }
+            i += 1;
+        }
+    }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 /// One import of a top-level module by another, with where it is written.
@@ -447,6 +503,31 @@ mod tests {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
         if let Err(cycle) = check_acyclic(&read_crate(&src).unwrap()) {
             panic!("runtime/src: {cycle}");
+        }
+    }
+
+    #[test]
+    fn a_token_crate_in_the_plan_fails() {
+        let files = |text: &str| {
+            vec![
+                ("rust/plan/mod.rs".to_owned(), "pub mod method;".to_owned()),
+                ("rust/plan/method.rs".to_owned(), text.to_owned()),
+                ("rust/emit/lib_rs.rs".to_owned(), "use quote::quote; use proc_macro2::TokenStream;".to_owned()),
+            ]
+        };
+        let clean = files(
+            "// quote::quote!\nconst QUOTE: &str = \"quote!\";\nfn quote() {}\n#[cfg(test)]\nmod tests { use quote::quote; }",
+        );
+        assert_eq!(check_token_free(&clean, &["rust/plan"], TOKEN_CRATES), Ok(2));
+        for (bad, crate_name) in [
+            ("use quote::quote;", "quote"),
+            ("fn f() -> proc_macro2::TokenStream { todo!() }", "proc_macro2"),
+            ("use {syn::File};", "syn"),
+            ("fn f() { let _ = quote!(x); }", "quote"),
+            ("fn f(file: &F) -> String { prettyplease::unparse(file) }", "prettyplease"),
+        ] {
+            let error = check_token_free(&files(bad), &["rust/plan"], TOKEN_CRATES).unwrap_err();
+            assert!(error.starts_with(&format!("rust/plan/method.rs:1: `{crate_name}`")), "{bad}: {error}");
         }
     }
 

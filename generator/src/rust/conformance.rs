@@ -6,9 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::idents::ident;
-use super::methods::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan};
-use super::types::RustType;
+use super::idents::spelled;
+use super::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, RustType};
 use crate::config::ClientConfig;
 use crate::error::Result;
 use crate::ir::{Api, Method, ParamLocation, Parameter, RequestIdSlot, Schema};
@@ -201,10 +200,10 @@ impl Case {
             (Some(body), _) => args.push(format!("v({:?})", body.to_string())),
             (None, _) => {}
         }
-        let mut call = format!("{}.{}({})", resource.reach("c"), ident(&method.name), args.join(", "));
+        let mut call = format!("{}.{}({})", resource.reach("c"), spelled(&method.name), args.join(", "));
         for q in method.query.iter().filter(|q| !q.required) {
             let argument = query_argument(krate, q, &self.query[&q.wire_name], false);
-            call.push_str(&format!(".{}({argument})", ident(&q.field)));
+            call.push_str(&format!(".{}({argument})", spelled(&q.field)));
         }
         call
     }
@@ -362,7 +361,7 @@ fn scalar_value(ty: &RustType) -> Option<Value> {
 fn query_argument(krate: &str, q: &QueryParam, value: &Value, required: bool) -> String {
     let ty = match &q.ty {
         RustType::Named(name) => format!("{krate}::{name}"),
-        other => super::models::type_tokens(other).to_string().replace(' ', ""),
+        other => super::emit::models::type_tokens(other).to_string().replace(' ', ""),
     };
     let one = |value: &Value| -> String {
         let suffix = match q.ty {

@@ -1,7 +1,6 @@
 //! Rust identifiers from Discovery names: case conversion, keywords, clashes, singulars.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span};
 
 const KEYWORDS: [&str; 51] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
@@ -48,12 +47,13 @@ fn sanitize(text: &str, fallback: &str) -> String {
     }
 }
 
-/// An identifier token, raw when it is a keyword.
-pub fn ident(name: &str) -> Ident {
+/// How `name` is spelled in the code (`emit::ident` builds the token): `r#move` for a keyword,
+/// `self_` for one that cannot be raw.
+pub fn spelled(name: &str) -> String {
     match name {
-        "self" | "Self" | "super" | "crate" | "_" => Ident::new(&format!("{name}_"), Span::call_site()),
-        _ if KEYWORDS.contains(&name) => Ident::new_raw(name, Span::call_site()),
-        _ => Ident::new(name, Span::call_site()),
+        "self" | "Self" | "super" | "crate" | "_" => format!("{name}_"),
+        _ if KEYWORDS.contains(&name) => format!("r#{name}"),
+        _ => name.to_owned(),
     }
 }
 
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn keywords_and_odd_names_become_valid_identifiers() {
-        let snake = |name: &str| ident(&snake_string(name)).to_string();
+        let snake = |name: &str| spelled(&snake_string(name));
         assert_eq!(snake("type"), "r#type");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("displayName"), "display_name");
@@ -111,6 +111,13 @@ mod tests {
         assert_eq!(camel_string("1x"), "V1x");
         assert_eq!(camel_string("Ünïcödé"), "NCD");
         assert_eq!(camel_string(""), "Value");
+    }
+
+    #[test]
+    fn the_token_is_spelled_as_the_plan_spells_it() {
+        for name in ["type", "self", "Self", "_", "move", "plain", "crate"] {
+            assert_eq!(crate::rust::emit::ident(name).to_string(), spelled(name), "{name}");
+        }
     }
 
     #[test]
@@ -131,6 +138,6 @@ mod tests {
         assert_eq!(names, ["a", "a_", "a2", "a__", "Self_"]);
         let mut names = vec!["self".to_owned(), "self".to_owned()];
         dedupe(&mut names);
-        assert_eq!(names.iter().map(|n| ident(n).to_string()).collect::<Vec<_>>(), ["self_", "self__"]);
+        assert_eq!(names.iter().map(|n| spelled(n)).collect::<Vec<_>>(), ["self_", "self__"]);
     }
 }

@@ -1,25 +1,18 @@
 //! The Rust client emitter: IR + client configuration -> a crate (Cargo.toml and sources).
-//! Code is built as token streams and formatted with prettyplease; Cargo.toml comes from an
-//! askama template. A pure function of its inputs.
+//! In two halves: `plan` decides (named structs, no tokens), `emit` spells the plan as
+//! token streams, formatted here with prettyplease; Cargo.toml comes from an askama
+//! template. A pure function of its inputs.
 
-mod accessors;
 pub mod conformance;
-mod features;
+mod emit;
 mod idents;
 pub mod lint;
 mod macro_layout;
-mod methods;
-mod models;
-mod name_rule;
-mod names;
-mod operations_resource;
 mod plan;
 mod readme;
 pub mod record;
 pub mod rustdoc;
-mod scopes;
 pub mod surface;
-mod types;
 
 use askama::Template;
 use proc_macro2::TokenStream;
@@ -52,20 +45,23 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let render_job = |job: &Job<'_>| -> Result<File> {
         let (path, tokens) = match job {
-            Job::Lib => ("src/lib.rs".to_owned(), plan::lib_tokens(api, &plan, &config.crate_name)),
-            Job::ModelRoot => ("src/model.rs".to_owned(), plan::model_root_tokens(&groups)),
-            Job::Model(name, defs) => (format!("src/model/{name}.rs"), plan::model_group_tokens(&plan, defs)),
+            Job::Lib => ("src/lib.rs".to_owned(), emit::lib_rs::lib_tokens(&plan, &config.crate_name)),
+            Job::ModelRoot => ("src/model.rs".to_owned(), emit::model_files::model_root_tokens(&groups)),
+            Job::Model(name, defs) => {
+                (format!("src/model/{name}.rs"), emit::model_files::model_group_tokens(&plan, defs))
+            }
             Job::Names => {
-                let names = names::tokens(&plan.names, &crate_ident, &plan.gates);
+                let names = emit::names::tokens(&plan.names, &crate_ident, &plan.gates);
                 let tokens = quote! {
                     //! Typed resource names: build them from their segments or parse them from strings.
                     #names
                 };
                 ("src/names.rs".to_owned(), tokens)
             }
-            Job::Resource(resource) => {
-                (format!("src/{}.rs", resource.module), methods::module_tokens(resource, &plan.resources, &crate_ident))
-            }
+            Job::Resource(resource) => (
+                format!("src/{}.rs", resource.module),
+                emit::resource::module_tokens(resource, &plan.resources, &crate_ident),
+            ),
         };
         Ok(File { contents: format_file(&path, tokens)?, path })
     };
@@ -108,9 +104,9 @@ pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
 enum Job<'a> {
     Lib,
     ModelRoot,
-    Model(&'a str, &'a [&'a types::TypeDef]),
+    Model(&'a str, &'a [&'a plan::TypeDef]),
     Names,
-    Resource(&'a methods::ResourcePlan),
+    Resource(&'a plan::ResourcePlan),
 }
 
 fn format_file(what: &str, tokens: TokenStream) -> Result<String> {

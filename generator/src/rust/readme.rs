@@ -4,8 +4,9 @@
 
 use askama::Template;
 
-use super::methods::{example_call, MethodPlan, ResourcePlan};
+use super::emit::example::example_call;
 use super::plan::CratePlan;
+use super::plan::{MethodPlan, ResourcePlan};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
 use crate::ir::{Api, HttpMethod};

@@ -16,10 +16,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::methods::{PathType, QueryParam, ResourcePlan, Response};
-use super::models::{type_tokens, wire_type};
+use super::emit::models::type_tokens;
+use super::plan::types::wire_type;
 use super::plan::{self, CratePlan};
-use super::types::{RustType, TypeDef};
+use super::plan::{PathType, QueryParam, ResourcePlan, Response};
+use super::plan::{RustType, TypeDef};
 use crate::config::ClientConfig;
 use crate::error::Result;
 use crate::ir::Api;
@@ -152,7 +153,7 @@ fn type_items(plan: &CratePlan, add: &mut impl FnMut(String, Kind, String)) {
             TypeDef::Alias { name, ty, .. } => add(name.clone(), Kind::Type, format!("= {}", text(ty))),
         }
     }
-    for name in &plan.names {
+    for name in plan.names.iter().map(|name| &name.ty) {
         add(name.name.clone(), Kind::Name, name.template());
     }
     for (old, new) in &plan.aliases {

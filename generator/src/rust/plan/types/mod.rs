@@ -1,14 +1,13 @@
 //! Schema -> Rust type model: which structs and enums the crate defines and what type every
-//! field has. Plain data; `models.rs` turns it into tokens.
+//! field has. Plain data; `emit::models` turns it into tokens.
 
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
-use super::idents::{camel_string, dedupe, singular, snake_string};
 use crate::ir::{EnumValue, Schema};
+use crate::rust::idents::{camel_string, dedupe, singular, snake_string};
 
-#[path = "composition.rs"]
 pub mod composition;
 
 /// A field or value type.
@@ -60,6 +59,24 @@ impl RustType {
             RustType::Vec(inner) | RustType::Map(inner) => inner.bytes_alphabet(),
             _ => None,
         }
+    }
+}
+
+/// 64-bit integers travel as JSON strings. A top-level `Option` or `Vec` of them uses a serde
+/// helper; deeper inside maps or nested lists they are kept as `String`.
+pub fn wire_type(ty: &RustType) -> RustType {
+    fn deep(ty: &RustType) -> RustType {
+        match ty {
+            RustType::I64 | RustType::U64 => RustType::String,
+            RustType::Vec(inner) => RustType::Vec(Box::new(deep(inner))),
+            RustType::Map(inner) => RustType::Map(Box::new(deep(inner))),
+            other => other.clone(),
+        }
+    }
+    match ty {
+        RustType::Vec(inner) if matches!(**inner, RustType::I64 | RustType::U64) => ty.clone(),
+        RustType::Vec(_) | RustType::Map(_) => deep(ty),
+        other => other.clone(),
     }
 }
 
@@ -224,7 +241,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// Keeps the enum names of a previous generation (`record`): each use keeps its enum's
     /// name and variant names; an enum without one takes none of those names, nor `aliased`.
-    pub fn keep_names(&mut self, previous: &super::record::NameRecord, aliased: &HashSet<String>) {
+    pub fn keep_names(&mut self, previous: &crate::rust::record::NameRecord, aliased: &HashSet<String>) {
         self.kept_enums = previous.enums.clone();
         self.kept_prefixes = previous.variant_prefixes.clone();
         self.kept_names = previous.enums.values().cloned().collect();

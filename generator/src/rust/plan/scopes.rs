@@ -1,19 +1,48 @@
-//! The `scopes` module of a generated crate: one constant per Discovery
-//! `auth.oauth2.scopes` entry, with its description, and the default scope.
+//! The OAuth2 scopes of the crate: one constant per scope of the document, named from its
+//! URL, and the scope requested by default.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use crate::ir::Scope;
+use crate::rust::idents::{dedupe, snake_string};
 
-use super::idents::{dedupe, ident, snake_string};
-use super::models::doc_attrs;
-use crate::ir::{DocumentKind, Scope};
+/// The `scopes` module's constants, in the document's order, and which one is the default.
+#[derive(Debug, Clone, Default)]
+pub struct ScopesPlan {
+    pub constants: Vec<ScopeConstant>,
+    /// The constant `DEFAULT` names, when the API has scopes.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScopeConstant {
+    pub name: String,
+    pub url: String,
+    pub description: String,
+}
+
+/// The constants of `scopes`: `DEFAULT` is taken first, so that a scope named "default" is
+/// the one renamed.
+pub fn plan_scopes(scopes: &[Scope]) -> ScopesPlan {
+    let mut names: Vec<String> =
+        std::iter::once("DEFAULT".to_owned()).chain(scopes.iter().map(|s| constant_name(&s.url))).collect();
+    dedupe(&mut names);
+    let default = default_scope(scopes).map(|scope| {
+        let position = scopes.iter().position(|s| s.url == scope.url).unwrap_or_default();
+        names[position + 1].clone()
+    });
+    let constants = scopes
+        .iter()
+        .zip(names.into_iter().skip(1))
+        .map(|(scope, name)| ScopeConstant { name, url: scope.url.clone(), description: scope.description.clone() })
+        .collect();
+    ScopesPlan { constants, default }
+}
 
 const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 
 /// The scope requested by default: `cloud-platform` when the API has it,
 /// else the broadest one: the shortest URL that is not read-only (Drive's
 /// `.../auth/drive`, Gmail's `https://mail.google.com/`).
-pub fn default_scope(scopes: &[Scope]) -> Option<&Scope> {
+fn default_scope(scopes: &[Scope]) -> Option<&Scope> {
     let read_only = |s: &&Scope| ["readonly", "read-only", "read_only"].iter().any(|r| s.url.contains(r));
     scopes.iter().find(|s| s.url == CLOUD_PLATFORM).or_else(|| {
         let writable = || scopes.iter().filter(|s| !read_only(s));
@@ -32,50 +61,6 @@ fn constant_name(url: &str) -> String {
         snake_string(&format!("scope_{short}")).to_uppercase()
     } else {
         snake_string(short).to_uppercase()
-    }
-}
-
-/// `pub mod scopes { ... }`, empty of `DEFAULT` when the API has no scopes.
-pub fn module(scopes: &[Scope], document: DocumentKind) -> TokenStream {
-    // `DEFAULT` first so that a scope named "default" is the one renamed.
-    let mut names: Vec<String> =
-        std::iter::once("DEFAULT".to_owned()).chain(scopes.iter().map(|s| constant_name(&s.url))).collect();
-    dedupe(&mut names);
-    let constants = scopes.iter().zip(&names[1..]).map(|(scope, name)| {
-        let docs = doc_attrs(Some(&scope.description), &[format!("`{}`", scope.url)]);
-        let (name, url) = (ident(name), &scope.url);
-        quote! {
-            #docs
-            pub const #name: &str = #url;
-        }
-    });
-    let default = default_scope(scopes).map(|scope| {
-        let position = scopes.iter().position(|s| s.url == scope.url).unwrap_or_default();
-        let target = ident(&names[position + 1]);
-        quote! {
-            /// The scope requested by default: `cloud-platform` when the API has it, else its
-            /// broadest scope.
-            pub const DEFAULT: &str = #target;
-        }
-    });
-    // Where the scopes come from, in the document's own terms.
-    let [first, second] = match document {
-        DocumentKind::Discovery => [
-            " The OAuth2 scopes of the API (Discovery `auth.oauth2.scopes`), for the credential",
-            " sources of `discogen_runtime::auth::credentials`.",
-        ],
-        DocumentKind::OpenApi => [
-            " The OAuth2 scopes of the API (from its OpenAPI `oauth2` security schemes), for the",
-            " credential sources of `discogen_runtime::auth::credentials`.",
-        ],
-    };
-    quote! {
-        #[doc = #first]
-        #[doc = #second]
-        pub mod scopes {
-            #( #constants )*
-            #default
-        }
     }
 }
 

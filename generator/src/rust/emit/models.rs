@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::idents::ident;
-use super::rustdoc;
-use super::types::{Alphabet, EnumDef, Field, RustType, StructDef, TypeDef};
+use super::ident;
 use crate::ir::DocumentKind;
+use crate::rust::plan::types::{wire_type, Alphabet, EnumDef, Field, RustType, StructDef, TypeDef};
+use crate::rust::rustdoc;
 
 /// `#[doc = "..."]` attributes for a description plus extra lines.
 pub fn doc_attrs(description: Option<&str>, extra: &[String]) -> TokenStream {
@@ -92,30 +92,12 @@ fn runtime_module(name: &str) -> Option<&'static str> {
     }
 }
 
-/// 64-bit integers travel as JSON strings. A top-level `Option` or `Vec` of them uses a serde
-/// helper; deeper inside maps or nested lists they are kept as `String`.
-pub(super) fn wire_type(ty: &RustType) -> RustType {
-    fn deep(ty: &RustType) -> RustType {
-        match ty {
-            RustType::I64 | RustType::U64 => RustType::String,
-            RustType::Vec(inner) => RustType::Vec(Box::new(deep(inner))),
-            RustType::Map(inner) => RustType::Map(Box::new(deep(inner))),
-            other => other.clone(),
-        }
-    }
-    match ty {
-        RustType::Vec(inner) if matches!(**inner, RustType::I64 | RustType::U64) => ty.clone(),
-        RustType::Vec(_) | RustType::Map(_) => deep(ty),
-        other => other.clone(),
-    }
-}
-
 /// The tokens of a type definition (a struct's serde impls come from [`serde_entry`]).
 pub fn definition(def: &TypeDef, document: DocumentKind) -> TokenStream {
     match def {
         TypeDef::Struct(s) => struct_tokens(s, document),
         TypeDef::Enum(e) => enum_tokens(e),
-        TypeDef::Union(u) => super::types::composition::union_tokens(u),
+        TypeDef::Union(u) => super::unions::union_tokens(u),
         TypeDef::Alias { name, origin, description, ty, newtype } => {
             let docs = doc_attrs(description.as_deref(), &[origin_line(document, origin)]);
             let name = ident(name);

@@ -1,65 +1,32 @@
 //! The standard `google.longrunning.Operations` resource (`list`, `get`, `delete`, `cancel`,
-//! `wait` on `{+name}`), which aiplatform repeats under 42 collections: recognised from the
-//! plan and emitted as one `discogen_runtime::operations_resource!` invocation whose builders
-//! live in the runtime. Any resource that differs in a method, a path, a parameter or a type
-//! keeps the per-method builders of `methods.rs`.
+//! `wait` on `{+name}`), which aiplatform repeats under 42 collections: recognised here from
+//! the resource's method plans, so that emission writes one `operations_resource!` line for
+//! it. Any resource that differs in a method, a path, a parameter or a type keeps per-method
+//! builders.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::idents::ident;
-use super::methods::{MethodPlan, PathPiece, PathType, ResourcePlan, Response};
+use super::method::{MethodPlan, PathPiece, PathType, Response};
 use super::types::RustType;
 use crate::ir::HttpMethod;
 
 /// What the runtime's handle needs: the name types of `list` and of the other methods, the
 /// list response, the common method-id prefix and the path prefix (`v1/`).
-#[derive(Debug, PartialEq)]
-struct Shape {
-    parent: String,
-    name: String,
-    list: RustType,
-    method_ids: String,
-    path_prefix: String,
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandardOperations {
+    pub parent: String,
+    pub name: String,
+    pub list: String,
+    pub method_ids: String,
+    pub path_prefix: String,
 }
 
-/// The module of a standard operations resource, or `None` when `resource` is not exactly one.
-pub fn tokens(resource: &ResourcePlan) -> Option<TokenStream> {
-    if !resource.children.is_empty() {
+/// The shape of a standard operations resource, or `None` when `resource` is not exactly one.
+/// A resource with children keeps its own module, so it is never one.
+pub fn standard_shape(methods: &[MethodPlan], has_children: bool) -> Option<StandardOperations> {
+    let names: Vec<&str> = methods.iter().map(|m| m.name.as_str()).collect();
+    if has_children || names != ["list", "get", "delete", "cancel", "wait"] {
         return None;
     }
-    let shape = shape(resource)?;
-    let handle = ident(&resource.handle);
-    let module_doc = format!(" Request builders for the `{}` resource.", resource.chain);
-    let handle_doc = format!(" Methods of the `{}` resource.", resource.chain);
-    let parent = ident(&shape.parent);
-    let name = ident(&shape.name);
-    let RustType::Named(list) = &shape.list else { return None };
-    let list = ident(list);
-    let (ids, prefix) = (&shape.method_ids, &shape.path_prefix);
-    Some(quote! {
-        #![doc = #module_doc]
-
-        #[doc = #handle_doc]
-        ///
-        /// Get one from [`crate::Client`]; it is as cheap to clone as the client.
-        #[derive(Clone, Debug)]
-        pub struct #handle {
-            pub(crate) client: discogen_runtime::Client,
-        }
-
-        // list, get, delete, cancel, wait: the same in every operations resource but for the
-        // types, method ids and path prefix; the builders are the runtime's.
-        discogen_runtime::operations_resource!(#handle, #parent, #name, #list, #ids, #prefix);
-    })
-}
-
-fn shape(resource: &ResourcePlan) -> Option<Shape> {
-    let methods: Vec<&str> = resource.methods.iter().map(|m| m.name.as_str()).collect();
-    if methods != ["list", "get", "delete", "cancel", "wait"] {
-        return None;
-    }
-    let [list, get, delete, cancel, wait] = [0, 1, 2, 3, 4].map(|i| &resource.methods[i]);
+    let [list, get, delete, cancel, wait] = [0, 1, 2, 3, 4].map(|i| &methods[i]);
     let method_ids = list.id.strip_suffix(".list")?.to_owned();
     let (path_prefix, parent) = on_name(list, "/operations")?;
     let (_, name) = on_name(get, "")?;
@@ -92,20 +59,15 @@ fn shape(resource: &ResourcePlan) -> Option<Shape> {
                 ("pageSize", "page_size", &RustType::I32),
                 ("pageToken", "page_token", &RustType::String),
             ];
-    let Response::Json(list_type @ RustType::Named(_)) = &list.response else { return None };
+    let Response::Json(RustType::Named(list_type)) = &list.response else { return None };
     let operation = |m: &MethodPlan| matches!(&m.response, Response::Operation { result: RustType::Json, metadata: RustType::Json, poll_prefix } if *poll_prefix == path_prefix);
     let empty = |m: &MethodPlan| matches!(&m.response, Response::Json(RustType::Runtime(t)) if t == "Empty");
     let queries_ok = query(get)?.is_empty()
         && query(delete)?.is_empty()
         && query(cancel)?.is_empty()
         && query(wait)? == [("timeout", "timeout_param", &RustType::Duration)];
-    (list_ok && queries_ok && operation(get) && operation(wait) && empty(delete) && empty(cancel)).then(|| Shape {
-        parent,
-        name,
-        list: list_type.clone(),
-        method_ids,
-        path_prefix,
-    })
+    (list_ok && queries_ok && operation(get) && operation(wait) && empty(delete) && empty(cancel))
+        .then(|| StandardOperations { parent, name, list: list_type.clone(), method_ids, path_prefix })
 }
 
 /// `(prefix, name type)` when the method's path is `<prefix>{+name}<suffix>` with `name` a

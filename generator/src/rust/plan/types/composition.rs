@@ -10,18 +10,12 @@
 //! (`cat.pet.pet_type`); merging gives the struct a user would write, decoded by the same
 //! derive (or runtime macro) as any other model.
 //!
-//! A child module of `types` (declared there with `#[path]`), so that it extends
-//! [`TypeBuilder`] without widening its fields.
+//! A child module of `types`, so that it extends [`TypeBuilder`] without widening its fields.
 
 use std::collections::HashSet;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::{RustType, TypeBuilder, TypeDef};
 use crate::ir::Schema;
-use crate::rust::idents::ident;
-use crate::rust::models::{doc_attrs, type_tokens};
 
 /// A `oneOf` / `anyOf` schema: one variant per member.
 #[derive(Debug, Clone)]
@@ -180,67 +174,5 @@ impl TypeBuilder<'_> {
             keyword,
             variants,
         }))
-    }
-}
-
-/// The enum's tokens.
-pub fn union_tokens(def: &UnionDef) -> TokenStream {
-    let how = match &def.tag {
-        Some(tag) => format!(
-            "Tagged by the `{tag}` property, which serde writes and reads: leave the variant's own `{tag}` field unset."
-        ),
-        None if def.keyword == "oneOf" => {
-            "Untagged: decoding tries the variants in order and keeps the first that fits.".to_owned()
-        }
-        None => "Untagged (`anyOf`): decoding tries the variants in order and keeps the first that fits.".to_owned(),
-    };
-    let docs =
-        doc_attrs(def.description.as_deref(), &[format!("OpenAPI schema `{}` (`{}`).", def.origin, def.keyword), how]);
-    let name = ident(&def.name);
-    let container = match &def.tag {
-        Some(tag) => quote!(#[serde(tag = #tag)]),
-        None => quote!(#[serde(untagged)]),
-    };
-    let variants = def.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
-        // Boxed: a variant can lead back to the enum, and boxes keep the enum small.
-        let ty = match &variant.ty {
-            RustType::Named(_) => {
-                let inner = type_tokens(&variant.ty);
-                quote!(Box<#inner>)
-            }
-            other => type_tokens(other),
-        };
-        let doc = match &variant.tag_value {
-            Some(value) => format!(" `{value}`."),
-            None => format!(" The `{}` member.", variant.name),
-        };
-        let rename = variant.tag_value.as_ref().map(|value| quote!(#[serde(rename = #value)]));
-        quote! {
-            #[doc = #doc]
-            #rename
-            #variant_name(#ty),
-        }
-    });
-    let first = def.variants.first().map(|v| ident(&v.name));
-    let default = first.map(|first| {
-        quote! {
-            impl Default for #name {
-                /// The first variant, with its default value.
-                fn default() -> Self {
-                    #name::#first(Default::default())
-                }
-            }
-        }
-    });
-    quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-        #container
-        pub enum #name {
-            #( #variants )*
-        }
-
-        #default
     }
 }

@@ -3,10 +3,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::methods::{PathType, ResourcePlan, Response};
+use super::method::{PathType, Response};
+use super::resource::ResourcePlan;
 use super::types::{RustType, TypeDef};
 
 /// Which resources use which types and names: the `#[cfg]` gate of every item (features of
@@ -82,20 +80,6 @@ impl Gates {
     pub fn features(&self, item: &str) -> Option<&[String]> {
         self.gates.get(item).map(Vec::as_slice)
     }
-
-    /// `#[cfg(any(feature = "a", ...))]` for an item, or nothing.
-    pub fn attribute(&self, item: &str) -> TokenStream {
-        cfg_attribute(self.features(item))
-    }
-}
-
-/// `#[cfg(any(feature = "a", ...))]` for a gate, or nothing.
-pub fn cfg_attribute(features: Option<&[String]>) -> TokenStream {
-    match features {
-        Some([feature]) => quote!(#[cfg(feature = #feature)]),
-        Some(features) => quote!(#[cfg(any( #( feature = #features ),* ))]),
-        None => quote!(),
-    }
 }
 
 /// Items grouped by their gate, each group in the order of its first item; `key` gives an
@@ -114,52 +98,24 @@ pub fn by_gate<'a, T>(
     }
     groups
 }
-
-/// `items` under `gate`, in whichever of two forms is shorter: a `#[cfg]` on each item, or
-/// (when the items are many or the gate is a long `any(...)` list) a private module named
-/// `module` that carries the `#[cfg]` once, re-exported under the same gate.
-pub fn gated_module(gate: Option<&[String]>, module: &str, items: TokenStream) -> TokenStream {
-    let Some(features) = gate else { return items };
-    let attribute = cfg_attribute(gate);
-    // Lines as printed: `#[cfg(feature = "a")]` is one; an `any` list is one per feature plus
-    // four. A module adds its `mod` line, closing brace, `pub use` and a blank line.
-    let gate_lines = if features.len() == 1 { 1 } else { features.len() + 4 };
-    if let Ok(file) = syn::parse2::<syn::File>(items.clone()) {
-        if file.items.len() * gate_lines <= 2 * gate_lines + 4 {
-            if let Some(gated) = each_gated(file, &attribute) {
-                return gated;
-            }
-        }
+/// Fills `client_readers`: a handle is always read when its methods have no feature or a
+/// child's module is always compiled; else the features of its methods and children read it.
+pub fn find_client_readers(resources: &mut [ResourcePlan]) {
+    for index in 0..resources.len() {
+        let resource = &resources[index];
+        let always_read = (!resource.methods.is_empty() && resource.feature.is_none())
+            || resource.children.iter().any(|&child| resources[child].module_gate().is_none());
+        let readers = (!always_read).then(|| {
+            resource
+                .feature
+                .iter()
+                .filter(|_| !resource.methods.is_empty())
+                .cloned()
+                .chain(resource.children.iter().filter_map(|&child| resources[child].module_gate().map(str::to_owned)))
+                .collect()
+        });
+        resources[index].client_readers = readers;
     }
-    let module = quote::format_ident!("{module}");
-    quote! {
-        #attribute
-        mod #module {
-            #items
-        }
-
-        #attribute
-        pub use #module::*;
-    }
-}
-
-/// Every item with `attribute` after its docs, or `None` for an item kind not written here.
-fn each_gated(mut file: syn::File, attribute: &TokenStream) -> Option<TokenStream> {
-    let attribute: syn::Attribute = syn::parse_quote!(#attribute);
-    for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Struct(item) => &mut item.attrs,
-            syn::Item::Enum(item) => &mut item.attrs,
-            syn::Item::Impl(item) => &mut item.attrs,
-            syn::Item::Macro(item) => &mut item.attrs,
-            syn::Item::Type(item) => &mut item.attrs,
-            _ => return None,
-        };
-        let docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
-        attrs.insert(docs, attribute.clone());
-    }
-    let items = file.items;
-    Some(quote!( #( #items )* ))
 }
 
 fn named(ty: &RustType, out: &mut Vec<String>) {
@@ -179,34 +135,9 @@ pub fn feature_name(module: &str) -> String {
 mod tests {
     use super::*;
 
-    fn gate(features: &[&str]) -> Vec<String> {
-        features.iter().map(|f| f.to_string()).collect()
-    }
-
-    #[test]
-    fn a_short_gate_on_few_items_goes_on_each_item_after_its_docs() {
-        let items = quote! { #[doc = " A."] pub struct A {} discogen_runtime::model_serde!(A {}); };
-        let out = gated_module(Some(&gate(&["jobs"])), "gated_1", items).to_string();
-        assert_eq!(out.matches("cfg").count(), 2, "{out}");
-        assert!(!out.contains("mod gated_1"), "{out}");
-        assert!(out.find("doc").unwrap() < out.find("cfg").unwrap(), "{out}");
-    }
-
-    #[test]
-    fn a_long_gate_or_many_items_share_one_module() {
-        let items = quote! { pub struct A {} pub struct B {} pub struct C {} };
-        let long = gate(&["a", "b", "c"]);
-        let out = gated_module(Some(&long), "gated_2", items.clone()).to_string();
-        assert!(out.contains("mod gated_2") && out.contains("pub use gated_2 :: *"), "{out}");
-        assert_eq!(out.matches("cfg").count(), 2, "{out}");
-        let many = quote! { #items pub struct D {} pub struct E {} pub struct F {} pub struct G {} };
-        assert!(gated_module(Some(&gate(&["a"])), "gated_3", many).to_string().contains("mod gated_3"));
-        assert_eq!(gated_module(None, "gated_4", items.clone()).to_string(), items.to_string());
-    }
-
     #[test]
     fn groups_keep_the_order_of_their_first_item() {
-        let (a, b) = (gate(&["a"]), gate(&["b"]));
+        let (a, b) = (vec!["a".to_owned()], vec!["b".to_owned()]);
         let items = [("x", Some(&a)), ("y", None), ("z", Some(&a)), ("w", Some(&b))];
         let groups = by_gate(items, |(_, g)| g.map(|g| g.as_slice()));
         let names: Vec<Vec<&str>> = groups.iter().map(|(_, items)| items.iter().map(|(n, _)| *n).collect()).collect();

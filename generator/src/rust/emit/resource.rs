@@ -5,172 +5,24 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::idents::ident;
+use super::example::example;
+use super::ident;
 use super::models::{bytes_doc, described, doc_attrs, type_tokens};
-use super::types::RustType;
-use crate::ir::{HttpMethod, TemplatePiece};
+use crate::ir::HttpMethod;
+use crate::rust::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, Response, RustType};
 
-/// How a path parameter is typed.
-#[derive(Debug, Clone)]
-pub enum PathType {
-    /// A resource-name type from the parameter's pattern, and its fields.
-    Name(String, Vec<String>),
-    String,
-}
-
-#[derive(Debug, Clone)]
-pub struct PathParam {
-    pub field: String,
-    pub ty: PathType,
-    pub description: Option<String>,
-}
-
-/// The runtime names a resource module imports for its builders (`use discogen_runtime::{..}`
-/// below): a builder may not take one (cloudfunctions v1 has a method called `call`).
-pub const IMPORTED_NAMES: [&str; 3] = ["Call", "Method", "Request"];
-
-/// A piece of a method's URI template.
-#[derive(Debug, Clone)]
-pub enum PathPiece {
-    Literal(String),
-    /// A URI-template expression (RFC 6570): `{x}` (percent-encoded), `{+x}` (reserved
-    /// characters such as `/` kept), or one with another operator (`/`, `.`, `;`, `?`, `&`,
-    /// `#`).
-    Param {
-        field: String,
-        wire: String,
-        operator: Option<char>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct QueryParam {
-    pub wire_name: String,
-    pub field: String,
-    pub ty: RustType,
-    pub repeated: bool,
-    pub required: bool,
-    pub description: Option<String>,
-    /// An OpenAPI header parameter: set like a query parameter, sent as a header.
-    pub header: bool,
-}
-
-impl QueryParam {
-    /// The `.query*(...)` / `.header*(...)` call that puts this parameter on a request.
-    fn request_call(&self, owned_required: bool) -> TokenStream {
-        let field = ident(&self.field);
-        let wire = &self.wire_name;
-        match (self.header, self.repeated, self.required) {
-            (false, true, _) => quote!(.query_all(#wire, self.#field.iter())),
-            (false, false, true) if owned_required => quote!(.query(#wire, self.#field)),
-            (false, false, true) => quote!(.query(#wire, &self.#field)),
-            (false, false, false) => quote!(.query_opt(#wire, self.#field.as_ref())),
-            (true, true, _) => quote!(.header_all(#wire, self.#field.iter())),
-            (true, false, true) => quote!(.header(#wire, self.#field.to_string())),
-            (true, false, false) => quote!(.header_opt(#wire, self.#field.as_ref())),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub enum Response {
-    Empty,
-    Json(RustType),
-    Operation {
-        result: RustType,
-        metadata: RustType,
-        poll_prefix: String,
-    },
-    /// A Discovery-style operation (compute's), polled at the operations resource's `get`
-    /// and `wait` paths (pieces up to the operation name, and the literal after it).
-    DiscoveryOperation {
-        operation: RustType,
-        /// What `targetLink` names (the `get` response of the method's resource).
-        resource: RustType,
-        get: (Vec<PathPiece>, String),
-        wait: Option<(Vec<PathPiece>, String)>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct MethodPlan {
-    pub id: String,
-    pub name: String,
-    pub builder: String,
-    pub description: Option<String>,
-    pub http: HttpMethod,
-    pub template: String,
-    pub path: Vec<PathPiece>,
-    pub path_params: Vec<PathParam>,
-    pub query: Vec<QueryParam>,
-    pub body: Option<RustType>,
-    pub response: Response,
-    /// Documented error responses: (`404`, `4XX` or `default`, body type).
-    pub errors: Vec<(String, RustType)>,
-    /// Item type when the paged response has one unambiguous list (`items()`).
-    pub page_item: Option<RustType>,
-    /// The page-token parameter's field name when the method pages (`pages()`).
-    pub page_token_field: Option<String>,
-    /// Discovery says the method can upload or download media.
-    pub media: bool,
-    /// `upload(media)` on the builder: where and what it uploads.
-    pub upload: Option<UploadPlan>,
-    /// `download()` on the builder (`alt=media`).
-    pub download: bool,
-    /// The AIP-155 request id `send` fills in when the caller did not.
-    pub request_id: Option<crate::ir::RequestIdSlot>,
-    /// The API has Discovery's `dataWrapper` feature: bodies and responses travel in
-    /// `{"data": ...}`, which the runtime adds and takes off.
-    pub data_wrapper: bool,
-}
-
-/// A media upload of a method: its URI template relative to the root URL and its limits.
-#[derive(Debug, Clone)]
-pub struct UploadPlan {
-    pub path: Vec<PathPiece>,
-    pub template: String,
-    pub accept: Vec<String>,
-    pub max_size: Option<u64>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ResourcePlan {
-    /// Dotted Discovery chain, e.g. `projects.locations.notebookExecutionJobs`.
-    pub chain: String,
-    /// The chain's resource names (`["projects", "locations", "notebookExecutionJobs"]`).
-    pub segments: Vec<String>,
-    pub module: String,
-    pub handle: String,
-    /// The accessor calls from the client to this resource, one per segment of the method id
-    /// (`users().messages()` for `gmail.users.messages.send`).
-    pub accessors: Vec<String>,
-    /// The client's accessor before accessors nested (`client.messages()`), kept deprecated.
-    pub flat_accessor: String,
-    pub methods: Vec<MethodPlan>,
-    /// The resources one level down, reached from this resource's handle (indices into the
-    /// crate plan's resources).
-    pub children: Vec<usize>,
-    /// The cargo feature that enables this resource's methods, when the crate has
-    /// per-resource features (a resource with children keeps its handle without it).
-    pub feature: Option<String>,
-}
-
-impl ResourcePlan {
-    /// The last accessor: the method of the client or of the parent handle.
-    pub fn accessor(&self) -> &str {
-        self.accessors.last().map_or("service", String::as_str)
-    }
-
-    /// The feature that compiles this resource's module out. A resource with children keeps
-    /// its module (and handle) whatever its feature, which then compiles its methods only.
-    pub fn module_gate(&self) -> Option<&str> {
-        self.feature.as_deref().filter(|_| self.children.is_empty())
-    }
-
-    /// The expression reaching the handle from `client` (`client.users().messages()`).
-    pub fn reach(&self, client: &str) -> String {
-        let calls: Vec<String> = self.accessors.iter().map(|a| format!(".{}()", ident(a))).collect();
-        format!("{client}{}", calls.concat())
+/// The `.query*(...)` / `.header*(...)` call that puts this parameter on a request.
+fn request_call(query: &QueryParam, owned_required: bool) -> TokenStream {
+    let field = ident(&query.field);
+    let wire = &query.wire_name;
+    match (query.header, query.repeated, query.required) {
+        (false, true, _) => quote!(.query_all(#wire, self.#field.iter())),
+        (false, false, true) if owned_required => quote!(.query(#wire, self.#field)),
+        (false, false, true) => quote!(.query(#wire, &self.#field)),
+        (false, false, false) => quote!(.query_opt(#wire, self.#field.as_ref())),
+        (true, true, _) => quote!(.header_all(#wire, self.#field.iter())),
+        (true, false, true) => quote!(.header(#wire, self.#field.to_string())),
+        (true, false, false) => quote!(.header_opt(#wire, self.#field.as_ref())),
     }
 }
 
@@ -187,17 +39,6 @@ pub fn runtime_method(verb: HttpMethod) -> &'static str {
         HttpMethod::Options => "Options",
         HttpMethod::Trace => "Trace",
     }
-}
-
-/// The emitter's pieces of a URI template (fields start out as the wire names).
-pub fn path_pieces(template: &[TemplatePiece]) -> Vec<PathPiece> {
-    let piece = |piece: &TemplatePiece| match piece {
-        TemplatePiece::Literal(text) => PathPiece::Literal(text.clone()),
-        TemplatePiece::Expression { operator, name } => {
-            PathPiece::Param { field: name.clone(), wire: name.clone(), operator: *operator }
-        }
-    };
-    template.iter().map(piece).collect()
 }
 
 fn param_type_tokens(ty: &PathType) -> TokenStream {
@@ -243,8 +84,8 @@ fn resource_phrase(chain: &str) -> String {
 }
 
 pub fn module_tokens(resource: &ResourcePlan, resources: &[ResourcePlan], crate_ident: &str) -> TokenStream {
-    if let Some(tokens) = super::operations_resource::tokens(resource) {
-        return tokens;
+    if let Some(shape) = &resource.standard_operations {
+        return super::operations_resource::tokens(resource, shape);
     }
     let handle = ident(&resource.handle);
     let handle_doc = if resource.methods.is_empty() {
@@ -293,15 +134,10 @@ pub fn module_tokens(resource: &ResourcePlan, resources: &[ResourcePlan], crate_
         (_, None) => quote!(),
     };
     // Read by the methods and children its features compile: with none of them on, unread.
-    let always_read = (!resource.methods.is_empty() && resource.feature.is_none())
-        || resource.children.iter().any(|&child| resources[child].module_gate().is_none());
-    let readers = resource
-        .feature
-        .as_deref()
-        .filter(|_| !resource.methods.is_empty())
-        .into_iter()
-        .chain(resource.children.iter().filter_map(|&child| resources[child].module_gate()));
-    let unread = (!always_read).then(|| quote!(#[cfg_attr(not(any(#( feature = #readers ),*)), allow(dead_code))]));
+    let unread = resource
+        .client_readers
+        .as_ref()
+        .map(|readers| quote!(#[cfg_attr(not(any(#( feature = #readers ),*)), allow(dead_code))]));
     quote! {
         #![doc = #module_doc]
 
@@ -385,14 +221,7 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
             // The typed name or its text, as Google's reference writes it; text that is not
             // such a name refuses the call when it is sent.
             PathType::Name(..) => {
-                let wire = method
-                    .path
-                    .iter()
-                    .find_map(|piece| match piece {
-                        PathPiece::Param { field, wire, .. } if *field == p.field => Some(wire.as_str()),
-                        _ => None,
-                    })
-                    .unwrap_or(p.field.as_str());
+                let wire = &p.wire;
                 args.push(quote!(#field: impl discogen_runtime::model::IntoName<#ty>));
                 inits.push(quote!(#field: call.name_arg(#wire, #field)));
             }
@@ -443,113 +272,6 @@ fn handle_method(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str
         }
     }
 }
-
-/// A `no_run` example calling the method with placeholder arguments.
-fn example(method: &MethodPlan, resource: &ResourcePlan, crate_ident: &str) -> Vec<String> {
-    let call = example_call(method, resource, &format!("{crate_ident}::"));
-    let mut lines = vec![
-        "```no_run".to_owned(),
-        format!("# async fn example(client: {crate_ident}::Client) -> {crate_ident}::Result<()> {{"),
-    ];
-    // Names in the body are qualified; only the stream trait needs importing.
-    if call.uses_stream {
-        lines.push(format!("use {crate_ident}::TryStreamExt as _;"));
-    }
-    lines.extend(call.body);
-    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
-    lines
-}
-
-/// Statements that call a method on `client` with placeholder arguments.
-pub struct ExampleCall {
-    /// Resource-name types the arguments build.
-    pub names: Vec<String>,
-    /// The body iterates a paged list with `TryStreamExt::try_next`.
-    pub uses_stream: bool,
-    pub body: Vec<String>,
-}
-
-/// Calls the method on `client` and prints what it returns (every item of a paged list, the
-/// result of an operation); resource-name types are written with `prefix` (a crate path or
-/// nothing when the caller imports them).
-pub fn example_call(method: &MethodPlan, resource: &ResourcePlan, prefix: &str) -> ExampleCall {
-    let placeholder = |field: &str| format!("\"my-{}\"", field.replace('_', "-"));
-    let mut names = Vec::new();
-    let mut args: Vec<String> = method
-        .path_params
-        .iter()
-        .map(|p| match &p.ty {
-            PathType::Name(name, fields) => {
-                names.push(name.clone());
-                let values: Vec<String> = fields.iter().map(|f| placeholder(f)).collect();
-                format!("{prefix}{name}::new({})", values.join(", "))
-            }
-            PathType::String => placeholder(&p.field),
-        })
-        .collect();
-    args.extend(method.query.iter().filter(|q| q.required).map(|q| match (&q.ty, q.repeated) {
-        (RustType::String, false) => placeholder(&q.field),
-        (RustType::String, true) => format!("[{}]", placeholder(&q.field)),
-        (RustType::Timestamp, false) => "\"2024-01-01T00:00:00Z\"".to_owned(),
-        (RustType::Duration, false) => "\"60s\"".to_owned(),
-        (RustType::FieldMask, false) => "\"name\"".to_owned(),
-        (RustType::Named(name), true) => {
-            names.push(name.clone());
-            format!("std::iter::empty::<{prefix}{name}>()")
-        }
-        (other, true) => format!("std::iter::empty::<{}>()", type_tokens(other).to_string().replace(' ', "")),
-        _ => "Default::default()".to_owned(),
-    }));
-    if method.body.is_some() {
-        args.push("Default::default()".to_owned());
-    }
-    // Keywords (`move`) are raw identifiers in the example as in the code.
-    let call = format!("{}.{}({})", resource.reach("client"), ident(&method.name), args.join(", "));
-    let body = media_example(method, &call).unwrap_or_else(|| match (&method.page_item, &method.response) {
-        (Some(_), _) => vec![
-            format!("let mut items = {call}.items();"),
-            "while let Some(item) = items.try_next().await? {".to_owned(),
-            "    println!(\"{item:?}\");".to_owned(),
-            "}".to_owned(),
-        ],
-        (None, Response::DiscoveryOperation { .. }) => vec![
-            format!("let operation = {call}.send().await?;"),
-            "let resource = operation.wait_for_resource().await?;".to_owned(),
-            "println!(\"{resource:?}\");".to_owned(),
-        ],
-        (None, Response::Operation { .. }) => vec![
-            format!("let operation = {call}.send().await?;"),
-            "let result = operation.wait().await?;".to_owned(),
-            "println!(\"{result:?}\");".to_owned(),
-        ],
-        (None, Response::Empty) => vec![format!("{call}.send().await?;")],
-        (None, Response::Json(_)) => {
-            vec![format!("let response = {call}.send().await?;"), "println!(\"{response:?}\");".to_owned()]
-        }
-    });
-    ExampleCall { names, uses_stream: method.page_item.is_some(), body }
-}
-
-/// Uploading methods show an upload, downloading ones a download to a file.
-fn media_example(method: &MethodPlan, call: &str) -> Option<Vec<String>> {
-    if method.upload.is_some() {
-        return Some(vec![
-            format!("let media = {MEDIA}::MediaSource::from_path(\"photo.jpg\", \"image/jpeg\").await?;"),
-            format!("let response = {call}.upload(media).send().await?;"),
-            "println!(\"{response:?}\");".to_owned(),
-        ]);
-    }
-    method.download.then(|| {
-        vec![
-            format!("let bytes = {call}.download().range(0..1024).bytes().await?;"),
-            "println!(\"{} bytes\", bytes.len());".to_owned(),
-            format!("{call}.download().to_file(\"copy.bin\").await?;"),
-        ]
-    })
-}
-
-/// Media types are re-exported by every crate; examples name them through the runtime.
-const MEDIA: &str = "discogen_runtime::media";
 
 fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &str) -> TokenStream {
     let builder = ident(&method.builder);
@@ -615,7 +337,7 @@ fn builder_tokens(method: &MethodPlan, _resource: &ResourcePlan, _crate_ident: &
             let value = if q.required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
             quote!(.request_id_query(#wire, #value))
         } else {
-            q.request_call(true)
+            request_call(q, true)
         }
     });
     let body = method.body.as_ref().map(|_| match &method.request_id {
@@ -776,7 +498,7 @@ fn is_request_id_query(method: &MethodPlan, query: &QueryParam) -> bool {
 /// `upload(media)` and `download()` on a builder, sharing its parameters.
 fn media_tokens(method: &MethodPlan, output: &TokenStream) -> TokenStream {
     let http = format_ident!("{}", runtime_method(method.http));
-    let query: Vec<TokenStream> = method.query.iter().map(|q| q.request_call(false)).collect();
+    let query: Vec<TokenStream> = method.query.iter().map(|q| request_call(q, false)).collect();
     let upload = method.upload.as_ref().map(|upload| {
         let request_new = request_expression(&quote!(#http), &upload.path);
         let id = &method.id;

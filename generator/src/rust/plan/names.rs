@@ -2,10 +2,8 @@
 //! `^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$` ->
 //! `NotebookExecutionJobName { project, location, notebook_execution_job }`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::idents::{camel_string, ident, singular, snake_string};
+use super::gates::Gates;
+use crate::rust::idents::{camel_string, singular, snake_string};
 
 /// One segment of a name pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +76,7 @@ impl NameType {
     }
 
     /// True when `child` is this name plus one `literal/{variable}` pair.
-    fn parent_of(&self, child: &NameType) -> Option<(String, String)> {
+    pub fn parent_of(&self, child: &NameType) -> Option<(String, String)> {
         let n = self.segments.len();
         if child.segments.len() != n + 2 || child.segments[..n] != self.segments[..] {
             return None;
@@ -90,13 +88,54 @@ impl NameType {
     }
 }
 
-/// The tokens of all name types, with constructors, `Display`, `FromStr` and child helpers.
-/// Unlike models, each item keeps its own `#[cfg]` rather than sharing gated modules: on
-/// aiplatform 5.1k lines against 5.3k (most names have a gate of their own, and a module's
-/// deeper indentation wraps more lines).
-pub fn tokens(names: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
-    let defs = names.iter().map(|name| name_tokens(name, names, crate_ident, gates));
-    quote! { #( #defs )* }
+/// A name type and the helpers that build its children's names.
+#[derive(Debug, Clone)]
+pub struct NamePlan {
+    pub ty: NameType,
+    pub helpers: Vec<ChildHelper>,
+}
+
+/// A helper of a name type that builds a child's name from one more segment
+/// (`LocationName::job(..)` -> `JobName`).
+#[derive(Debug, Clone)]
+pub struct ChildHelper {
+    /// The helper's method name: the child's literal segment, singular.
+    pub method: String,
+    pub child: String,
+    /// The child's template, for the helper's doc.
+    pub child_template: String,
+    /// The child's own field, the helper's argument.
+    pub field: String,
+    /// The child's gate when the parent's does not imply it (inside the parent's gate it is
+    /// otherwise needed only when narrower).
+    pub gate: Option<Vec<String>>,
+}
+
+/// Every name type with its child helpers, gated by `gates`.
+pub fn plan_names(names: Vec<NameType>, gates: &Gates) -> Vec<NamePlan> {
+    let helpers: Vec<Vec<ChildHelper>> = names
+        .iter()
+        .map(|name| {
+            names
+                .iter()
+                .filter_map(|child| {
+                    let (literal, field) = name.parent_of(child)?;
+                    let child_gate = gates.features(&child.name);
+                    let gate = (!implies(gates.features(&name.name), child_gate))
+                        .then(|| child_gate.map(<[String]>::to_vec))
+                        .flatten();
+                    Some(ChildHelper {
+                        method: snake_string(&singular(&literal)),
+                        child: child.name.clone(),
+                        child_template: child.template(),
+                        field,
+                        gate,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    names.into_iter().zip(helpers).map(|(ty, helpers)| NamePlan { ty, helpers }).collect()
 }
 
 /// Whether every build that has an item gated `outer` also has one gated `inner`.
@@ -105,68 +144,6 @@ fn implies(outer: Option<&[String]>, inner: Option<&[String]>) -> bool {
         (_, None) => true,
         (None, Some(_)) => false,
         (Some(outer), Some(inner)) => outer.iter().all(|feature| inner.contains(feature)),
-    }
-}
-
-fn name_tokens(name: &NameType, all: &[NameType], crate_ident: &str, gates: &super::features::Gates) -> TokenStream {
-    let type_name = ident(&name.name);
-    let fields: Vec<_> = name.fields().map(ident).collect();
-    let doc = format!(" The resource name `{}` (pattern `{}`).", name.template(), name.pattern);
-    let pattern = &name.pattern;
-    let children: Vec<TokenStream> = all
-        .iter()
-        .filter_map(|child| {
-            let (literal, field) = name.parent_of(child)?;
-            let method = ident(&snake_string(&singular(&literal)));
-            let child_type = ident(&child.name);
-            let child_field = ident(&field);
-            let own = fields.iter();
-            let doc = format!(" The `{}` named `{{{field}}}` under this one.", child.template());
-            // Inside the parent's gate, the child's is only needed when it is narrower.
-            let child_gate = gates.features(&child.name);
-            let gate = if implies(gates.features(&name.name), child_gate) {
-                quote!()
-            } else {
-                super::features::cfg_attribute(child_gate)
-            };
-            Some(quote! {
-                #[doc = #doc]
-                #gate
-                pub fn #method(&self, #child_field: impl Into<String>) -> #child_type {
-                    #child_type { #( #own: self.#own.clone(), )* #child_field: #child_field.into() }
-                }
-            })
-        })
-        .collect();
-    let example = name.fields().map(|f| format!("\"my-{}\"", f.replace('_', "-"))).collect::<Vec<_>>().join(", ");
-    let example_doc = [
-        String::new(),
-        " ```".to_owned(),
-        format!(" # use {crate_ident}::{};", name.name),
-        format!(" let name = {}::new({example});", name.name),
-        format!(" let parsed: {} = name.to_string().parse().unwrap();", name.name),
-        " assert_eq!(parsed, name);".to_owned(),
-        " ```".to_owned(),
-    ];
-    let example_doc = example_doc.iter();
-    let gate = gates.attribute(&name.name);
-    let field_docs = name.fields().map(|f| format!(" The `{{{f}}}` segment."));
-    let helpers = (!children.is_empty()).then(|| quote!(#gate impl #type_name { #( #children )* }));
-    // `new`, `Display` and `FromStr` are the same for every name but for the pattern: the
-    // runtime's `resource_name!` writes them.
-    quote! {
-        #[doc = #doc]
-        #( #[doc = #example_doc] )*
-        #gate
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #type_name {
-            #( #[doc = #field_docs] pub #fields: String, )*
-        }
-
-        #gate
-        discogen_runtime::resource_name!(#type_name = #pattern { #( #fields ),* });
-
-        #helpers
     }
 }
 

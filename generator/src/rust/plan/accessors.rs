@@ -6,9 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::idents::{camel_string, dedupe, ident, snake_string};
-use super::methods::ResourcePlan;
-use super::plan::TAKEN_MODULES;
+use super::resource::{ResourcePlan, TAKEN_MODULES};
+use crate::rust::idents::{camel_string, dedupe, snake_string, spelled};
 
 /// Methods of the generated `Client` an accessor must not shadow.
 pub const CLIENT_METHODS: [&str; 3] = ["builder", "from_runtime", "runtime"];
@@ -36,12 +35,26 @@ pub fn nest(resources: &mut Vec<ResourcePlan>, kept: &BTreeMap<String, String>) 
     }
 }
 
+/// The accessors of resources with methods that nested (`client.messages()` before it was
+/// `client.users().messages()`): their module's name, kept where no top-level accessor or
+/// client method has it.
+pub fn keep_moved_accessors(resources: &mut [ResourcePlan]) {
+    let top_level: Vec<String> =
+        resources.iter().filter(|r| r.accessors.len() == 1).map(|r| r.accessor().to_owned()).collect();
+    for resource in resources.iter_mut().filter(|r| !r.methods.is_empty()) {
+        let old = &resource.module;
+        let unmoved = resource.accessors.len() == 1 && resource.accessor() == old.as_str();
+        let clashes = top_level.contains(old) || CLIENT_METHODS.contains(&old.as_str());
+        resource.moved_accessor = (!unmoved && !clashes).then(|| old.clone());
+    }
+}
+
 /// The client's accessor of a top-level resource: its snake-case name unless that is a
 /// keyword or a method of the client (methods of the API itself: `service`).
 fn top_level_accessor(resources: &[ResourcePlan], segments: &[String]) -> String {
     let Some(segment) = segments.first() else { return "service".to_owned() };
     let mut name = snake_string(segment);
-    if ident(&name) != name.as_str() || CLIENT_METHODS.contains(&name.as_str()) {
+    if spelled(&name) != name || CLIENT_METHODS.contains(&name.as_str()) {
         name.push_str("_resource");
     }
     let mut taken: Vec<String> =
@@ -56,7 +69,7 @@ fn top_level_accessor(resources: &[ResourcePlan], segments: &[String]) -> String
 fn child_accessor(resources: &[ResourcePlan], parent: usize, segment: &str) -> String {
     let mut name = snake_string(segment);
     let parent = &resources[parent];
-    if ident(&name) != name.as_str() || parent.methods.iter().any(|m| m.name == name) {
+    if spelled(&name) != name || parent.methods.iter().any(|m| m.name == name) {
         name.push_str("_resource");
     }
     let mut taken: Vec<String> = parent.children.iter().map(|&c| resources[c].accessor().to_owned()).collect();
@@ -101,12 +114,14 @@ fn add_ancestors(resources: &mut Vec<ResourcePlan>, kept: &BTreeMap<String, Stri
             segments: ancestor.to_vec(),
             handle: camel_string(&module),
             accessors: Vec::new(),
-            flat_accessor: module.clone(),
+            moved_accessor: None,
             // Nothing to compile out: the handle only leads to its children.
             feature: None,
             module,
             methods: Vec::new(),
             children: Vec::new(),
+            client_readers: None,
+            standard_operations: None,
         };
         // Inserted before `at`, so the next round looks at it (and its own ancestors) first.
         resources.insert(at, ancestor);
@@ -136,6 +151,6 @@ fn free(module: &str, taken: &[String]) -> bool {
     !module.is_empty()
         && !taken.iter().any(|t| t == module)
         && !TAKEN_MODULES.contains(&module)
-        && ident(module) == module
+        && spelled(module) == module
         && !CLIENT_METHODS.contains(&module)
 }

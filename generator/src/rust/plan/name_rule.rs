@@ -11,8 +11,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::idents::{camel_string, singular};
 use super::names::{NameType, Segment};
+use crate::rust::idents::{camel_string, singular};
 
 /// One pattern being named.
 struct Candidate {
