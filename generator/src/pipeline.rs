@@ -45,18 +45,13 @@ pub fn load_openapi(spec: Input<'_>, config: Option<Input<'_>>) -> Result<(Api, 
         Some(input) => (Config::parse(input.name, input.text)?, input.name),
         None => (Config::default(), "(no configuration)"),
     };
+    // The document borrows its keys and most strings from the text, so it is freed here (it
+    // was freed on a thread of its own while every key and string was an allocation).
     let lowered = crate::openapi::lower(spec.name, &doc, &config, config_name);
-    drop_in_background(doc);
+    drop(doc);
     let mut api = lowered?;
     analysis::run(&mut api);
     Ok((api, config))
-}
-
-/// Frees `value` on a thread of its own: the JSON tree of a big YAML provider spec (aiplatform's
-/// 3.4 MB) is about half a million allocations, which take a fifth of the whole `docs` run to
-/// free, and nothing needs to wait for that. Freed here if no thread can be started.
-fn drop_in_background<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new().name("drop-document".to_owned()).spawn(move || drop(value));
 }
 
 /// The documentation tree of an OpenAPI document (a StackQL provider spec: its
