@@ -129,7 +129,8 @@ impl Inputs {
         let document = Input { name: &self.document_name, text: &self.document_text };
         match self.format {
             Format::Discovery => pipeline::load_with(document, config, rules),
-            Format::OpenApi => pipeline::load_openapi(document, config),
+            // The process exits after its output: the document need not be freed.
+            Format::OpenApi => pipeline::load_openapi_then_exit(document, config),
         }
     }
 }

@@ -13,14 +13,22 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
+
+use super::tree::{has_duplicate_key, Object, Tree};
 
 /// Nesting deeper than this is left to serde_yaml_ng (which has its own limit and error).
 const MAX_DEPTH: usize = 100;
 
-/// The document as JSON, or `None` when it is outside this reader's subset.
-pub(super) fn parse(text: &str) -> Option<Value> {
+/// The document, or `None` when it is outside this reader's subset.
+pub(super) fn read(text: &str) -> Option<Tree<'_>> {
     parse_with(text, SPLIT_LINES)
+}
+
+/// [`read`] as JSON, for the tests holding it to serde_yaml_ng.
+#[cfg(test)]
+pub(super) fn parse(text: &str) -> Option<serde_json::Value> {
+    read(text).map(|tree| tree.to_json())
 }
 
 /// Documents of at least this many lines are read in two halves on two threads (aiplatform's
@@ -28,7 +36,7 @@ pub(super) fn parse(text: &str) -> Option<Value> {
 const SPLIT_LINES: usize = 16_384;
 
 /// [`parse`], reading the document in two halves whenever it has at least `split_lines` lines.
-fn parse_with(text: &str, split_lines: usize) -> Option<Value> {
+fn parse_with(text: &str, split_lines: usize) -> Option<Tree<'_>> {
     let lines = lines(text)?;
     if lines.len() >= split_lines {
         if let Some(value) = halves(&lines) {
@@ -42,8 +50,8 @@ fn parse_with(text: &str, split_lines: usize) -> Option<Value> {
 /// What [`halves`] reads of `text` (no whole reading after it): the tests hold it to [`parse`]
 /// on every document.
 #[cfg(test)]
-pub(super) fn parse_halves(text: &str) -> Option<Value> {
-    halves(&lines(text)?)
+pub(super) fn parse_halves(text: &str) -> Option<serde_json::Value> {
+    halves(&lines(text)?).map(|tree| tree.to_json())
 }
 
 /// The lines of a document in the subset, or `None` for one that is not.
@@ -66,7 +74,7 @@ fn lines(text: &str) -> Option<Vec<Line<'_>>> {
 }
 
 /// The whole document at column 0 read by `reader`, and the reader after it.
-fn read_document(mut reader: Reader<'_>) -> Option<(Value, Reader<'_>)> {
+fn read_document(mut reader: Reader<'_>) -> Option<(Tree<'_>, Reader<'_>)> {
     reader.skip_blank();
     let (column, _) = reader.peek()?;
     if column != 0 {
@@ -88,7 +96,7 @@ fn read_document(mut reader: Reader<'_>) -> Option<(Value, Reader<'_>)> {
 /// line to line: anchors (an alias in the second half to an anchor of the first fails there,
 /// and so does a name anchored in both halves), the budget of aliased nodes (the sum is
 /// checked) and the keys met (a key in both halves is checked).
-fn halves(lines: &[Line<'_>]) -> Option<Value> {
+fn halves<'a>(lines: &[Line<'a>]) -> Option<Tree<'a>> {
     let mut keys = lines.iter().enumerate().filter(|(_, line)| {
         line.indent == 0 && !line.text.is_empty() && !line.text.starts_with('#') && !is_entry(line.text)
     });
@@ -110,14 +118,14 @@ fn halves(lines: &[Line<'_>]) -> Option<Value> {
         let front = read_document(Reader::new(front.to_vec(), budget));
         Some((front, back.join().ok()?))
     })?;
-    let ((Value::Object(mut map), front), (Value::Object(rest), back)) = (front?, back?) else { return None };
+    let ((Tree::Object(map), front), (Tree::Object(rest), back)) = (front?, back?) else { return None };
     let spent = (budget - front.alias_budget) + (budget - back.alias_budget);
     if spent > budget || !front.anchor_names.is_disjoint(&back.anchor_names) {
         return None;
     }
-    let count = map.len() + rest.len();
-    map.extend(rest);
-    (map.len() == count).then_some(Value::Object(map))
+    let mut members = map.into_members();
+    members.extend(rest.into_members());
+    (!has_duplicate_key(&members)).then(|| Tree::Object(Object::from_unique(members)))
 }
 
 /// A line of the document (without its line break) and its indentation, counted once.
@@ -145,15 +153,15 @@ struct Reader<'a> {
     entry_column: Option<(usize, usize)>,
     depth: usize,
     /// Each anchor's value and its size in nodes.
-    anchors: HashMap<&'a str, (Value, usize)>,
+    anchors: HashMap<&'a str, (Tree<'a>, usize)>,
     /// How many more nodes aliases may copy.
     alias_budget: usize,
     /// Every anchor name met so far.
     anchor_names: HashSet<&'a str>,
     /// The members of the mappings being read, innermost last.
-    members: Vec<(String, Value)>,
+    members: Vec<(Cow<'a, str>, Tree<'a>)>,
     /// The items of the sequences being read, innermost last.
-    items: Vec<Value>,
+    items: Vec<Tree<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -195,7 +203,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The mapping or sequence whose first line (next) starts at `column`.
-    fn collection(&mut self, column: usize) -> Option<Value> {
+    fn collection(&mut self, column: usize) -> Option<Tree<'a>> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -219,7 +227,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn mapping(&mut self, column: usize) -> Option<Value> {
+    fn mapping(&mut self, column: usize) -> Option<Tree<'a>> {
         let start = self.members.len();
         while let Some(text) = self.next_in(column)? {
             if is_entry(text) {
@@ -231,17 +239,15 @@ impl<'a> Reader<'a> {
             }
             self.at += 1;
             let value = self.value(rest, column, true)?;
-            self.members.push((key.into_owned(), value));
+            self.members.push((key, value));
         }
-        // Gathered first, then built at its size: one allocation each for the entries and the
-        // hash table instead of regrowing both.
-        let count = self.members.len() - start;
-        let map: Map<String, Value> = self.members.drain(start..).collect();
+        // Gathered first, then built at its size: one allocation instead of regrowing.
+        let members: Vec<_> = self.members.drain(start..).collect();
         // A key written twice is serde_yaml_ng's to report.
-        (map.len() == count).then_some(Value::Object(map))
+        (!has_duplicate_key(&members)).then(|| Tree::Object(Object::from_unique(members)))
     }
 
-    fn sequence(&mut self, column: usize) -> Option<Value> {
+    fn sequence(&mut self, column: usize) -> Option<Tree<'a>> {
         let start = self.items.len();
         while let Some(text) = self.next_in(column)? {
             if !is_entry(text) {
@@ -266,12 +272,12 @@ impl<'a> Reader<'a> {
             }
         }
         // Gathered first, then built at its size, as a mapping's members.
-        Some(Value::Array(self.items.drain(start..).collect()))
+        Some(Tree::Array(self.items.drain(start..).collect()))
     }
 
     /// The value after `key:` or `- ` on a line already taken; `parent` is the column of the
     /// mapping or sequence it belongs to.
-    fn value(&mut self, text: &'a str, parent: usize, in_mapping: bool) -> Option<Value> {
+    fn value(&mut self, text: &'a str, parent: usize, in_mapping: bool) -> Option<Tree<'a>> {
         let text = skip_spaces(text);
         match text.bytes().next() {
             None | Some(b'#') => self.value_below(parent, in_mapping),
@@ -297,12 +303,12 @@ impl<'a> Reader<'a> {
                 self.single_line_ends(parent)?;
                 Some(value)
             }
-            Some(b'|' | b'>') => self.block_scalar(text, parent).map(Value::String),
+            Some(b'|' | b'>') => self.block_scalar(text, parent).map(|text| Tree::String(Cow::Owned(text))),
             Some(b'\'' | b'"') => {
                 let (scalar, rest) = self.quoted(text, parent)?;
                 end_of_line(rest)?;
                 self.single_line_ends(parent)?;
-                Some(Value::String(scalar))
+                Some(Tree::String(scalar))
             }
             _ => {
                 let value = plain(text)?;
@@ -314,12 +320,12 @@ impl<'a> Reader<'a> {
 
     /// A value that starts on the next lines: a collection indented deeper (or, for a mapping's
     /// value, a sequence at the mapping's own column), else null.
-    fn value_below(&mut self, parent: usize, in_mapping: bool) -> Option<Value> {
+    fn value_below(&mut self, parent: usize, in_mapping: bool) -> Option<Tree<'a>> {
         self.skip_blank();
         match self.peek() {
             Some((column, _)) if column > parent => self.collection(column),
             Some((column, text)) if column == parent && in_mapping && is_entry(text) => self.collection(column),
-            _ => Some(Value::Null),
+            _ => Some(Tree::Null),
         }
     }
 
@@ -335,10 +341,20 @@ impl<'a> Reader<'a> {
 
     /// A quoted scalar starting at `text` (on the line before `self.at`), possibly over more
     /// lines; returns it and the rest of its last line.
-    fn quoted(&mut self, text: &'a str, parent: usize) -> Option<(String, &'a str)> {
+    fn quoted(&mut self, text: &'a str, parent: usize) -> Option<(Cow<'a, str>, &'a str)> {
         let double = text.starts_with('"');
-        let mut out = String::new();
         let mut line = &text[1..];
+        // Closed on its line before any escape: the text as written, borrowed.
+        let bytes = line.as_bytes();
+        let end = if double {
+            bytes.iter().position(|&b| b == b'"' || b == b'\\').filter(|&end| bytes[end] == b'"')
+        } else {
+            bytes.iter().position(|&b| b == b'\'').filter(|&end| bytes.get(end + 1) != Some(&b'\''))
+        };
+        if let Some(end) = end {
+            return Some((Cow::Borrowed(&line[..end]), &line[end + 1..]));
+        }
+        let mut out = String::new();
         // The end of what a fold must not trim: the previous lines and escapes (a line's
         // trailing white space is folded away, an escaped one is kept).
         let mut kept = 0;
@@ -355,9 +371,9 @@ impl<'a> Reader<'a> {
                             kept = out.len();
                             continue;
                         }
-                        return Some((out, &line[i + 1..]));
+                        return Some((out.into(), &line[i + 1..]));
                     }
-                    b'"' if double => return Some((out, &line[i + 1..])),
+                    b'"' if double => return Some((out.into(), &line[i + 1..])),
                     b'\\' if double => {
                         if i + 1 == bytes.len() {
                             continued = true;
@@ -500,10 +516,10 @@ fn anchor_name(text: &str) -> Option<(&str, &str)> {
 }
 
 /// The number of nodes in `value`.
-fn size(value: &Value) -> usize {
+fn size(value: &Tree<'_>) -> usize {
     1 + match value {
-        Value::Array(items) => items.iter().map(size).sum(),
-        Value::Object(map) => map.values().map(size).sum(),
+        Tree::Array(items) => items.iter().map(size).sum(),
+        Tree::Object(map) => map.values().map(size).sum(),
         _ => 0,
     }
 }
@@ -570,7 +586,7 @@ fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
         // One line: a reader without further lines declines a key that goes on.
         let (key, rest) = Reader::new(Vec::new(), 0).quoted(text, usize::MAX)?;
         let rest = rest.trim_start_matches(' ').strip_prefix(':')?;
-        return (rest.is_empty() || rest.starts_with(' ')).then_some((key.into(), rest));
+        return (rest.is_empty() || rest.starts_with(' ')).then_some((key, rest));
     }
     if starts_special(text) {
         return None;
@@ -585,17 +601,17 @@ fn split_key(text: &str) -> Option<(Cow<'_, str>, &str)> {
 }
 
 /// A one-line plain scalar (or `[]`, `{}`), resolved as serde_yaml_ng resolves it.
-fn plain(text: &str) -> Option<Value> {
+fn plain(text: &str) -> Option<Tree<'_>> {
     if is_entry(text) {
         return None;
     }
     let text = comment_start(text).map_or(text, |comment| &text[..comment]).trim_end_matches(' ');
     match text {
-        "[]" => return Some(Value::Array(Vec::new())),
-        "{}" => return Some(Value::Object(Map::new())),
-        "null" | "Null" | "NULL" | "~" => return Some(Value::Null),
-        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        "[]" => return Some(Tree::Array(Vec::new())),
+        "{}" => return Some(Tree::Object(Object::default())),
+        "null" | "Null" | "NULL" | "~" => return Some(Tree::Null),
+        "true" | "True" | "TRUE" => return Some(Tree::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Tree::Bool(false)),
         _ => {}
     }
     let bytes = text.as_bytes();
@@ -608,13 +624,13 @@ fn plain(text: &str) -> Option<Value> {
     if starts_special(text) {
         return None;
     }
-    Some(Value::String(text.to_owned()))
+    Some(Tree::String(Cow::Borrowed(text)))
 }
 
 /// A plain scalar that starts like a number: a decimal integer is one, text no number parser
 /// accepts is a string, and the rest (floats, hex, octal, `.inf`, leading zeros) is left to
 /// serde_yaml_ng.
-fn number_like(text: &str) -> Option<Value> {
+fn number_like(text: &str) -> Option<Tree<'_>> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let decimal = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -622,9 +638,9 @@ fn number_like(text: &str) -> Option<Value> {
         && text != "-0";
     if decimal {
         return if text.starts_with('-') {
-            text.parse::<i64>().ok().map(|n| Value::Number(Number::from(n)))
+            text.parse::<i64>().ok().map(|n| Tree::Number(Number::from(n)))
         } else {
-            text.parse::<u64>().ok().map(|n| Value::Number(Number::from(n)))
+            text.parse::<u64>().ok().map(|n| Tree::Number(Number::from(n)))
         };
     }
     let unsigned = text.trim_start_matches(['+', '-']);
@@ -638,7 +654,7 @@ fn number_like(text: &str) -> Option<Value> {
     if text.parse::<f64>().is_ok() {
         return None;
     }
-    Some(Value::String(text.to_owned()))
+    Some(Tree::String(Cow::Borrowed(text)))
 }
 
 /// A double-quoted escape (the text after the backslash): the character and the bytes used.

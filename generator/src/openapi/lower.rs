@@ -6,9 +6,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
-use serde_json::Value;
 
 use super::node::{kind, member, text, Node, Reader};
+use super::tree::Tree as Value;
 use super::Document;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -156,7 +156,7 @@ impl<'a> Converter<'_, 'a> {
         }
         match member(node.value, "type") {
             None => {}
-            Some(Value::String(name)) => schema.json_type = Some(name.clone()),
+            Some(Value::String(name)) => schema.json_type = Some(name.as_ref().to_owned()),
             Some(Value::Array(types)) => {
                 let mut named = Vec::new();
                 for (i, value) in types.iter().enumerate() {
@@ -190,7 +190,7 @@ impl<'a> Converter<'_, 'a> {
         // A numeric pattern (`pattern: 1234`, YAML or not) is still a regular expression.
         match member(node.value, "pattern") {
             None | Some(Value::Null) => {}
-            Some(Value::String(pattern)) => schema.pattern = Some(pattern.clone()),
+            Some(Value::String(pattern)) => schema.pattern = Some(pattern.as_ref().to_owned()),
             Some(number @ Value::Number(_)) => schema.pattern = Some(number.to_string()),
             Some(other) => {
                 return Err(
@@ -399,7 +399,7 @@ impl<'a> Converter<'_, 'a> {
 
     /// Item `index` of the parameter list at `list`; its node's pointer is built only when the
     /// parameter is read (not for the dozen shared `$ref`s of every operation).
-    fn parameter(&self, value: &'a Value, list: &str, index: usize) -> Result<Parameter> {
+    fn parameter(&self, value: &'a Value<'a>, list: &str, index: usize) -> Result<Parameter> {
         let reference = member(value, "$ref").and_then(Value::as_str);
         if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
         {

@@ -9,18 +9,21 @@ mod block_yaml;
 mod lower;
 mod node;
 mod stackql;
+mod tree;
 
 pub use lower::lower;
 
 use serde_json::Value;
 
+use tree::Tree;
+
 use crate::error::{Error, Result};
 
-/// A parsed OpenAPI 3 document.
+/// A parsed OpenAPI 3 document, borrowing from its text.
 #[derive(Debug, Clone)]
-pub struct Document {
-    /// The whole document as order-preserving JSON.
-    pub root: Value,
+pub struct Document<'a> {
+    /// The whole document, in document order.
+    root: Tree<'a>,
     /// `3.0` or `3.1`.
     pub version: Version,
 }
@@ -33,20 +36,27 @@ pub enum Version {
 
 /// Parses a document: JSON when it starts with `{`, YAML otherwise.
 pub fn parse(file: &str, text: &str) -> Result<Value> {
+    parse_tree(file, text).map(|tree| tree.to_json())
+}
+
+/// [`parse`], into the tree the lowering reads.
+fn parse_tree<'a>(file: &str, text: &'a str) -> Result<Tree<'a>> {
     let parse_error = |path: String, message: String| Error::Parse { file: file.to_owned(), path, message };
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text).map_err(|err| parse_error("#".to_owned(), err.to_string()));
+        return serde_json::from_str(text)
+            .map(Tree::from_json)
+            .map_err(|err| parse_error("#".to_owned(), err.to_string()));
     }
     // YAML as dumpers write it (StackQL's provider specs): read by a reader of that subset.
-    if let Some(json) = block_yaml::parse(text) {
-        return Ok(json);
+    if let Some(tree) = block_yaml::read(text) {
+        return Ok(tree);
     }
     // Without merge keys, straight into JSON: faster than through serde_yaml_ng's own values.
     // A document this refuses (a custom tag, a key that is not a scalar) takes the general
     // path below, which also reports the errors.
     if !has_merge_key(text) {
         if let Ok(json) = serde_yaml_ng::from_str::<Value>(text) {
-            return Ok(json);
+            return Ok(Tree::from_json(json));
         }
     }
     let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|err| {
@@ -54,7 +64,7 @@ pub fn parse(file: &str, text: &str) -> Result<Value> {
         parse_error(at, err.to_string())
     })?;
     yaml.apply_merge().map_err(|err| parse_error("#".to_owned(), err.to_string()))?;
-    Ok(yaml_to_json(yaml))
+    Ok(Tree::from_json(yaml_to_json(yaml)))
 }
 
 /// Whether `text` may have a YAML merge key: `<<` (quoted or not) followed by `:`. A `<<` in
@@ -100,8 +110,8 @@ fn yaml_to_json(yaml: serde_yaml_ng::Value) -> Value {
 }
 
 /// Parses a document and checks it is OpenAPI 3.0 or 3.1 (Swagger 2.0 is refused by name).
-pub fn load(file: &str, text: &str) -> Result<Document> {
-    let root = parse(file, text)?;
+pub fn load<'a>(file: &str, text: &'a str) -> Result<Document<'a>> {
+    let root = parse_tree(file, text)?;
     if !root.is_object() {
         return Err(Error::invalid(
             file,
@@ -121,8 +131,8 @@ pub fn load(file: &str, text: &str) -> Result<Document> {
     }
     let version = match root.get("openapi") {
         None => return Err(Error::invalid(file, "#", "no `openapi` version: not an OpenAPI 3 document")),
-        Some(Value::String(v)) if v == "3.0" || v.starts_with("3.0.") => Version::V3_0,
-        Some(Value::String(v)) if v == "3.1" || v.starts_with("3.1.") => Version::V3_1,
+        Some(Tree::String(v)) if v == "3.0" || v.starts_with("3.0.") => Version::V3_0,
+        Some(Tree::String(v)) if v == "3.1" || v.starts_with("3.1.") => Version::V3_1,
         Some(other) => {
             return Err(Error::invalid(
                 file,

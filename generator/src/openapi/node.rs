@@ -1,7 +1,7 @@
 //! Walking a parsed OpenAPI document: values with the JSON pointer that reached them, typed
 //! look-ups that refuse a wrong type naming the place, and local `$ref` resolution.
 
-use serde_json::{Map, Value};
+use super::tree::{Object, Tree as Value};
 
 use crate::error::{Error, Result};
 
@@ -11,21 +11,13 @@ const MAX_REF_HOPS: usize = 64;
 /// A value of the document and the JSON pointer (`#/paths/~1v1~1{name}/get`) it was read at.
 #[derive(Debug, Clone)]
 pub struct Node<'a> {
-    pub value: &'a Value,
+    pub value: &'a Value<'a>,
     pub path: String,
 }
 
-/// The member `key` of an object value; `None` for anything else, as `Value::get`. A small
-/// object (most schemas and parameters hold a handful of keys) is searched in order, which
-/// costs a few length compares where a look-up by hash hashes the key (SipHash) first: the
-/// lowering asks every schema for some twenty keys.
-pub fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    let Value::Object(map) = value else { return None };
-    if map.len() <= 8 {
-        map.iter().find(|(name, _)| name.as_str() == key).map(|(_, value)| value)
-    } else {
-        map.get(key)
-    }
+/// The member `key` of an object value; `None` for anything else, as `Value::get`.
+pub fn member<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v Value<'a>> {
+    value.get(key)
 }
 
 /// `key` as one JSON pointer segment (`/` is `~1`, `~` is `~0`).
@@ -66,7 +58,7 @@ pub fn index_path(parent: &str, index: usize) -> String {
 /// The document being read: the file name for errors and the root for `$ref`s.
 pub struct Reader<'a> {
     pub file: &'a str,
-    pub root: &'a Value,
+    pub root: &'a Value<'a>,
 }
 
 impl<'a> Reader<'a> {
@@ -93,11 +85,11 @@ impl<'a> Reader<'a> {
 
     /// The entries of an object node.
     pub fn entries(&self, node: &Node<'a>) -> Result<Vec<(&'a str, Node<'a>)>> {
-        let map: &'a Map<String, Value> = node
+        let map: &'a Object<'a> = node
             .value
             .as_object()
             .ok_or_else(|| self.error(&node.path, format!("expected an object, found {}", kind(node.value))))?;
-        Ok(map.iter().map(|(key, value)| (key.as_str(), Node { value, path: child_path(&node.path, key) })).collect())
+        Ok(map.iter().map(|(key, value)| (key, Node { value, path: child_path(&node.path, key) })).collect())
     }
 
     /// The member `key`, which must be an array when present.
@@ -115,7 +107,7 @@ impl<'a> Reader<'a> {
         // Read without a child node: its pointer is built only for an error.
         match member(node.value, key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(text)) => Ok(Some(text)),
+            Some(Value::String(text)) => Ok(Some(text.as_ref())),
             Some(other) => {
                 Err(self.error(&child_path(&node.path, key), format!("expected a string, found {}", kind(other))))
             }
@@ -190,7 +182,7 @@ pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The JSON type of a value, for messages.
-pub fn kind(value: &Value) -> &'static str {
+pub fn kind(value: &Value<'_>) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -202,9 +194,9 @@ pub fn kind(value: &Value) -> &'static str {
 }
 
 /// A value as the IR keeps it: a string as written, anything else as JSON text.
-pub fn text(value: &Value) -> String {
+pub fn text(value: &Value<'_>) -> String {
     match value {
-        Value::String(text) => text.clone(),
+        Value::String(text) => text.as_ref().to_owned(),
         other => other.to_string(),
     }
 }
