@@ -1,10 +1,12 @@
 //! Rules over the IR that serve both readers (as sidekick's `parser/pagination.go` serves its
 //! protobuf and OpenAPI parsers): AIP-155 request ids, a pass the pipeline runs after either
-//! reader, and paged lists (`paging`), which the Rust emitter asks about.
+//! reader; paged lists (`paging`), compute-style operations (`operations`) and resource-name
+//! patterns (`resource_names`), which the Rust emitter asks about.
 
 pub mod operations;
 pub mod paging;
 mod request_id;
+pub mod resource_names;
 
 use crate::ir::Api;
 

@@ -1,8 +1,9 @@
-//! Typed resource names from Discovery path-parameter patterns, e.g.
+//! Typed resource names from path-parameter patterns (`analysis::resource_names`), e.g.
 //! `^projects/[^/]+/locations/[^/]+/notebookExecutionJobs/[^/]+$` ->
 //! `NotebookExecutionJobName { project, location, notebook_execution_job }`.
 
 use super::gates::Gates;
+use crate::analysis::resource_names::{NamePattern, PatternSegment};
 use crate::rust::idents::{camel_string, singular, snake_string};
 
 /// One segment of a name pattern.
@@ -22,38 +23,29 @@ pub struct NameType {
 }
 
 impl NameType {
-    /// Parses a Discovery `pattern`; `None` when it is not a plain `literal/[^/]+/...` chain
-    /// (such patterns stay `String` parameters).
-    pub fn from_pattern(pattern: &str) -> Option<NameType> {
-        let body = pattern.strip_prefix('^')?.strip_suffix('$')?.replace("[^/]+", "*");
-        let mut segments = Vec::new();
-        let mut previous_literal: Option<String> = None;
+    /// The name type of a path parameter's `pattern`; `None` when it is not a plain
+    /// `literal/[^/]+/...` chain (`analysis::resource_names`), such parameters staying `String`.
+    pub fn from_pattern(regex: &str) -> Option<NameType> {
+        let pattern = NamePattern::parse(regex)?;
         let mut fields: Vec<String> = Vec::new();
-        for piece in body.split('/') {
-            if piece == "*" {
-                let literal = previous_literal.take()?;
-                let mut field = snake_string(&singular(&literal));
-                while fields.contains(&field) {
-                    field.push('_');
+        let segments = pattern
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                PatternSegment::Literal(literal) => Segment::Literal(literal.clone()),
+                PatternSegment::Variable { collection } => {
+                    let mut field = snake_string(&singular(collection));
+                    while fields.contains(&field) {
+                        field.push('_');
+                    }
+                    fields.push(field.clone());
+                    Segment::Variable(field)
                 }
-                fields.push(field.clone());
-                segments.push(Segment::Variable(field));
-            } else if !piece.is_empty() && piece.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                previous_literal = Some(piece.to_owned());
-                segments.push(Segment::Literal(piece.to_owned()));
-            } else {
-                return None;
-            }
-        }
-        if fields.is_empty() {
-            return None;
-        }
-        // The last segment's word until `name_rule::assign` decides the crate-wide name.
-        let last = segments.iter().rev().find_map(|segment| match segment {
-            Segment::Literal(literal) => Some(literal.clone()),
-            Segment::Variable(_) => None,
-        })?;
-        Some(NameType { name: format!("{}Name", camel_string(&singular(&last))), pattern: body.clone(), segments })
+            })
+            .collect();
+        // The last collection's word until `name_rule::assign` decides the crate-wide name.
+        let name = format!("{}Name", camel_string(&singular(pattern.last_collection()?)));
+        Some(NameType { name, pattern: pattern.text, segments })
     }
 
     pub fn fields(&self) -> impl Iterator<Item = &str> {
