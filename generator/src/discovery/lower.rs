@@ -148,6 +148,8 @@ fn convert_method(
                 repeated: p.repeated,
                 json_type: p.kind.clone(),
                 format: p.format.clone(),
+                // Filled in by `crate::analysis`.
+                scalar: None,
                 description: p.description.clone(),
                 enum_values: enum_values(&p.enum_values, &p.enum_descriptions, &[]),
                 pattern: p.pattern.clone(),

@@ -77,6 +77,7 @@ static NO_ANNOTATIONS: Schema = Schema {
     reference: None,
     json_type: None,
     format: None,
+    scalar: None,
     description: None,
     properties: Vec::new(),
     items: None,

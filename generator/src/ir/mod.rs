@@ -147,6 +147,10 @@ pub struct Schema {
     pub json_type: Option<String>,
     /// Discovery `format`: `int64`, `google-datetime`, `google-duration`, `byte`, ...
     pub format: Option<String>,
+    /// What `json_type` and `format` mean for a scalar, with its wire encoding; `None` for an
+    /// object, an array, no type or an unknown one. Set by `crate::analysis` for both readers
+    /// (the text above stays as written, for the StackQL pages).
+    pub scalar: Option<ScalarType>,
     pub description: Option<String>,
     pub properties: Vec<Property>,
     pub items: Option<Box<Schema>>,
@@ -166,6 +170,56 @@ pub struct Schema {
     pub one_of: Vec<Schema>,
     pub any_of: Vec<Schema>,
     pub discriminator: Option<Discriminator>,
+}
+
+/// The kind of a scalar value and how it travels in JSON, from a schema's `type` and `format`
+/// (the same rule for Discovery and OpenAPI: a 64-bit integer is a JSON string when typed
+/// `string`, a JSON number when typed `integer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarType {
+    /// `string` with any other format (`uri`, `email`, `int32`, none, ...).
+    String,
+    Boolean,
+    /// `integer` with any other format (`int32`, none, ...): a JSON number.
+    Int32,
+    /// `integer`, `uint32`: a JSON number.
+    UInt32,
+    /// `string`, `int64`: a JSON string.
+    Int64,
+    /// `string`, `uint64`: a JSON string.
+    UInt64,
+    /// `integer`, `int64` or `uint64`: a JSON number (read as a signed 64-bit integer).
+    Int64Number,
+    /// `number`, `float`.
+    Float,
+    /// `number` with any other format (`double`, none, ...).
+    Double,
+    /// `string`, `byte`: base64 text, sent in `alphabet`.
+    Bytes {
+        alphabet: Base64Alphabet,
+    },
+    /// `string`, `date-time` or `google-datetime`: RFC 3339 text.
+    Timestamp,
+    /// `string`, `google-duration`: seconds with an `s` (`3.5s`).
+    Duration,
+    /// `string`, `google-fieldmask`: comma-separated field paths.
+    FieldMask,
+    /// `string`, `date`: a full date (`2024-02-29`).
+    Date,
+    /// Any JSON value: Discovery's `any`, an OpenAPI type array of several types other than
+    /// `null`, the schema `true`.
+    Any,
+}
+
+/// The base64 alphabet `format: byte` values are sent in (every alphabet is read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base64Alphabet {
+    /// RFC 4648 section 5 (`-` and `_`): what Google's servers take for every `bytes` field,
+    /// and the only one some accept (Gmail's `raw`).
+    UrlSafe,
+    /// RFC 4648 section 4 (`+` and `/`): OpenAPI's definition of `format: byte`, for servers
+    /// that may not read the URL-safe one.
+    Standard,
 }
 
 /// OpenAPI `discriminator`: the property naming the variant, and value -> schema name.
@@ -354,6 +408,8 @@ pub struct Parameter {
     pub repeated: bool,
     pub json_type: Option<String>,
     pub format: Option<String>,
+    /// As [`Schema::scalar`] (of the items, for a repeated parameter).
+    pub scalar: Option<ScalarType>,
     pub description: Option<String>,
     pub enum_values: Vec<EnumValue>,
     pub pattern: Option<String>,

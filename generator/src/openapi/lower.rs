@@ -452,6 +452,8 @@ impl<'a> Converter<'_, 'a> {
             repeated,
             json_type: schema.json_type,
             format: schema.format,
+            // Filled in by `crate::analysis`.
+            scalar: None,
             description: r.string(&node, "description")?.map(str::to_owned),
             enum_values: schema.enum_values,
             pattern: schema.pattern,

@@ -10,7 +10,7 @@ use super::idents::spelled;
 use super::plan::{MethodPlan, PathPiece, PathType, QueryParam, ResourcePlan, RustType};
 use crate::config::ClientConfig;
 use crate::error::Result;
-use crate::ir::{Api, Method, ParamLocation, Parameter, RequestIdSlot, Schema};
+use crate::ir::{Api, Method, ParamLocation, Parameter, RequestIdSlot, ScalarType, Schema};
 
 /// A query value or a `{x}` path value: every character class the encoders treat apart (gen-
 /// and sub-delims, `%` alone and in a triplet, `+`, space, non-ASCII).
@@ -129,18 +129,21 @@ impl Case {
             let value = match (&param.ty, ir_param.and_then(|p| p.pattern.as_deref())) {
                 (PathType::Name(..), Some(pattern)) => name_value(pattern),
                 // Enum and number path parameters take what the reference client checks for.
-                _ if ir_param
-                    .is_some_and(|p| !p.enum_values.is_empty() || p.json_type.as_deref() == Some("integer")) =>
+                _ if ir_param.is_some_and(|p| {
+                    let integer =
+                        matches!(p.scalar, Some(ScalarType::Int32 | ScalarType::UInt32 | ScalarType::Int64Number));
+                    !p.enum_values.is_empty() || integer
+                }) =>
                 {
                     let p = ir_param.expect("checked");
                     match p.enum_values.last() {
                         Some(last) => last.value.clone(),
-                        None if p.format.as_deref() == Some("uint32") => u32::MAX.to_string(),
+                        None if p.scalar == Some(ScalarType::UInt32) => u32::MAX.to_string(),
                         None => i32::MIN.to_string(),
                     }
                 }
-                _ if ir_param.is_some_and(|p| p.format.as_deref() == Some("int64")) => i64::MIN.to_string(),
-                _ if ir_param.is_some_and(|p| p.format.as_deref() == Some("uint64")) => u64::MAX.to_string(),
+                _ if ir_param.is_some_and(|p| p.scalar == Some(ScalarType::Int64)) => i64::MIN.to_string(),
+                _ if ir_param.is_some_and(|p| p.scalar == Some(ScalarType::UInt64)) => u64::MAX.to_string(),
                 _ if *operator == Some('+') => RESERVED.to_owned(),
                 _ => STRESS.to_owned(),
             };
@@ -407,7 +410,23 @@ fn body_value(api: &Api, schema: &Schema, stack: &mut Vec<String>) -> Option<Val
     if let Some(last) = schema.enum_values.last() {
         return Some(Value::String(last.value.clone()));
     }
-    let format = schema.format.as_deref();
+    if let Some(scalar) = schema.scalar {
+        return Some(match scalar {
+            ScalarType::Any => json!({"any": [1, "x", true, {"nested": null}]}),
+            ScalarType::Boolean => json!(false),
+            ScalarType::Float | ScalarType::Double => json!(0.5),
+            ScalarType::UInt32 => json!(u32::MAX),
+            ScalarType::Int32 | ScalarType::Int64Number => json!(i32::MIN),
+            ScalarType::Int64 => Value::String(i64::MIN.to_string()),
+            ScalarType::UInt64 => Value::String(u64::MAX.to_string()),
+            ScalarType::Bytes { .. } => Value::String(BYTES.to_owned()),
+            ScalarType::Timestamp => Value::String(TIMESTAMP.to_owned()),
+            ScalarType::Duration => Value::String("3.5s".to_owned()),
+            ScalarType::FieldMask => Value::String("a.b,cD".to_owned()),
+            ScalarType::Date => Value::String("2024-02-29".to_owned()),
+            ScalarType::String => Value::String(STRESS.to_owned()),
+        });
+    }
     match schema.json_type.as_deref() {
         Some("object") => {
             let mut object = Map::new();
@@ -429,23 +448,6 @@ fn body_value(api: &Api, schema: &Schema, stack: &mut Vec<String>) -> Option<Val
             Some(Value::Object(object))
         }
         Some("array") => Some(json!([body_value(api, schema.items.as_deref()?, stack)?])),
-        Some("any") => Some(json!({"any": [1, "x", true, {"nested": null}]})),
-        Some("boolean") => Some(json!(false)),
-        Some("number") => Some(json!(0.5)),
-        Some("integer") => Some(match format {
-            Some("uint32") => json!(u32::MAX),
-            _ => json!(i32::MIN),
-        }),
-        Some("string") => Some(Value::String(match format {
-            Some("int64") => i64::MIN.to_string(),
-            Some("uint64") => u64::MAX.to_string(),
-            Some("byte") => BYTES.to_owned(),
-            Some("google-datetime" | "date-time") => TIMESTAMP.to_owned(),
-            Some("google-duration") => "3.5s".to_owned(),
-            Some("google-fieldmask") => "a.b,cD".to_owned(),
-            Some("date") => "2024-02-29".to_owned(),
-            _ => STRESS.to_owned(),
-        })),
         _ => None,
     }
 }

@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ident;
-use crate::ir::DocumentKind;
-use crate::rust::plan::types::{wire_type, Alphabet, EnumDef, Field, RustType, StructDef, TypeDef};
+use crate::ir::{Base64Alphabet, DocumentKind};
+use crate::rust::plan::types::{wire_type, EnumDef, Field, RustType, StructDef, TypeDef};
 use crate::rust::rustdoc;
 
 /// `#[doc = "..."]` attributes for a description plus extra lines.
@@ -31,8 +31,8 @@ pub const STANDARD_BYTES_DOC: &str = "Raw bytes: the client sends them as standa
 /// The docs line of a field or parameter of type `ty`, if it holds bytes.
 pub fn bytes_doc(ty: &RustType) -> Option<String> {
     ty.bytes_alphabet().map(|alphabet| match alphabet {
-        Alphabet::UrlSafe => BYTES_DOC.to_owned(),
-        Alphabet::Standard => STANDARD_BYTES_DOC.to_owned(),
+        Base64Alphabet::UrlSafe => BYTES_DOC.to_owned(),
+        Base64Alphabet::Standard => STANDARD_BYTES_DOC.to_owned(),
     })
 }
 
@@ -57,8 +57,8 @@ pub fn type_tokens(ty: &RustType) -> TokenStream {
         RustType::Timestamp => quote!(discogen_runtime::wkt::Timestamp),
         RustType::Duration => quote!(discogen_runtime::wkt::Duration),
         RustType::FieldMask => quote!(discogen_runtime::wkt::FieldMask),
-        RustType::Bytes(Alphabet::UrlSafe) => quote!(discogen_runtime::wkt::Bytes),
-        RustType::Bytes(Alphabet::Standard) => quote!(discogen_runtime::wkt::StandardBytes),
+        RustType::Bytes(Base64Alphabet::UrlSafe) => quote!(discogen_runtime::wkt::Bytes),
+        RustType::Bytes(Base64Alphabet::Standard) => quote!(discogen_runtime::wkt::StandardBytes),
         RustType::Named(name) => {
             let name = ident(name);
             quote!(crate::#name)

@@ -247,6 +247,7 @@ pub(super) fn method_plan(
         let schema = Schema {
             json_type: p.json_type.clone(),
             format: p.format.clone(),
+            scalar: p.scalar,
             description: p.description.clone(),
             enum_values: p.enum_values.clone(),
             ..Schema::default()

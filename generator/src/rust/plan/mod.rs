@@ -35,7 +35,7 @@ pub struct EndpointsPlan {
     /// `(location, URL)` of the regional endpoints.
     pub regional: Vec<(String, String)>,
 }
-pub use types::{Alphabet, RustType, TypeDef};
+pub use types::{RustType, TypeDef};
 
 use super::idents::camel_string;
 use super::record::NameRecord;
@@ -166,9 +166,6 @@ impl PagedResponse {
 
 pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     let selected = select(api, config)?;
-    // Google's servers take URL-safe base64 and Gmail nothing else; OpenAPI defines
-    // `format: byte` as the standard alphabet, which other servers may insist on.
-    let bytes = if api.service.is_google() { Alphabet::UrlSafe } else { Alphabet::Standard };
     let previous = config.previous_names.clone().unwrap_or_default();
     // What "one release" of an alias means: the document's revision, else (an OpenAPI document
     // without one) its version.
@@ -178,7 +175,7 @@ pub fn build(api: &Api, config: &ClientConfig) -> Result<CratePlan> {
     if previous.revision == *revision {
         aliased.extend(previous.aliases.keys().cloned());
     }
-    let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED, bytes);
+    let mut builder = TypeBuilder::new(&api.schemas, &config.type_prefix, &config.runtime_types, &RESERVED);
     builder.keep_names(&previous, &aliased);
     for parameter in api.methods.iter().flat_map(|m| m.parameters.iter().flatten()) {
         if !parameter.enum_values.is_empty() {

@@ -92,6 +92,7 @@ impl TypeBuilder<'_> {
         self.merge_into(schema, &mut merged, &mut seen, 0);
         if !merged.properties.is_empty() {
             merged.json_type = Some("object".to_owned());
+            merged.scalar = None;
         }
         Some((merged, seen))
     }

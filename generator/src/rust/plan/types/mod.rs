@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
-use crate::ir::{EnumValue, Schema};
+use crate::ir::{Base64Alphabet, EnumValue, ScalarType, Schema};
 use crate::rust::idents::{camel_string, dedupe, singular, snake_string};
 
 pub mod composition;
@@ -31,7 +31,7 @@ pub enum RustType {
     Duration,
     FieldMask,
     /// `format: byte`: base64, sent in this alphabet.
-    Bytes(Alphabet),
+    Bytes(Base64Alphabet),
     /// A type defined in this crate (struct or enum).
     Named(String),
     /// A type from the runtime crate (`RpcStatus`, `Empty`).
@@ -40,25 +40,35 @@ pub enum RustType {
     Map(Box<RustType>),
 }
 
-/// The base64 alphabet `format: byte` values are sent in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alphabet {
-    /// RFC 4648 section 5 (`discogen_runtime::wkt::Bytes`): what Google's servers take for every
-    /// `bytes` field, and the only one some accept (Gmail's `raw`).
-    UrlSafe,
-    /// RFC 4648 section 4 (`discogen_runtime::wkt::StandardBytes`): OpenAPI's definition of
-    /// `format: byte`, for servers that may not read the URL-safe one.
-    Standard,
-}
-
 impl RustType {
     /// The alphabet of the base64 bytes values of this type are (or contain), if any.
-    pub fn bytes_alphabet(&self) -> Option<Alphabet> {
+    pub fn bytes_alphabet(&self) -> Option<Base64Alphabet> {
         match self {
             RustType::Bytes(alphabet) => Some(*alphabet),
             RustType::Vec(inner) | RustType::Map(inner) => inner.bytes_alphabet(),
             _ => None,
         }
+    }
+}
+
+/// The Rust type of a scalar value.
+fn scalar_type(scalar: ScalarType) -> RustType {
+    match scalar {
+        ScalarType::String | ScalarType::Date => RustType::String,
+        ScalarType::Boolean => RustType::Bool,
+        ScalarType::Int32 => RustType::I32,
+        ScalarType::UInt32 => RustType::U32,
+        ScalarType::Int64 => RustType::I64,
+        ScalarType::UInt64 => RustType::U64,
+        ScalarType::Int64Number => RustType::I64Number,
+        ScalarType::Float => RustType::F32,
+        ScalarType::Double => RustType::F64,
+        ScalarType::Bytes { alphabet } => RustType::Bytes(alphabet),
+        // RFC 3339 text either way; `Timestamp` keeps it as sent.
+        ScalarType::Timestamp => RustType::Timestamp,
+        ScalarType::Duration => RustType::Duration,
+        ScalarType::FieldMask => RustType::FieldMask,
+        ScalarType::Any => RustType::Json,
     }
 }
 
@@ -165,8 +175,6 @@ pub struct TypeBuilder<'a> {
     reserved: HashSet<String>,
     /// Depth of inline `Vec`/map nesting of the field being typed.
     nesting: usize,
-    /// The alphabet `format: byte` is sent in.
-    bytes: Alphabet,
     /// Named schemas whose fields are being typed now (the one being defined and those an
     /// inline `allOf` merged in): an inline `allOf` that would expand one again is a cycle.
     expanding: Vec<String>,
@@ -203,7 +211,6 @@ impl<'a> TypeBuilder<'a> {
         prefix: &'a str,
         runtime: &'a IndexMap<String, String>,
         reserved: &[&str],
-        bytes: Alphabet,
     ) -> Self {
         let reserved: HashSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
         let mut taken = reserved.clone();
@@ -218,7 +225,6 @@ impl<'a> TypeBuilder<'a> {
             enums_by_key: HashMap::new(),
             reserved,
             nesting: 0,
-            bytes,
             expanding: Vec::new(),
             prefix_claims: HashMap::new(),
             own_claims: HashMap::new(),
@@ -383,28 +389,10 @@ impl<'a> TypeBuilder<'a> {
             self.defs.push(def);
             return RustType::Named(name);
         }
+        if let Some(scalar) = schema.scalar {
+            return scalar_type(scalar);
+        }
         match schema.json_type.as_deref() {
-            Some("string") => match schema.format.as_deref() {
-                Some("int64") => RustType::I64,
-                Some("uint64") => RustType::U64,
-                // RFC 3339 text either way; `Timestamp` keeps it as sent.
-                Some("google-datetime" | "date-time") => RustType::Timestamp,
-                Some("google-duration") => RustType::Duration,
-                Some("google-fieldmask") => RustType::FieldMask,
-                Some("byte") => RustType::Bytes(self.bytes),
-                _ => RustType::String,
-            },
-            Some("integer") => match schema.format.as_deref() {
-                Some("uint32") => RustType::U32,
-                // Discovery's 64-bit integers are strings; an `integer` is a JSON number.
-                Some("int64" | "uint64") => RustType::I64Number,
-                _ => RustType::I32,
-            },
-            Some("number") => match schema.format.as_deref() {
-                Some("float") => RustType::F32,
-                _ => RustType::F64,
-            },
-            Some("boolean") => RustType::Bool,
             // Absurdly deep inline nesting would overflow rustc's type checks: stop at JSON.
             Some("array" | "object") if self.nesting >= MAX_INLINE_NESTING => RustType::Json,
             Some("array") => match &schema.items {
