@@ -6,6 +6,7 @@
 //! [`crate::ir::SqlResource`]s.
 
 mod block_yaml;
+mod json_text;
 mod lower;
 mod node;
 mod stackql;
@@ -43,20 +44,18 @@ pub fn parse(file: &str, text: &str) -> Result<Value> {
 fn parse_tree<'a>(file: &str, text: &'a str) -> Result<Tree<'a>> {
     let parse_error = |path: String, message: String| Error::Parse { file: file.to_owned(), path, message };
     if text.trim_start().starts_with('{') {
-        return serde_json::from_str(text)
-            .map(Tree::from_json)
-            .map_err(|err| parse_error("#".to_owned(), err.to_string()));
+        return json_text::read(text).map_err(|err| parse_error("#".to_owned(), err.to_string()));
     }
     // YAML as dumpers write it (StackQL's provider specs): read by a reader of that subset.
     if let Some(tree) = block_yaml::read(text) {
         return Ok(tree);
     }
-    // Without merge keys, straight into JSON: faster than through serde_yaml_ng's own values.
-    // A document this refuses (a custom tag, a key that is not a scalar) takes the general
-    // path below, which also reports the errors.
+    // Without merge keys, straight into the tree: faster than through serde_yaml_ng's own
+    // values. A document this refuses (a custom tag, a key that is not a scalar) takes the
+    // general path below, which also reports the errors.
     if !has_merge_key(text) {
-        if let Ok(json) = serde_yaml_ng::from_str::<Value>(text) {
-            return Ok(Tree::from_json(json));
+        if let Ok(tree) = serde_yaml_ng::from_str::<Tree<'a>>(text) {
+            return Ok(tree);
         }
     }
     let mut yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|err| {
