@@ -101,7 +101,7 @@ impl MediaSource {
             Body::Reader(reader) => Reader::Async(reader),
             Body::Stream(stream) => Reader::Stream(stream, Bytes::new()),
         };
-        Ok(MediaReader { inner, declared: self.length, read: 0 })
+        Ok(MediaReader { inner, declared: self.length, read: 0, ended: false })
     }
 }
 
@@ -137,12 +137,15 @@ pub(crate) struct MediaReader {
     inner: Reader,
     declared: Option<u64>,
     read: u64,
+    /// The source said it has no more: it is not read again (a stream may not be polled
+    /// after its end).
+    ended: bool,
 }
 
 impl MediaReader {
     /// Appends bytes to `buf` until it holds `target` bytes or the source ends.
     pub(crate) async fn fill(&mut self, buf: &mut BytesMut, target: usize) -> Result<()> {
-        while buf.len() < target {
+        while buf.len() < target && !self.ended {
             let want = target - buf.len();
             let got = match &mut self.inner {
                 Reader::Bytes(bytes) => {
@@ -169,6 +172,7 @@ impl MediaReader {
                 }
             };
             if got == 0 {
+                self.ended = true;
                 break;
             }
             self.read += got as u64;
