@@ -96,7 +96,7 @@ impl MediaSource {
             Body::Bytes(bytes) => Reader::Bytes(bytes),
             Body::File(path) => {
                 let file = tokio::fs::File::open(&path).await.map_err(|e| file_error(&path, "cannot open", e))?;
-                Reader::Async(Box::pin(file))
+                Reader::File(Some(file.into_std().await))
             }
             Body::Reader(reader) => Reader::Async(reader),
             Body::Stream(stream) => Reader::Stream(stream, Bytes::new()),
@@ -127,6 +127,9 @@ fn file_error(path: &std::path::Path, what: &str, error: std::io::Error) -> Erro
 
 enum Reader {
     Bytes(Bytes),
+    /// A file, read on the blocking pool straight into the caller's buffer, as much as
+    /// asked in one go (`None` while a read is out, or after one was abandoned).
+    File(Option<std::fs::File>),
     Async(Pin<Box<dyn AsyncRead + Send>>),
     /// The stream and the rest of its last item.
     Stream(Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>, Bytes),
@@ -152,6 +155,21 @@ impl MediaReader {
                     let piece = bytes.split_to(want.min(bytes.len()));
                     buf.extend_from_slice(&piece);
                     piece.len()
+                }
+                Reader::File(slot) => {
+                    let file = slot.take().ok_or_else(|| {
+                        Error::InvalidRequest("media file: an earlier read of it was abandoned".to_owned())
+                    })?;
+                    let mut owned = std::mem::take(buf);
+                    let (file, owned, got) = tokio::task::spawn_blocking(move || {
+                        let got = read_file(&file, &mut owned, target);
+                        (file, owned, got)
+                    })
+                    .await
+                    .map_err(|e| source_error(&e))?;
+                    *slot = Some(file);
+                    *buf = owned;
+                    got.map_err(|e| source_error(&e))?
                 }
                 Reader::Async(reader) => {
                     let before = buf.len();
@@ -199,6 +217,29 @@ impl MediaReader {
             _ => Ok(()),
         }
     }
+}
+
+/// Appends bytes of `file` to `buf` until it holds `target` bytes or the file ends: how many.
+fn read_file(mut file: &std::fs::File, buf: &mut BytesMut, target: usize) -> std::io::Result<usize> {
+    use std::io::Read;
+    let before = buf.len();
+    let mut filled = before;
+    buf.reserve(target.saturating_sub(before));
+    while filled < target {
+        // Zeroed a piece at a time, so that the read finds the piece still in the cache.
+        buf.resize(target.min(filled + READ_SIZE), 0);
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    buf.truncate(filled);
+    Ok(filled - before)
 }
 
 /// The next item that has bytes, `None` at the end of the stream.
