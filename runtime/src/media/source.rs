@@ -287,6 +287,35 @@ mod tests {
             data.chunks(33_333).map(|c| Ok(Bytes::copy_from_slice(c))).chain([Ok(Bytes::new())]).collect();
         let stream = MediaSource::from_stream(futures_util::stream::iter(pieces), "a/b", Some(data.len() as u64));
         assert_eq!(read_all(stream, 70_000).await.unwrap(), data);
+        let path = std::env::temp_dir().join(format!("discogen-source-{}.bin", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let file = MediaSource::from_path(&path, "a/b").await.unwrap();
+        // Steps across the pieces the file is zeroed and read in.
+        let read = read_all(file, READ_SIZE + 70_000).await;
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(read.unwrap(), data);
+    }
+
+    /// A stream that has ended is not polled again (a stream may panic then), however often
+    /// the reader is asked for more.
+    #[tokio::test]
+    async fn an_ended_stream_is_not_polled_again() {
+        let mut items = vec![Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))].into_iter();
+        let mut ended = false;
+        let stream = futures_util::stream::poll_fn(move |_| match items.next() {
+            Some(item) => std::task::Poll::Ready(Some(item)),
+            None => {
+                assert!(!ended, "polled after its end");
+                ended = true;
+                std::task::Poll::Ready(None)
+            }
+        });
+        let mut reader = MediaSource::from_stream(stream, "a/b", None).open().await.unwrap();
+        let mut buf = BytesMut::new();
+        reader.fill(&mut buf, 10).await.unwrap();
+        reader.fill(&mut buf, 10).await.unwrap();
+        reader.fill(&mut buf, 20).await.unwrap();
+        assert_eq!(&buf[..], b"abc");
     }
 
     #[tokio::test]
