@@ -1,7 +1,7 @@
 //! The resumable protocol: start a session, send chunks (multiples of 256 KiB) with
 //! `Content-Range`, follow the server's `Range` on `308`, and after a failure ask the session
-//! how much it has (`Content-Range: bytes */N`) and continue from there. Only the current
-//! chunk is held in memory; nothing is sent twice into the object.
+//! how much it has (`Content-Range: bytes */N`) and continue from there. The chunk in flight
+//! and the next one (read meanwhile) are held in memory; nothing is sent twice into the object.
 
 use std::time::Duration;
 

@@ -16,7 +16,7 @@ pub(crate) const READ_SIZE: usize = 256 * 1024;
 /// The bytes of an upload, their content type and (when known) their length.
 ///
 /// Files and readers are read chunk by chunk while uploading; only the chunk
-/// being sent is held in memory.
+/// being sent and the next one (read while it is sent) are held in memory.
 ///
 /// ```
 /// use discogen_runtime::media::MediaSource;
