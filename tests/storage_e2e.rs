@@ -238,6 +238,43 @@ async fn resumable_upload_survives_connections_dropped_at_random_offsets() {
     assert!(stats.queries >= 24, "{stats:?}");
 }
 
+/// The same from a file, which is read on the blocking pool, the next chunk while the current
+/// one is in flight: a drop inside a chunk makes the client resend from the session's offset,
+/// ahead of the bytes it had already read for the next chunk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
+    let emulator = MediaEmulator::start().await.unwrap();
+    let client = client(emulator.endpoint());
+    let chunk = 256 * 1024;
+    let media = data(5 * chunk + 777, 13);
+    let path = std::env::temp_dir().join(format!("discogen-e2e-{}-drops.bin", std::process::id()));
+    std::fs::write(&path, &media).unwrap();
+    let mut seed = 0xf11e_u64;
+    for trial in 0..12 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let drops: Vec<u64> = (0..1 + seed % 3).map(|i| (seed >> (8 + 16 * i)) % chunk as u64).collect();
+        emulator.faults(|f| f.drop_chunk_after.extend(drops.iter().copied()));
+        let name = format!("file-trial-{trial}");
+        let source = MediaSource::from_path(&path, "application/octet-stream").await.unwrap();
+        let object = client
+            .objects()
+            .insert("media", Object::default())
+            .name(name.clone())
+            .upload(source)
+            .chunk_size(chunk)
+            .resumable()
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("trial {trial} (drops {drops:?}): {e}"));
+        assert_eq!(object.size, Some(media.len() as u64));
+        let stored = emulator.object("media", &name).expect("stored");
+        assert_eq!(sha256(&stored), sha256(&media), "trial {trial}: identical bytes");
+        assert!(emulator.faults(|f| f.drop_chunk_after.is_empty()), "every drop happened");
+    }
+    std::fs::remove_file(&path).unwrap();
+    assert!(emulator.stats().queries >= 12);
+}
+
 #[tokio::test]
 async fn a_503_on_a_chunk_is_retried_and_a_download_cut_resumes_by_range() {
     let emulator = MediaEmulator::start().await.unwrap();

@@ -236,3 +236,102 @@ async fn a_transport_with_send_only_carries_media_through_the_default() {
     assert_eq!(sent[0].query_value("uploadType").as_deref(), Some("multipart"));
     assert_eq!(sent[1].query_value("alt").as_deref(), Some("media"));
 }
+
+/// Bodies and `Content-Range`s of the session `PUT`s (every request after the start).
+fn puts(mock: &MockTransport) -> Vec<(String, Vec<u8>)> {
+    mock.requests()[1..].iter().map(|r| (r.header("content-range").unwrap_or("").to_owned(), r.body.to_vec())).collect()
+}
+
+const SESSION: &str = "https://storage.googleapis.com/upload/storage/v1/b/bkt/o?uploadType=resumable&upload_id=S2";
+
+/// The server keeps only part of a chunk (a `308` whose `Range` ends inside it): the rest of
+/// that chunk goes again, in front of the bytes already read ahead for the next one, and the
+/// session ends up with the media exactly.
+#[tokio::test(start_paused = true)]
+async fn a_chunk_the_server_kept_only_part_of_is_sent_again_from_its_offset() {
+    const KIB256: usize = 256 * 1024;
+    let media = pattern(3 * KIB256 + 500);
+    let total = media.len();
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(200, "").with_header("Location", SESSION))
+        .push(HttpResponse::new(308, "").with_header("Range", "bytes=0-99999"))
+        .push(HttpResponse::new(308, "").with_header("Range", &format!("bytes=0-{}", 100_000 + KIB256 - 1)))
+        .push(HttpResponse::new(308, "").with_header("Range", &format!("bytes=0-{}", 100_000 + 2 * KIB256 - 1)))
+        .push_json(200, json!({"name": "part"}));
+    let object = upload(&client(mock.clone()), None, MediaSource::from_bytes(media.clone(), "a/b"))
+        .chunk_size(KIB256)
+        .resumable()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object["name"], "part");
+    assert_eq!(mock.pending(), 0);
+    let sent = puts(&mock);
+    let ranges: Vec<&str> = sent.iter().map(|(range, _)| range.as_str()).collect();
+    let second_end = 100_000 + KIB256;
+    let third_end = 100_000 + 2 * KIB256;
+    assert_eq!(
+        ranges,
+        [
+            format!("bytes 0-{}/{total}", KIB256 - 1),
+            format!("bytes 100000-{}/{total}", second_end - 1),
+            format!("bytes {second_end}-{}/{total}", third_end - 1),
+            format!("bytes {third_end}-{}/{total}", total - 1),
+        ]
+    );
+    let mut stored = sent[0].1[..100_000].to_vec();
+    for (_, body) in &sent[1..] {
+        stored.extend_from_slice(body);
+    }
+    assert_eq!(stored, media);
+}
+
+/// A file source (read on the blocking pool, the next chunk while the current one is sent):
+/// a chunk fails after the server kept part of it; the status query's offset is inside that
+/// chunk, the upload goes on from there, and the session holds the file's bytes exactly.
+#[tokio::test]
+async fn a_file_upload_resumes_inside_a_failed_chunk_with_exact_bytes() {
+    const KIB256: usize = 256 * 1024;
+    let media = pattern(3 * KIB256 + 700);
+    let total = media.len();
+    let path = std::env::temp_dir().join(format!("discogen-media-{}-resume.bin", std::process::id()));
+    std::fs::write(&path, &media).unwrap();
+    let mock = MockTransport::new();
+    let kept = 300_000usize;
+    mock.push(HttpResponse::new(200, "").with_header("Location", SESSION))
+        .push(HttpResponse::new(308, "").with_header("Range", &format!("bytes=0-{}", KIB256 - 1)))
+        .push(HttpResponse::new(503, "{}"))
+        .push(HttpResponse::new(308, "").with_header("Range", &format!("bytes=0-{}", kept - 1)))
+        .push(HttpResponse::new(308, "").with_header("Range", &format!("bytes=0-{}", kept + KIB256 - 1)))
+        .push_json(200, json!({"name": "file"}));
+    let media_source = MediaSource::from_path(&path, "a/b").await.unwrap();
+    let policy = discogen_runtime::RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(1));
+    let object = upload(&client(mock.clone()), None, media_source)
+        .chunk_size(KIB256)
+        .resumable()
+        .retry_policy(policy)
+        .send()
+        .await
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(object["name"], "file");
+    assert_eq!(mock.pending(), 0);
+    let sent = puts(&mock);
+    let ranges: Vec<&str> = sent.iter().map(|(range, _)| range.as_str()).collect();
+    assert_eq!(
+        ranges,
+        [
+            format!("bytes 0-{}/{total}", KIB256 - 1),
+            format!("bytes {KIB256}-{}/{total}", 2 * KIB256 - 1),
+            format!("bytes */{total}"),
+            format!("bytes {kept}-{}/{total}", kept + KIB256 - 1),
+            format!("bytes {}-{}/{total}", kept + KIB256, total - 1),
+        ]
+    );
+    // What the session stored: the first chunk, the part of the failed one it kept, the rest.
+    let mut stored = sent[0].1.clone();
+    stored.extend_from_slice(&sent[1].1[..kept - KIB256]);
+    stored.extend_from_slice(&sent[3].1);
+    stored.extend_from_slice(&sent[4].1);
+    assert_eq!(stored, media);
+}

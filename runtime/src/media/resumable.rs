@@ -1,7 +1,7 @@
 //! The resumable protocol: start a session, send chunks (multiples of 256 KiB) with
 //! `Content-Range`, follow the server's `Range` on `308`, and after a failure ask the session
-//! how much it has (`Content-Range: bytes */N`) and continue from there. Only the current
-//! chunk is held in memory; nothing is sent twice into the object.
+//! how much it has (`Content-Range: bytes */N`) and continue from there. The chunk in flight
+//! and the next one (read meanwhile) are held in memory; nothing is sent twice into the object.
 
 use std::time::Duration;
 
@@ -168,7 +168,9 @@ impl Plan<'_> {
         Ok(session)
     }
 
-    /// Sends the media from `offset` on, chunk by chunk.
+    /// Sends the media from `offset` on, chunk by chunk. While a chunk is in flight the next
+    /// one is read into a second buffer (reading and sending overlap; at most two chunks are
+    /// held), and the chunk goes to the transport as it was read, uncopied.
     async fn upload<T: DeserializeOwned>(
         &self,
         session: &ResumableSession,
@@ -182,15 +184,35 @@ impl Plan<'_> {
         // `buf` holds the bytes from `offset` on that the server has not confirmed.
         // Failures in a row without progress.
         let mut failures = 0u32;
+        // The buffer of a confirmed chunk, reused for reading ahead.
+        let mut spare: Option<BytesMut> = None;
         loop {
-            // One byte of lookahead tells whether this chunk is the last.
+            // One byte of lookahead tells whether this chunk is the last (after a chunk went
+            // through, `buf` was read ahead and this returns at once).
             reader.fill(&mut buf, chunk_size + 1).await?;
             let last = buf.len() <= chunk_size;
             let send_len = buf.len().min(chunk_size);
             let total = if last { Some(offset + send_len as u64) } else { length };
             self.check_size(offset + buf.len() as u64)?;
-            let chunk = Bytes::copy_from_slice(&buf[..send_len]);
-            let progress = match self.put_chunk(&url, chunk, offset, total).await {
+            let chunk = buf.split_to(send_len).freeze();
+            // What follows the chunk (the lookahead byte), then the next chunk read behind it
+            // while this one is sent.
+            let mut next = spare.take().unwrap_or_else(|| self.buffer());
+            next.clear();
+            next.extend_from_slice(&buf);
+            drop(buf);
+            let read_ahead = async {
+                if last {
+                    Ok(())
+                } else {
+                    reader.fill(&mut next, chunk_size + 1).await
+                }
+            };
+            let (sent, read) =
+                futures_util::future::join(self.put_chunk(&url, chunk.clone(), offset, total), read_ahead).await;
+            // A source that cannot be read fails the upload whatever the server said.
+            read?;
+            let progress = match sent {
                 Ok(progress) => progress,
                 Err(error) => {
                     failures += 1;
@@ -214,7 +236,8 @@ impl Plan<'_> {
                 }
                 Progress::Incomplete(confirmed) => confirmed,
             };
-            let held_end = offset + buf.len() as u64;
+            let chunk_end = offset + chunk.len() as u64;
+            let held_end = chunk_end + next.len() as u64;
             if confirmed < offset || confirmed > held_end {
                 return Err(Error::InvalidResponse(format!(
                     "{}: the session reports {confirmed} bytes received, outside the unconfirmed range {offset}..{held_end} this client still holds",
@@ -224,7 +247,20 @@ impl Plan<'_> {
             if confirmed > offset {
                 failures = 0;
             }
-            buf.advance((confirmed - offset) as usize);
+            if confirmed >= chunk_end {
+                next.advance((confirmed - chunk_end) as usize);
+                buf = next;
+                // The transport is done with the chunk; its buffer is reused when nothing
+                // else (a recording transport) still holds it.
+                spare = chunk.try_into_mut().ok();
+            } else {
+                // Part of the chunk goes again, before what was read ahead.
+                let unsent = &chunk[(confirmed - offset) as usize..];
+                let mut merged = BytesMut::with_capacity(unsent.len() + next.len() + super::source::READ_SIZE);
+                merged.extend_from_slice(unsent);
+                merged.extend_from_slice(&next);
+                buf = merged;
+            }
             offset = confirmed;
         }
     }

@@ -16,7 +16,7 @@ pub(crate) const READ_SIZE: usize = 256 * 1024;
 /// The bytes of an upload, their content type and (when known) their length.
 ///
 /// Files and readers are read chunk by chunk while uploading; only the chunk
-/// being sent is held in memory.
+/// being sent and the next one (read while it is sent) are held in memory.
 ///
 /// ```
 /// use discogen_runtime::media::MediaSource;
@@ -96,12 +96,12 @@ impl MediaSource {
             Body::Bytes(bytes) => Reader::Bytes(bytes),
             Body::File(path) => {
                 let file = tokio::fs::File::open(&path).await.map_err(|e| file_error(&path, "cannot open", e))?;
-                Reader::Async(Box::pin(file))
+                Reader::File(Some(file.into_std().await))
             }
             Body::Reader(reader) => Reader::Async(reader),
             Body::Stream(stream) => Reader::Stream(stream, Bytes::new()),
         };
-        Ok(MediaReader { inner, declared: self.length, read: 0 })
+        Ok(MediaReader { inner, declared: self.length, read: 0, ended: false })
     }
 }
 
@@ -127,6 +127,9 @@ fn file_error(path: &std::path::Path, what: &str, error: std::io::Error) -> Erro
 
 enum Reader {
     Bytes(Bytes),
+    /// A file, read on the blocking pool straight into the caller's buffer, as much as
+    /// asked in one go (`None` while a read is out, or after one was abandoned).
+    File(Option<std::fs::File>),
     Async(Pin<Box<dyn AsyncRead + Send>>),
     /// The stream and the rest of its last item.
     Stream(Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>, Bytes),
@@ -137,18 +140,36 @@ pub(crate) struct MediaReader {
     inner: Reader,
     declared: Option<u64>,
     read: u64,
+    /// The source said it has no more: it is not read again (a stream may not be polled
+    /// after its end).
+    ended: bool,
 }
 
 impl MediaReader {
     /// Appends bytes to `buf` until it holds `target` bytes or the source ends.
     pub(crate) async fn fill(&mut self, buf: &mut BytesMut, target: usize) -> Result<()> {
-        while buf.len() < target {
+        while buf.len() < target && !self.ended {
             let want = target - buf.len();
             let got = match &mut self.inner {
                 Reader::Bytes(bytes) => {
                     let piece = bytes.split_to(want.min(bytes.len()));
                     buf.extend_from_slice(&piece);
                     piece.len()
+                }
+                Reader::File(slot) => {
+                    let file = slot.take().ok_or_else(|| {
+                        Error::InvalidRequest("media file: an earlier read of it was abandoned".to_owned())
+                    })?;
+                    let mut owned = std::mem::take(buf);
+                    let (file, owned, got) = tokio::task::spawn_blocking(move || {
+                        let got = read_file(&file, &mut owned, target);
+                        (file, owned, got)
+                    })
+                    .await
+                    .map_err(|e| source_error(&e))?;
+                    *slot = Some(file);
+                    *buf = owned;
+                    got.map_err(|e| source_error(&e))?
                 }
                 Reader::Async(reader) => {
                     let before = buf.len();
@@ -169,6 +190,7 @@ impl MediaReader {
                 }
             };
             if got == 0 {
+                self.ended = true;
                 break;
             }
             self.read += got as u64;
@@ -195,6 +217,29 @@ impl MediaReader {
             _ => Ok(()),
         }
     }
+}
+
+/// Appends bytes of `file` to `buf` until it holds `target` bytes or the file ends: how many.
+fn read_file(mut file: &std::fs::File, buf: &mut BytesMut, target: usize) -> std::io::Result<usize> {
+    use std::io::Read;
+    let before = buf.len();
+    let mut filled = before;
+    buf.reserve(target.saturating_sub(before));
+    while filled < target {
+        // Zeroed a piece at a time, so that the read finds the piece still in the cache.
+        buf.resize(target.min(filled + READ_SIZE), 0);
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e);
+            }
+        }
+    }
+    buf.truncate(filled);
+    Ok(filled - before)
 }
 
 /// The next item that has bytes, `None` at the end of the stream.
@@ -242,6 +287,35 @@ mod tests {
             data.chunks(33_333).map(|c| Ok(Bytes::copy_from_slice(c))).chain([Ok(Bytes::new())]).collect();
         let stream = MediaSource::from_stream(futures_util::stream::iter(pieces), "a/b", Some(data.len() as u64));
         assert_eq!(read_all(stream, 70_000).await.unwrap(), data);
+        let path = std::env::temp_dir().join(format!("discogen-source-{}.bin", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let file = MediaSource::from_path(&path, "a/b").await.unwrap();
+        // Steps across the pieces the file is zeroed and read in.
+        let read = read_all(file, READ_SIZE + 70_000).await;
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(read.unwrap(), data);
+    }
+
+    /// A stream that has ended is not polled again (a stream may panic then), however often
+    /// the reader is asked for more.
+    #[tokio::test]
+    async fn an_ended_stream_is_not_polled_again() {
+        let mut items = vec![Ok::<_, std::io::Error>(Bytes::from_static(b"abc"))].into_iter();
+        let mut ended = false;
+        let stream = futures_util::stream::poll_fn(move |_| match items.next() {
+            Some(item) => std::task::Poll::Ready(Some(item)),
+            None => {
+                assert!(!ended, "polled after its end");
+                ended = true;
+                std::task::Poll::Ready(None)
+            }
+        });
+        let mut reader = MediaSource::from_stream(stream, "a/b", None).open().await.unwrap();
+        let mut buf = BytesMut::new();
+        reader.fill(&mut buf, 10).await.unwrap();
+        reader.fill(&mut buf, 10).await.unwrap();
+        reader.fill(&mut buf, 20).await.unwrap();
+        assert_eq!(&buf[..], b"abc");
     }
 
     #[tokio::test]

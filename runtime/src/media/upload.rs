@@ -107,7 +107,7 @@ impl<T: DeserializeOwned> MediaUpload<T> {
     }
 
     /// Bytes per resumable chunk, rounded down to a multiple of 256 KiB (at least 256 KiB).
-    /// Memory use is about one chunk.
+    /// Memory use is about two chunks (the one in flight and the next, read meanwhile).
     pub fn chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = (bytes / CHUNK_GRANULARITY).max(1) * CHUNK_GRANULARITY;
         self

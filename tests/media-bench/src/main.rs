@@ -19,8 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes = match mode.as_str() {
         "upload" => {
             let media = MediaSource::from_path(what.as_str(), "application/octet-stream").await?;
-            let object =
-                client.objects().insert("discard", Object::default()).name("bench").upload(media).send().await?;
+            let upload = client.objects().insert("discard", Object::default()).name("bench").upload(media);
+            let upload = match std::env::var("MEDIA_BENCH_CHUNK_KIB").ok().and_then(|v| v.parse::<usize>().ok()) {
+                Some(kib) => upload.chunk_size(kib << 10),
+                None => upload,
+            };
+            let object = upload.send().await?;
             object.size.unwrap_or_default()
         }
         "download" => {
