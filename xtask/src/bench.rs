@@ -19,7 +19,7 @@ pub fn run(runs: usize) -> Result<(), String> {
     if !status.success() {
         return Err("release build failed".into());
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let target = specs::target_dir();
     let binary = target.join("release/discogen");
     let out = std::env::temp_dir().join(format!("discogen-bench-{}", std::process::id()));
     // The docs step, the client step (what `regen` does per spec), and the docs from StackQL's

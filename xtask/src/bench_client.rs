@@ -32,7 +32,7 @@ pub fn run(pairs: usize) -> Result<(), String> {
             .args(["build", "--release", "--quiet", "-p", "discogen-bench-client", "-p", "notebook-emulator"])
             .current_dir(&root),
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let target = specs::target_dir();
     let bench = target.join("release/discogen-bench-client");
     let emulator = Emulator::start(&target.join("release/notebook-emulator"))?;
     side(&bench, &["seed", "--url", &emulator.url])?;

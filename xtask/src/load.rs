@@ -20,7 +20,7 @@ pub fn run() -> Result<(), String> {
         return Err("release build of discogen-load failed".into());
     }
     println!("release build: {:.1} s", started.elapsed().as_secs_f64());
-    let binary = root.join("target/release/discogen-load");
+    let binary = specs::target_dir().join("release/discogen-load");
     let status = Command::new(&binary).status().map_err(|e| format!("{}: {e}", binary.display()))?;
     if status.success() {
         Ok(())

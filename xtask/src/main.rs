@@ -201,11 +201,15 @@ enum Task {
     /// compile against clients generated now.
     ReferenceCalls,
     /// Upload and download N MiB through the generated storage client and with curl against
-    /// the media emulator; prints throughput and the client's peak RSS.
+    /// the media emulator, in alternating rounds; prints throughput, the median client / curl
+    /// ratios and the client's peak RSS.
     MediaBench {
         /// MiB per transfer.
         #[arg(long, default_value_t = 1024)]
         mib: u64,
+        /// Rounds, each side of each direction once per round.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
     },
 }
 
@@ -244,7 +248,7 @@ fn main() -> ExitCode {
             openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))
         }
         Task::Bench { runs } => bench::run(runs),
-        Task::MediaBench { mib } => media_bench::run(mib),
+        Task::MediaBench { mib, rounds } => media_bench::run(mib, rounds),
         Task::BenchClient { pairs } => bench_client::run(pairs),
         Task::Load => load::run(),
         Task::Hostile { responses, seed, in_flight, release } => {

@@ -1,8 +1,9 @@
-//! `cargo xtask media-bench [--mib N]`: uploads and downloads N MiB (default 1024) through the
-//! generated storage client against the media emulator (which discards uploads and generates
-//! downloads, so the server is not the bottleneck), each transfer in its own `media-bench`
-//! process so that its peak RSS is the client's alone; then the same transfers with curl
-//! against the same endpoints. Release builds. The last line is the summary.
+//! `cargo xtask media-bench [--mib N] [--rounds R]`: uploads and downloads N MiB (default 1024)
+//! through the generated storage client against the media emulator (which discards uploads and
+//! generates downloads, so the server is not the bottleneck), each transfer in its own
+//! `media-bench` process so that its peak RSS is the client's alone, and the same transfers
+//! with curl against the same endpoints, R rounds (default 5) alternating which side goes
+//! first. Release builds. The last line is the summary: the median of the rounds' ratios.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::time::Instant;
 
 use crate::specs;
 
-pub fn run(mib: u64) -> Result<(), String> {
+pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
     let root = specs::project_root();
     let status = specs::cargo()
         .args(["build", "--release", "--quiet", "-p", "media-emulator", "-p", "media-bench"])
@@ -22,41 +23,79 @@ pub fn run(mib: u64) -> Result<(), String> {
         return Err("release build of media-emulator / media-bench failed".into());
     }
     let bytes = mib << 20;
-    let file = root.join("target/media-bench.bin");
+    let target = specs::target_dir();
+    let file = target.join("media-bench.bin");
     write_source(&file, bytes)?;
-    let server = Server::start(&root.join("target/release/media-emulator"))?;
+    let server = Server::start(&target.join("release/media-emulator"))?;
     let endpoint = format!("{}storage/v1/", server.root);
-    let bench = root.join("target/release/media-bench");
-
-    let (upload, upload_rss) = client_run(&bench, &["upload", &endpoint, &file.display().to_string()], bytes)?;
-    let (download, download_rss) = client_run(&bench, &["download", &endpoint, &bytes.to_string()], bytes)?;
+    let bench = target.join("release/media-bench");
+    let file_arg = file.display().to_string();
     let upload_url = format!("{}upload/storage/v1/b/discard/o?uploadType=media&name=curl", server.root);
-    let curl_upload = curl(
-        &[
-            "-sS",
-            "-o",
-            "/dev/null",
-            "-X",
-            "POST",
-            "-H",
-            "Content-Type: application/octet-stream",
-            "-T",
-            &file.display().to_string(),
-            &upload_url,
-        ],
-        bytes,
-    )?;
+    let curl_upload_args = [
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-X",
+        "POST",
+        "-H",
+        "Content-Type: application/octet-stream",
+        "-T",
+        &file_arg,
+        &upload_url,
+    ];
     let download_url = format!("{endpoint}b/generated/o/size-{bytes}?alt=media");
-    let curl_download = curl(&["-sS", "-o", "/dev/null", &download_url], bytes)?;
+    let curl_download_args = ["-sS", "-o", "/dev/null", &download_url];
+
+    // Each round: both sides of each direction back to back, the order alternating between
+    // rounds, so that a drift of the machine's speed hits both sides alike.
+    let (mut uploads, mut downloads, mut peak_rss) = (Vec::new(), Vec::new(), 0u64);
+    for round in 0..rounds.max(1) {
+        let client_upload = || client_run(&bench, &["upload", &endpoint, &file_arg], bytes);
+        let client_download = || client_run(&bench, &["download", &endpoint, &bytes.to_string()], bytes);
+        let ((upload, upload_rss), curl_upload) = if round % 2 == 0 {
+            (client_upload()?, curl(&curl_upload_args, bytes)?)
+        } else {
+            let curl_upload = curl(&curl_upload_args, bytes)?;
+            (client_upload()?, curl_upload)
+        };
+        let ((download, download_rss), curl_download) = if round % 2 == 0 {
+            let curl_download = curl(&curl_download_args, bytes)?;
+            (client_download()?, curl_download)
+        } else {
+            (client_download()?, curl(&curl_download_args, bytes)?)
+        };
+        println!(
+            "round {}: upload {upload:.0} MiB/s (curl {curl_upload:.0}), download {download:.0} MiB/s (curl {curl_download:.0}), peak RSS {:.1} / {:.1} MiB",
+            round + 1,
+            upload_rss as f64 / 1024.0,
+            download_rss as f64 / 1024.0
+        );
+        uploads.push(upload / curl_upload);
+        downloads.push(download / curl_download);
+        peak_rss = peak_rss.max(upload_rss).max(download_rss);
+    }
     let _ = std::fs::remove_file(&file);
-    println!("client upload {upload:.0} MiB/s (peak RSS {:.1} MiB)", upload_rss as f64 / 1024.0);
-    println!("client download {download:.0} MiB/s (peak RSS {:.1} MiB)", download_rss as f64 / 1024.0);
-    println!("curl upload {curl_upload:.0} MiB/s, download {curl_download:.0} MiB/s");
     println!(
-        "media: upload {upload:.0} MiB/s (curl {curl_upload:.0} MiB/s), download {download:.0} MiB/s (curl {curl_download:.0} MiB/s), peak RSS {:.0} MiB",
-        upload_rss.max(download_rss) as f64 / 1024.0
+        "media, client / curl, median of {} alternating rounds: upload {:.2}x (rounds {}), download {:.2}x (rounds {}), peak RSS {:.0} MiB",
+        uploads.len(),
+        median(&mut uploads),
+        spread(&uploads),
+        median(&mut downloads),
+        spread(&downloads),
+        peak_rss as f64 / 1024.0
     );
     Ok(())
+}
+
+/// The median (the upper one of an even count); sorts `ratios`.
+fn median(ratios: &mut [f64]) -> f64 {
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+/// `min..max` of sorted ratios.
+fn spread(sorted: &[f64]) -> String {
+    format!("{:.2}..{:.2}", sorted[0], sorted[sorted.len() - 1])
 }
 
 /// The upload source: `bytes` of a repeating pattern, written once (then in the page cache).
