@@ -120,7 +120,7 @@ fn escape_inline(text: &str) -> String {
                 }
             }
             b'<' if bytes.get(at + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') => {
-                match text[at..].find('>') {
+                match memchr::memchr(b'>', &bytes[at..]) {
                     Some(offset) => {
                         push_braces(&mut out, &text[plain..at]);
                         out.push_str(&text[at..at + offset + 1]);
@@ -149,10 +149,10 @@ fn push_braces(out: &mut String, text: &str) {
     out.push_str(&text[plain..]);
 }
 
-/// Where `tag` (which starts with `<`) first starts in `text`: checked at each `<`, since a
-/// substring searcher built for every line cost more than the search.
+/// Where `tag` (which starts with `<`) first starts in `text`: checked at each `<` (found by
+/// memchr), since a substring searcher built for every line cost more than the search.
 fn find_tag(text: &str, tag: &str) -> Option<usize> {
-    text.match_indices('<').map(|(at, _)| at).find(|at| text[*at..].starts_with(tag))
+    memchr::memchr_iter(b'<', text.as_bytes()).find(|at| text[*at..].starts_with(tag))
 }
 
 /// Where `part`, a slice of `whole`, starts in it.
