@@ -78,6 +78,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    grow_heap_in_large_steps();
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,
@@ -87,6 +88,32 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// glibc grows a heap 128 KiB at a time and hands memory back whenever that much is free at its
+/// top, and gives each allocation of 128 KiB or more (the document's text, its line list, a
+/// page) pages of its own from `mmap`: a run that builds ~30 MiB out of hundreds of thousands
+/// of allocations (the provider spec's tree, the IR, the pages) pays for a thousand system
+/// calls and the page faults of fresh memory after each. Growing 64 MiB at a time and keeping
+/// allocations up to 32 MiB (glibc's maximum) in the heap (address space: pages never touched
+/// are never resident, peak RSS is unchanged) took 10-15 % off the provider-spec path's CPU
+/// time (issue 27). A process setting only: the library leaves the allocator alone.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn grow_heap_in_large_steps() {
+    const M_TOP_PAD: std::ffi::c_int = -2;
+    const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+    extern "C" {
+        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    // SAFETY: glibc's `mallopt` only sets a tuning parameter of malloc (under malloc's own
+    // lock); both values are in range. A failure (result 0) keeps the default: nothing to do.
+    unsafe {
+        mallopt(M_TOP_PAD, 64 << 20);
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn grow_heap_in_large_steps() {}
 
 fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })

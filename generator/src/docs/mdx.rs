@@ -9,27 +9,36 @@ use super::fields::closing_run;
 /// written already is read as the character), then `\` -> `\\`, backtick -> `` \` `` and
 /// `${` -> `\${`.
 pub fn code_block_literal(text: &str) -> String {
+    // Bytes, not chars: every character looked at is ASCII, and a UTF-8 continuation byte is
+    // never one of them, so the runs between them are copied whole.
     let mut plain = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(next) = chars.next() {
-                plain.push(next);
-            }
+    let bytes = text.as_bytes();
+    let (mut at, mut start) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] == b'\\' {
+            // Drop the backslash, keep the character after it whatever it is.
+            plain.push_str(&text[start..at]);
+            start = at + 1;
+            at += 2;
         } else {
-            plain.push(c);
+            at += 1;
         }
     }
+    plain.push_str(&text[start.min(text.len())..]);
     let mut out = String::with_capacity(plain.len() + 16);
-    let mut chars = plain.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '`' => out.push_str("\\`"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            _ => out.push(c),
-        }
+    let mut start = 0;
+    for (at, byte) in plain.bytes().enumerate() {
+        let escaped = match byte {
+            b'\\' => "\\\\",
+            b'`' => "\\`",
+            b'$' if plain.as_bytes().get(at + 1) == Some(&b'{') => "\\$",
+            _ => continue,
+        };
+        out.push_str(&plain[start..at]);
+        out.push_str(escaped);
+        start = at + 1;
     }
+    out.push_str(&plain[start..]);
     out
 }
 
@@ -61,25 +70,25 @@ pub fn escape_braces(page: &str) -> String {
                     break;
                 }
             }
-        } else if let Some(start) = line.contains('<').then(|| line.find("<CodeBlock")).flatten() {
+        } else if let Some(start) = find_tag(line, "<CodeBlock") {
             text.push_str(&line[..start]);
             out.push_str(&escape_inline(&std::mem::take(&mut text)));
-            let mut block = line[start..].to_owned();
-            // The closing tag is on one line: look for it in each line as it is added, not in
-            // the whole block again (manifests run to hundreds of lines).
-            let mut closed = block.contains("</CodeBlock>");
-            while !closed {
-                match lines.next() {
-                    Some(inner) => {
-                        closed = inner.contains("</CodeBlock>");
-                        block.push_str(inner);
-                    }
-                    None => break,
+            // The block runs to its closing tag, which is on one line: searched for once in
+            // the rest of the page, not line by line (manifests run to hundreds of lines).
+            let block = offset_in(rest, line) + start;
+            match rest[block..].find("</CodeBlock>") {
+                Some(close) => {
+                    let end = block + close + "</CodeBlock>".len();
+                    let line_end = rest[end..].find('\n').map_or(rest.len(), |at| end + at + 1);
+                    out.push_str(&rest[block..end]);
+                    text.push_str(&rest[end..line_end]);
+                    lines = rest[line_end..].split_inclusive('\n');
+                }
+                None => {
+                    out.push_str(&rest[block..]);
+                    lines = rest[rest.len()..].split_inclusive('\n');
                 }
             }
-            let end = block.find("</CodeBlock>").map_or(block.len(), |at| at + "</CodeBlock>".len());
-            out.push_str(&block[..end]);
-            text.push_str(&block[end..]);
         } else {
             text.push_str(line);
         }
@@ -94,7 +103,9 @@ fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut at = 0;
     let mut plain = 0;
-    while at < bytes.len() {
+    // From one backtick or `<` to the next (memchr's vector search), not byte by byte.
+    while let Some(offset) = memchr::memchr2(b'`', b'<', &bytes[at..]) {
+        at += offset;
         match bytes[at] {
             b'`' => {
                 let run = bytes[at..].iter().take_while(|b| **b == b'`').count();
@@ -109,7 +120,7 @@ fn escape_inline(text: &str) -> String {
                 }
             }
             b'<' if bytes.get(at + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!') => {
-                match text[at..].find('>') {
+                match memchr::memchr(b'>', &bytes[at..]) {
                     Some(offset) => {
                         push_braces(&mut out, &text[plain..at]);
                         out.push_str(&text[at..at + offset + 1]);
@@ -128,13 +139,25 @@ fn escape_inline(text: &str) -> String {
 
 /// `text` onto `out` with `{` as `&#123;` and `}` as `&#125;`.
 fn push_braces(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.find(['{', '}']) {
-        out.push_str(&rest[..at]);
-        out.push_str(if rest.as_bytes()[at] == b'{' { "&#123;" } else { "&#125;" });
-        rest = &rest[at + 1..];
+    // memchr's search for either brace: `find(['{', '}'])` decodes every character.
+    let mut plain = 0;
+    for at in memchr::memchr2_iter(b'{', b'}', text.as_bytes()) {
+        out.push_str(&text[plain..at]);
+        out.push_str(if text.as_bytes()[at] == b'{' { "&#123;" } else { "&#125;" });
+        plain = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[plain..]);
+}
+
+/// Where `tag` (which starts with `<`) first starts in `text`: checked at each `<` (found by
+/// memchr), since a substring searcher built for every line cost more than the search.
+fn find_tag(text: &str, tag: &str) -> Option<usize> {
+    memchr::memchr_iter(b'<', text.as_bytes()).find(|at| text[*at..].starts_with(tag))
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 #[cfg(test)]
@@ -144,6 +167,7 @@ mod tests {
     #[test]
     fn code_block_literal_normalises_escapes() {
         assert_eq!(code_block_literal("a `b` ${c} \\`d\\` \\\\e"), "a \\`b\\` \\${c} \\`d\\` \\\\e");
+        assert_eq!(code_block_literal("\\é\\\\ü $ $\\{ \\"), "é\\\\ü $ \\${ ");
     }
 
     #[test]

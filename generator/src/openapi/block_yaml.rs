@@ -56,19 +56,27 @@ pub(super) fn parse_halves(text: &str) -> Option<serde_json::Value> {
 
 /// The lines of a document in the subset, or `None` for one that is not.
 fn lines(text: &str) -> Option<Vec<Line<'_>>> {
-    if has_tab_or_cr(text.as_bytes()) || text.contains('\u{feff}') {
+    if has_tab_or_cr(text.as_bytes()) || memchr::memmem::find(text.as_bytes(), "\u{feff}".as_bytes()).is_some() {
         return None;
     }
     let text = text.strip_prefix("---\n").unwrap_or(text);
     // Lines end with a line break (a block scalar's last one counts); a document whose last
     // line has none is left to serde_yaml_ng.
+    if !text.ends_with('\n') {
+        return None;
+    }
     let mut lines = Vec::with_capacity(text.len() / 32);
-    for text in text.strip_suffix('\n')?.split('\n') {
+    let mut start = 0;
+    // The line breaks found by memchr's vector search: `split('\n')` took a third of the
+    // read's time on the main thread (issue 27).
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let text = &text[start..end];
         // Document markers (a second document, an end marker) are serde_yaml_ng's business.
         if text.starts_with("---") || text.starts_with("...") {
             return None;
         }
         lines.push(Line { indent: indentation(text), text });
+        start = end + 1;
     }
     Some(lines)
 }

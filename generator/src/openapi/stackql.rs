@@ -4,8 +4,6 @@
 //! `$ref`s to those methods, in the order StackQL groups them). Nothing is derived: the rules
 //! of `crate::stackql` already ran when StackQL wrote the spec.
 
-use std::collections::HashMap;
-
 use super::lower::{component_name, Operation};
 use super::node::{is_word, Node, Reader};
 use crate::error::Result;
@@ -33,12 +31,7 @@ pub fn resources(
 ) -> Result<Vec<SqlResource>> {
     let root = r.node();
     let Some(components) = r.get(&root, "components") else { return Ok(Vec::new()) };
-    // Operations by the JSON pointer a method's `operation.$ref` names them with.
-    let by_pointer: HashMap<String, usize> = operations
-        .iter()
-        .enumerate()
-        .map(|(index, op)| (format!("#/paths/{}/{}", super::node::escape(op.path), op.verb), index))
-        .collect();
+    let by_pointer = OperationIndex::new(operations);
     let mut resources = Vec::new();
     for (key, node) in r.object(&components, RESOURCES)? {
         let name = r.string(&node, "name")?.unwrap_or(key).to_owned();
@@ -101,22 +94,66 @@ fn listed<'a>(r: &Reader<'a>, refs: &Node<'a>) -> Result<Vec<Node<'a>>> {
     Ok(items.iter().enumerate().map(|(i, value)| Node { value, path: format!("{}/{i}", refs.path) }).collect())
 }
 
+/// Operations by the JSON pointer a method's `operation.$ref` names them with
+/// (`#/paths/~1v1~1{name}/get`): keyed by the path as written in `paths` and the verb, so no
+/// pointer is built for each of the document's operations (aiplatform's 1 922), and the
+/// pointer looked up is taken apart instead.
+struct OperationIndex<'o> {
+    by_path: rustc_hash::FxHashMap<(&'o str, &'o str), usize>,
+}
+
+impl<'o> OperationIndex<'o> {
+    fn new(operations: &[Operation<'o>]) -> Self {
+        Self { by_path: operations.iter().enumerate().map(|(index, op)| ((op.path, op.verb), index)).collect() }
+    }
+
+    /// The operation `pointer` (percent-decoded) names, if it names one.
+    fn get(&self, pointer: &str) -> Option<usize> {
+        let (segment, verb) = pointer.strip_prefix("#/paths/")?.rsplit_once('/')?;
+        self.by_path.get(&(unescape_segment(segment)?.as_ref(), verb)).copied()
+    }
+}
+
+/// The key a JSON pointer segment escapes (`~1` is `/`, `~0` is `~`); `None` for a segment no
+/// key escapes to (a bare `/`, a `~` before anything but `0` or `1`), so that a segment and
+/// a key match exactly when the key escapes to the segment.
+fn unescape_segment(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if segment.contains('/') {
+        return None;
+    }
+    if !segment.contains('~') {
+        return Some(segment.into());
+    }
+    let mut key = String::with_capacity(segment.len());
+    let mut chars = segment.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '~' => key.push(match chars.next()? {
+                '0' => '~',
+                '1' => '/',
+                _ => return None,
+            }),
+            c => key.push(c),
+        }
+    }
+    Some(key.into())
+}
+
 fn sql_method(
     r: &Reader<'_>,
     name: &str,
     node: &Node<'_>,
     methods: &[Method],
     operations: &[Operation<'_>],
-    by_pointer: &HashMap<String, usize>,
+    by_pointer: &OperationIndex<'_>,
 ) -> Result<SqlMethod> {
     let operation =
         r.get(node, "operation").ok_or_else(|| r.error(&node.path, "a method needs an `operation` $ref"))?;
     let reference =
         r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
-    let at = format!("{}/$ref", operation.path);
-    let index = *by_pointer
-        .get(super::node::percent_decode(reference).as_ref())
-        .ok_or_else(|| r.error(&at, format!("$ref {reference:?} names no operation")))?;
+    let index = by_pointer.get(&super::node::percent_decode(reference)).ok_or_else(|| {
+        r.error(&format!("{}/$ref", operation.path), format!("$ref {reference:?} names no operation"))
+    })?;
     let (op, method) = (&operations[index], &methods[index]);
     let response = r.get(node, "response");
     let string = |key: &str| -> Result<Option<&str>> {
