@@ -1,12 +1,15 @@
 //! The request executor: attempts, timeouts and retries.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::{Either, FutureExt, Map};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
-use tokio::time::Instant;
+use tokio::time::error::Elapsed;
+use tokio::time::{Instant, Timeout};
 use url::Url;
 
 use crate::client::Client;
@@ -44,6 +47,14 @@ impl RawResponse {
     }
 }
 
+/// What one attempt sends: the prepared call's parts, its URL its own.
+struct Sent<'a> {
+    method: Method,
+    url: Url,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+}
+
 /// Everything an attempt needs, prepared once per call.
 struct Prepared<'c> {
     method: Method,
@@ -79,7 +90,7 @@ impl Client {
     pub async fn execute_raw(&self, request: Request) -> Result<RawResponse> {
         let prepared = self.prepare(&request)?;
         let span = Span::call(request.id(), prepared.method, &prepared.url);
-        let result = span.instrument(self.send_with_retries(&request, &prepared, &span)).await;
+        let result = span.instrument(self.send_with_retries(&request, prepared, &span)).await;
         match &result {
             Ok(response) => span.status(response.status),
             Err(error) => span.error(error),
@@ -90,7 +101,7 @@ impl Client {
         result
     }
 
-    async fn send_with_retries(&self, request: &Request, prepared: &Prepared<'_>, span: &Span) -> Result<RawResponse> {
+    async fn send_with_retries(&self, request: &Request, prepared: Prepared<'_>, span: &Span) -> Result<RawResponse> {
         let options = request.request_options();
         let policy = options.retry_policy().unwrap_or(&self.inner.retry);
         let attempt_timeout = options.timeout().or(self.inner.timeout);
@@ -102,11 +113,19 @@ impl Client {
 
         let mut attempt: u32 = 1;
         let mut delay = None;
+        // The first attempt sends the prepared URL itself; a retry (rare) writes it out again
+        // rather than every call keeping a copy in case.
+        let mut first_url = Some(prepared.url);
         loop {
             let remaining = deadline.map(|d| d.saturating_duration_since(now));
             let timeout = min_timeout(attempt_timeout, remaining);
-            let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &prepared.url);
-            let result = attempt_span.instrument(self.attempt(prepared, now, timeout)).await;
+            let url = match first_url.take() {
+                Some(url) => url,
+                None => self.call_url(request)?,
+            };
+            let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &url);
+            let sent = Sent { method: prepared.method, url, headers: &prepared.headers, body: &prepared.body };
+            let result = attempt_span.instrument(self.attempt(request, sent, now, timeout)).await;
             span.attempts(attempt);
             let error = match result {
                 Ok(response) => {
@@ -128,7 +147,7 @@ impl Client {
 
     fn prepare(&self, request: &Request) -> Result<Prepared<'_>> {
         let options = request.request_options();
-        let url = self.request_url(request.checked_path()?, request.query_pairs(), options)?;
+        let url = self.call_url(request)?;
         let body = request.body();
         let headers = if request.headers().is_empty() && options.headers().is_empty() {
             Cow::Borrowed(&self.inner.json_headers[usize::from(body.is_some())])
@@ -140,6 +159,11 @@ impl Client {
         let body = body.cloned().unwrap_or_default();
         let body = if request.wraps_data() { data_wrapper::wrap(body) } else { body };
         Ok(Prepared { method: request.method(), url, headers, body })
+    }
+
+    /// The URL of `request`: [`Client::request_url`] of its path, query and options.
+    fn call_url(&self, request: &Request) -> Result<Url> {
+        self.request_url(request.checked_path()?, request.query_pairs(), request.request_options())
     }
 
     /// The URL of a call: the endpoint, `path`, the call's `query` and the standard
@@ -227,15 +251,21 @@ impl Client {
     }
 
     /// One attempt: token, send, map non-2xx to errors.
-    async fn attempt(&self, prepared: &Prepared<'_>, start: Instant, timeout: Option<Duration>) -> Result<RawResponse> {
+    async fn attempt(
+        &self,
+        call: &Request,
+        sent: Sent<'_>,
+        start: Instant,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse> {
         let send = async {
-            let mut headers = HeaderMap::clone(&prepared.headers);
+            let mut headers = HeaderMap::clone(sent.headers);
             self.add_credentials(&mut headers).await?;
             let request = HttpRequest {
-                method: prepared.method,
-                url: prepared.url.clone(),
+                method: sent.method,
+                url: sent.url,
                 headers,
-                body: prepared.body.clone(),
+                body: sent.body.clone(),
                 timeout,
                 max_response_bytes: self.inner.max_response_bytes,
             };
@@ -248,8 +278,13 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
             }
-            if let Some(target) = crate::redirect::target(&prepared.url, status, &response.headers) {
-                return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+            // The URL went to the transport: a redirect's target is resolved against it
+            // written out again (error responses only).
+            if (300..400).contains(&status) {
+                let url = self.call_url(call)?;
+                if let Some(target) = crate::redirect::target(&url, status, &response.headers) {
+                    return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+                }
             }
             Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };
@@ -345,15 +380,19 @@ pub(crate) async fn within<T>(
 }
 
 /// Runs `work` bounded by `timeout` counted from `start` (an elapsed limit is
-/// [`Error::Timeout`]); a limit past the end of time is none.
-async fn within_from<T>(
+/// [`Error::Timeout`]); a limit past the end of time is none. Not an `async fn`: its future
+/// holds `work` once (an `async fn` keeps its argument beside the timeout wrapping it, and
+/// every move of the call's future copies both).
+fn within_from<T, F: Future<Output = Result<T>>>(
     start: Instant,
     timeout: Option<Duration>,
-    work: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
+    work: F,
+) -> Either<Map<Timeout<F>, impl FnOnce(std::result::Result<Result<T>, Elapsed>) -> Result<T>>, F> {
     match timeout.and_then(|limit| Some((limit, start.checked_add(limit)?))) {
-        Some((limit, end)) => tokio::time::timeout_at(end, work).await.unwrap_or(Err(Error::Timeout(limit))),
-        None => work.await,
+        Some((limit, end)) => {
+            Either::Left(tokio::time::timeout_at(end, work).map(move |done| done.unwrap_or(Err(Error::Timeout(limit)))))
+        }
+        None => Either::Right(work),
     }
 }
 
