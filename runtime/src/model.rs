@@ -118,7 +118,13 @@ pub struct ExtraFields(serde_json::Map<String, serde_json::Value>);
 
 impl ExtraFields {
     /// The member named `name` (a JSON name), if any.
+    // Inlined: serialising a model asks this of every field, and the map is almost always
+    // empty (about 400 instructions per create in calls alone, callgrind).
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.get(name)
     }
 
