@@ -5,11 +5,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::future::{Either, FutureExt, Map};
+use futures_util::future::{Either, FutureExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
-use tokio::time::error::Elapsed;
-use tokio::time::{Instant, Timeout};
+use tokio::time::Instant;
 use url::Url;
 
 use crate::client::Client;
@@ -387,7 +386,7 @@ fn within_from<T, F: Future<Output = Result<T>>>(
     start: Instant,
     timeout: Option<Duration>,
     work: F,
-) -> Either<Map<Timeout<F>, impl FnOnce(std::result::Result<Result<T>, Elapsed>) -> Result<T>>, F> {
+) -> impl Future<Output = Result<T>> {
     match timeout.and_then(|limit| Some((limit, start.checked_add(limit)?))) {
         Some((limit, end)) => {
             Either::Left(tokio::time::timeout_at(end, work).map(move |done| done.unwrap_or(Err(Error::Timeout(limit)))))
