@@ -87,9 +87,15 @@ impl Client {
     /// [`RetryPolicy`]; each attempt is bounded by the call's (or else the
     /// client's) timeout and by what is left of the policy's overall deadline.
     pub async fn execute_raw(&self, request: Request) -> Result<RawResponse> {
-        let prepared = self.prepare(&request)?;
-        let span = Span::call(request.id(), prepared.method, &prepared.url);
-        let result = span.instrument(self.send_with_retries(&request, prepared, &span)).await;
+        // `prepared` in a block: as a named local it would keep a slot in the future beside
+        // the one it moves into.
+        let span;
+        let sending = {
+            let prepared = self.prepare(&request)?;
+            span = Span::call(request.id(), prepared.method, &prepared.url);
+            self.send_with_retries(&request, prepared, &span)
+        };
+        let result = span.instrument(sending).await;
         match &result {
             Ok(response) => span.status(response.status),
             Err(error) => span.error(error),
@@ -118,13 +124,19 @@ impl Client {
         loop {
             let remaining = deadline.map(|d| d.saturating_duration_since(now));
             let timeout = min_timeout(attempt_timeout, remaining);
-            let url = match first_url.take() {
-                Some(url) => url,
-                None => self.call_url(request)?,
+            // The URL and what holds it in a block: a named local would keep its own slot in
+            // the call's future beside the attempt's.
+            let attempt_span;
+            let attempting = {
+                let url = match first_url.take() {
+                    Some(url) => url,
+                    None => self.call_url(request)?,
+                };
+                attempt_span = Span::attempt(span, attempt, delay, prepared.method, &url);
+                let sent = Sent { method: prepared.method, url, headers: &prepared.headers, body: &prepared.body };
+                self.attempt(request, sent, now, timeout)
             };
-            let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &url);
-            let sent = Sent { method: prepared.method, url, headers: &prepared.headers, body: &prepared.body };
-            let result = attempt_span.instrument(self.attempt(request, sent, now, timeout)).await;
+            let result = attempt_span.instrument(attempting).await;
             span.attempts(attempt);
             let error = match result {
                 Ok(response) => {
