@@ -617,4 +617,33 @@ mod tests {
         let pretty = Client::builder("http://127.0.0.1:9/").no_auth().pretty_print(true).build().unwrap();
         assert_eq!(pretty.prepare(&Request::new(Method::Get, "v1/a")).unwrap().url.query(), None);
     }
+
+    /// The first attempt sends the prepared URL itself; a retry writes it out again, and a
+    /// redirect (refused) is resolved against it written out again: all the same URL.
+    #[tokio::test]
+    async fn retries_send_the_same_url_and_redirects_resolve_against_it() {
+        use crate::transport::{HttpResponse, MockTransport};
+        let mock = MockTransport::new();
+        mock.push(HttpResponse::new(503, ""));
+        mock.push(HttpResponse::json(200, &serde_json::json!({})));
+        mock.push(HttpResponse::new(302, "").with_header("location", "../moved?secret=1"));
+        let retry = RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)).with_jitter(0.0);
+        let client = Client::builder("http://127.0.0.1:9/base/")
+            .no_auth()
+            .retry_policy(retry)
+            .transport(mock.clone())
+            .build()
+            .unwrap();
+        let request =
+            || Request::new(Method::Get, "v1/a/b").query("x", "1 2").options(RequestOptions::new().with_fields("f"));
+        client.execute_empty(request()).await.unwrap();
+        let error = client.execute_empty(request()).await.unwrap_err();
+        let urls: Vec<String> = mock.requests().iter().map(|sent| sent.url.to_string()).collect();
+        let expected = "http://127.0.0.1:9/base/v1/a/b?x=1+2&fields=f&prettyPrint=false";
+        assert_eq!(urls, [expected; 3]);
+        match error {
+            Error::Redirect { status: 302, location, .. } => assert_eq!(location, "http://127.0.0.1:9/base/v1/moved"),
+            other => panic!("{other:?}"),
+        }
+    }
 }
