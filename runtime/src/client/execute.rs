@@ -182,7 +182,8 @@ impl Client {
     /// endpoint's parsed URL when the path is plainly relative to it.
     fn request_url(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
         let path = path.trim_start_matches('/');
-        if path.contains(['?', '#']) {
+        // Bytes, not chars: a `char` pattern decodes the path as it searches.
+        if path.bytes().any(|byte| byte == b'?' || byte == b'#') {
             // A query or fragment in the path itself (hand-built requests): parsed first, so
             // that its parameters count as present.
             return self.request_url_parsed(path, query, options);
