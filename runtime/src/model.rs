@@ -55,19 +55,12 @@ impl<N: ResourceName> IntoName<N> for &N {
     }
 }
 
-/// `name` written out in one allocation of the right size (`to_string` grows its buffer
-/// segment by segment: five allocations for a three-segment name).
+/// `name` written out in one allocation for any name of up to 128 bytes (`to_string` grows
+/// its buffer segment by segment: five allocations for a three-segment name). A guess, not a
+/// first pass measuring the name: that pass cost as much as the writing (callgrind, about 580
+/// instructions per call).
 fn name_text(name: &impl fmt::Display) -> String {
-    struct Length(usize);
-    impl fmt::Write for Length {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0 += s.len();
-            Ok(())
-        }
-    }
-    let mut length = Length(0);
-    let _ = fmt::write(&mut length, format_args!("{name}"));
-    let mut text = String::with_capacity(length.0);
+    let mut text = String::with_capacity(128);
     let _ = fmt::write(&mut text, format_args!("{name}"));
     text
 }
@@ -118,7 +111,13 @@ pub struct ExtraFields(serde_json::Map<String, serde_json::Value>);
 
 impl ExtraFields {
     /// The member named `name` (a JSON name), if any.
+    // Inlined: serialising a model asks this of every field, and the map is almost always
+    // empty (about 400 instructions per create in calls alone, callgrind).
+    #[inline]
     pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        if self.0.is_empty() {
+            return None;
+        }
         self.0.get(name)
     }
 

@@ -317,14 +317,17 @@ impl ClientBuilder {
         }
         // What a JSON call without headers of its own sends (nothing here can be invalid).
         let json_headers = [json_headers(&headers, &[], &[], false)?, json_headers(&headers, &[], &[], true)?];
-        let http = match self.http {
-            Some(HttpClient::Built(http)) => http,
-            Some(HttpClient::Builder(builder)) => build_http(*builder, self.connect_timeout)?,
-            None => build_http(reqwest::Client::builder(), self.connect_timeout)?,
-        };
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => Arc::new(ReqwestTransport::new(http)),
+        // A client the runtime builds follows no redirect; one of the user's may.
+        let transport = match (self.transport, self.http) {
+            (Some(transport), _) => transport,
+            (None, Some(HttpClient::Built(http))) => Arc::new(ReqwestTransport::new(http)),
+            (None, Some(HttpClient::Builder(builder))) => {
+                Arc::new(ReqwestTransport::follows_no_redirects(build_http(*builder, self.connect_timeout)?))
+            }
+            (None, None) => Arc::new(ReqwestTransport::follows_no_redirects(build_http(
+                reqwest::Client::builder(),
+                self.connect_timeout,
+            )?)),
         };
         Ok(Client {
             inner: Arc::new(Inner {

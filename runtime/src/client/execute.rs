@@ -1,9 +1,11 @@
 //! The request executor: attempts, timeouts and retries.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::{Either, FutureExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -44,6 +46,14 @@ impl RawResponse {
     }
 }
 
+/// What one attempt sends: the prepared call's parts, its URL its own.
+struct Sent<'a> {
+    method: Method,
+    url: Url,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+}
+
 /// Everything an attempt needs, prepared once per call.
 struct Prepared<'c> {
     method: Method,
@@ -77,9 +87,15 @@ impl Client {
     /// [`RetryPolicy`]; each attempt is bounded by the call's (or else the
     /// client's) timeout and by what is left of the policy's overall deadline.
     pub async fn execute_raw(&self, request: Request) -> Result<RawResponse> {
-        let prepared = self.prepare(&request)?;
-        let span = Span::call(request.id(), prepared.method, &prepared.url);
-        let result = span.instrument(self.send_with_retries(&request, &prepared, &span)).await;
+        // `prepared` in a block: as a named local it would keep a slot in the future beside
+        // the one it moves into.
+        let span;
+        let sending = {
+            let prepared = self.prepare(&request)?;
+            span = Span::call(request.id(), prepared.method, &prepared.url);
+            self.send_with_retries(&request, prepared, &span)
+        };
+        let result = span.instrument(sending).await;
         match &result {
             Ok(response) => span.status(response.status),
             Err(error) => span.error(error),
@@ -90,7 +106,7 @@ impl Client {
         result
     }
 
-    async fn send_with_retries(&self, request: &Request, prepared: &Prepared<'_>, span: &Span) -> Result<RawResponse> {
+    async fn send_with_retries(&self, request: &Request, prepared: Prepared<'_>, span: &Span) -> Result<RawResponse> {
         let options = request.request_options();
         let policy = options.retry_policy().unwrap_or(&self.inner.retry);
         let attempt_timeout = options.timeout().or(self.inner.timeout);
@@ -102,11 +118,25 @@ impl Client {
 
         let mut attempt: u32 = 1;
         let mut delay = None;
+        // The first attempt sends the prepared URL itself; a retry (rare) writes it out again
+        // rather than every call keeping a copy in case.
+        let mut first_url = Some(prepared.url);
         loop {
             let remaining = deadline.map(|d| d.saturating_duration_since(now));
             let timeout = min_timeout(attempt_timeout, remaining);
-            let attempt_span = Span::attempt(span, attempt, delay, prepared.method, &prepared.url);
-            let result = attempt_span.instrument(self.attempt(prepared, now, timeout)).await;
+            // The URL and what holds it in a block: a named local would keep its own slot in
+            // the call's future beside the attempt's.
+            let attempt_span;
+            let attempting = {
+                let url = match first_url.take() {
+                    Some(url) => url,
+                    None => self.call_url(request)?,
+                };
+                attempt_span = Span::attempt(span, attempt, delay, prepared.method, &url);
+                let sent = Sent { method: prepared.method, url, headers: &prepared.headers, body: &prepared.body };
+                self.attempt(request, sent, now, timeout)
+            };
+            let result = attempt_span.instrument(attempting).await;
             span.attempts(attempt);
             let error = match result {
                 Ok(response) => {
@@ -128,7 +158,7 @@ impl Client {
 
     fn prepare(&self, request: &Request) -> Result<Prepared<'_>> {
         let options = request.request_options();
-        let url = self.request_url(request.checked_path()?, request.query_pairs(), options)?;
+        let url = self.call_url(request)?;
         let body = request.body();
         let headers = if request.headers().is_empty() && options.headers().is_empty() {
             Cow::Borrowed(&self.inner.json_headers[usize::from(body.is_some())])
@@ -142,12 +172,18 @@ impl Client {
         Ok(Prepared { method: request.method(), url, headers, body })
     }
 
+    /// The URL of `request`: [`Client::request_url`] of its path, query and options.
+    fn call_url(&self, request: &Request) -> Result<Url> {
+        self.request_url(request.checked_path()?, request.query_pairs(), request.request_options())
+    }
+
     /// The URL of a call: the endpoint, `path`, the call's `query` and the standard
     /// parameters ([`Client::apply_common`]), written out once and parsed once, against the
     /// endpoint's parsed URL when the path is plainly relative to it.
     fn request_url(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
         let path = path.trim_start_matches('/');
-        if path.contains(['?', '#']) {
+        // Bytes, not chars: a `char` pattern decodes the path as it searches.
+        if path.bytes().any(|byte| byte == b'?' || byte == b'#') {
             // A query or fragment in the path itself (hand-built requests): parsed first, so
             // that its parameters count as present.
             return self.request_url_parsed(path, query, options);
@@ -227,15 +263,21 @@ impl Client {
     }
 
     /// One attempt: token, send, map non-2xx to errors.
-    async fn attempt(&self, prepared: &Prepared<'_>, start: Instant, timeout: Option<Duration>) -> Result<RawResponse> {
+    async fn attempt(
+        &self,
+        call: &Request,
+        sent: Sent<'_>,
+        start: Instant,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse> {
         let send = async {
-            let mut headers = HeaderMap::clone(&prepared.headers);
+            let mut headers = HeaderMap::clone(sent.headers);
             self.add_credentials(&mut headers).await?;
             let request = HttpRequest {
-                method: prepared.method,
-                url: prepared.url.clone(),
+                method: sent.method,
+                url: sent.url,
                 headers,
-                body: prepared.body.clone(),
+                body: sent.body.clone(),
                 timeout,
                 max_response_bytes: self.inner.max_response_bytes,
             };
@@ -248,8 +290,13 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(RawResponse { status, body: response.body });
             }
-            if let Some(target) = crate::redirect::target(&prepared.url, status, &response.headers) {
-                return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+            // The URL went to the transport: a redirect's target is resolved against it
+            // written out again (error responses only).
+            if (300..400).contains(&status) {
+                let url = self.call_url(call)?;
+                if let Some(target) = crate::redirect::target(&url, status, &response.headers) {
+                    return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+                }
             }
             Err(ApiError::from_response(status, &response.body, retry_after(&response.headers)).into())
         };
@@ -345,15 +392,19 @@ pub(crate) async fn within<T>(
 }
 
 /// Runs `work` bounded by `timeout` counted from `start` (an elapsed limit is
-/// [`Error::Timeout`]); a limit past the end of time is none.
-async fn within_from<T>(
+/// [`Error::Timeout`]); a limit past the end of time is none. Not an `async fn`: its future
+/// holds `work` once (an `async fn` keeps its argument beside the timeout wrapping it, and
+/// every move of the call's future copies both).
+fn within_from<T, F: Future<Output = Result<T>>>(
     start: Instant,
     timeout: Option<Duration>,
-    work: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
+    work: F,
+) -> impl Future<Output = Result<T>> {
     match timeout.and_then(|limit| Some((limit, start.checked_add(limit)?))) {
-        Some((limit, end)) => tokio::time::timeout_at(end, work).await.unwrap_or(Err(Error::Timeout(limit))),
-        None => work.await,
+        Some((limit, end)) => {
+            Either::Left(tokio::time::timeout_at(end, work).map(move |done| done.unwrap_or(Err(Error::Timeout(limit)))))
+        }
+        None => Either::Right(work),
     }
 }
 
@@ -566,5 +617,34 @@ mod tests {
 
         let pretty = Client::builder("http://127.0.0.1:9/").no_auth().pretty_print(true).build().unwrap();
         assert_eq!(pretty.prepare(&Request::new(Method::Get, "v1/a")).unwrap().url.query(), None);
+    }
+
+    /// The first attempt sends the prepared URL itself; a retry writes it out again, and a
+    /// redirect (refused) is resolved against it written out again: all the same URL.
+    #[tokio::test]
+    async fn retries_send_the_same_url_and_redirects_resolve_against_it() {
+        use crate::transport::{HttpResponse, MockTransport};
+        let mock = MockTransport::new();
+        mock.push(HttpResponse::new(503, ""));
+        mock.push(HttpResponse::json(200, &serde_json::json!({})));
+        mock.push(HttpResponse::new(302, "").with_header("location", "../moved?secret=1"));
+        let retry = RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)).with_jitter(0.0);
+        let client = Client::builder("http://127.0.0.1:9/base/")
+            .no_auth()
+            .retry_policy(retry)
+            .transport(mock.clone())
+            .build()
+            .unwrap();
+        let request =
+            || Request::new(Method::Get, "v1/a/b").query("x", "1 2").options(RequestOptions::new().with_fields("f"));
+        client.execute_empty(request()).await.unwrap();
+        let error = client.execute_empty(request()).await.unwrap_err();
+        let urls: Vec<String> = mock.requests().iter().map(|sent| sent.url.to_string()).collect();
+        let expected = "http://127.0.0.1:9/base/v1/a/b?x=1+2&fields=f&prettyPrint=false";
+        assert_eq!(urls, [expected; 3]);
+        match error {
+            Error::Redirect { status: 302, location, .. } => assert_eq!(location, "http://127.0.0.1:9/base/v1/moved"),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -42,12 +42,22 @@ async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Bytes,
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     http: reqwest::Client,
+    /// Whether `http` may follow redirects on its own (a client of the user's), so that each
+    /// response's URL is compared with the request's; the runtime's own clients follow none
+    /// ([`crate::redirect::http_policy`]) and skip the URL's copy.
+    may_redirect: bool,
 }
 
 impl ReqwestTransport {
     /// Sends through `http`.
     pub fn new(http: reqwest::Client) -> Self {
-        ReqwestTransport { http }
+        ReqwestTransport { http, may_redirect: true }
+    }
+
+    /// Sends through `http`, built by the runtime with [`crate::http_client::runtime_http`]
+    /// (it follows no redirect).
+    pub(crate) fn follows_no_redirects(http: reqwest::Client) -> Self {
+        ReqwestTransport { http, may_redirect: false }
     }
 }
 
@@ -78,6 +88,9 @@ impl ReqwestTransport {
         };
         if request.method.has_body() || !request.body.is_empty() {
             *sent.body_mut() = Some(request.body.into());
+        }
+        if !self.may_redirect {
+            return Ok(self.http.execute(sent).await?);
         }
         let url = sent.url().clone();
         let response = self.http.execute(sent).await?;
