@@ -209,28 +209,13 @@ async fn resumable_upload_survives_connections_dropped_at_random_offsets() {
     let client = client(emulator.endpoint());
     let chunk = 256 * 1024;
     let media = data(3 * chunk + 12_345, 11);
-    let mut seed = 0x5eed_u64;
-    for trial in 0..24 {
-        // One or two drops per trial, each somewhere inside a chunk body.
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let drops: Vec<u64> = (0..1 + seed % 2).map(|i| (seed >> (8 + 16 * i)) % chunk as u64).collect();
-        emulator.faults(|f| f.drop_chunk_after.extend(drops.iter().copied()));
-        let name = format!("trial-{trial}");
-        let object = client
-            .objects()
-            .insert("media", Object::default())
-            .name(name.clone())
-            .upload(MediaSource::from_bytes(media.clone(), "application/octet-stream"))
-            .chunk_size(chunk)
-            .resumable()
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("trial {trial} (drops {drops:?}): {e}"));
-        assert_eq!(object.size, Some(media.len() as u64));
-        let stored = emulator.object("media", &name).expect("stored");
-        assert_eq!(sha256(&stored), sha256(&media), "trial {trial}: identical bytes");
-        assert!(emulator.faults(|f| f.drop_chunk_after.is_empty()), "every drop happened");
-    }
+    // One or two drops per trial, each somewhere inside a chunk body.
+    let trials = DropTrials { prefix: "trial", trials: 24, max_drops: 2, seed: 0x5eed, chunk };
+    trials
+        .run(&emulator, &client, &media, || async {
+            MediaSource::from_bytes(media.clone(), "application/octet-stream")
+        })
+        .await;
     // Exactly one object per upload, and the drops made the client ask the sessions.
     assert_eq!(emulator.object_count("media"), 24);
     let stats = emulator.stats();
@@ -249,30 +234,55 @@ async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
     let media = data(5 * chunk + 777, 13);
     let path = std::env::temp_dir().join(format!("discogen-e2e-{}-drops.bin", std::process::id()));
     std::fs::write(&path, &media).unwrap();
-    let mut seed = 0xf11e_u64;
-    for trial in 0..12 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let drops: Vec<u64> = (0..1 + seed % 3).map(|i| (seed >> (8 + 16 * i)) % chunk as u64).collect();
-        emulator.faults(|f| f.drop_chunk_after.extend(drops.iter().copied()));
-        let name = format!("file-trial-{trial}");
-        let source = MediaSource::from_path(&path, "application/octet-stream").await.unwrap();
-        let object = client
-            .objects()
-            .insert("media", Object::default())
-            .name(name.clone())
-            .upload(source)
-            .chunk_size(chunk)
-            .resumable()
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("trial {trial} (drops {drops:?}): {e}"));
-        assert_eq!(object.size, Some(media.len() as u64));
-        let stored = emulator.object("media", &name).expect("stored");
-        assert_eq!(sha256(&stored), sha256(&media), "trial {trial}: identical bytes");
-        assert!(emulator.faults(|f| f.drop_chunk_after.is_empty()), "every drop happened");
-    }
+    let trials = DropTrials { prefix: "file-trial", trials: 12, max_drops: 3, seed: 0xf11e, chunk };
+    trials
+        .run(&emulator, &client, &media, || async {
+            MediaSource::from_path(&path, "application/octet-stream").await.unwrap()
+        })
+        .await;
     std::fs::remove_file(&path).unwrap();
     assert!(emulator.stats().queries >= 12);
+}
+
+/// Resumable uploads of `media` with connections dropped inside chunk bodies at seeded offsets
+/// (1 to `max_drops` per trial): each stores exactly the media, and every drop happens.
+struct DropTrials {
+    prefix: &'static str,
+    trials: usize,
+    max_drops: u64,
+    seed: u64,
+    chunk: usize,
+}
+
+impl DropTrials {
+    async fn run<F, Fut>(&self, emulator: &MediaEmulator, client: &Client, media: &[u8], source: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = MediaSource>,
+    {
+        let mut seed = self.seed;
+        for trial in 0..self.trials {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let drops: Vec<u64> =
+                (0..1 + seed % self.max_drops).map(|i| (seed >> (8 + 16 * i)) % self.chunk as u64).collect();
+            emulator.faults(|f| f.drop_chunk_after.extend(drops.iter().copied()));
+            let name = format!("{}-{trial}", self.prefix);
+            let object = client
+                .objects()
+                .insert("media", Object::default())
+                .name(name.clone())
+                .upload(source().await)
+                .chunk_size(self.chunk)
+                .resumable()
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("trial {trial} (drops {drops:?}): {e}"));
+            assert_eq!(object.size, Some(media.len() as u64));
+            let stored = emulator.object("media", &name).expect("stored");
+            assert_eq!(sha256(&stored), sha256(media), "trial {trial}: identical bytes");
+            assert!(emulator.faults(|f| f.drop_chunk_after.is_empty()), "every drop happened");
+        }
+    }
 }
 
 #[tokio::test]
