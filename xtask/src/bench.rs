@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::paired::{self, Spread};
 use crate::specs;
 
 pub fn run(runs: usize) -> Result<(), String> {
@@ -80,23 +81,13 @@ fn paired_ratio(binary: &Path, out: &Path, jobs: &[(String, Vec<String>); 2], ru
     let time = |args: &[String]| timed_run(binary, &[args, &out[..]].concat());
     let mut ratios = Vec::with_capacity(runs);
     for run in 0..runs {
-        let (first, second) = if run % 2 == 0 {
-            let first = time(&jobs[0].1)?;
-            (first, time(&jobs[1].1)?)
-        } else {
-            let second = time(&jobs[1].1)?;
-            (time(&jobs[0].1)?, second)
-        };
+        let (first, second) = paired::alternating(run, || time(&jobs[0].1), || time(&jobs[1].1))?;
         ratios.push(first.as_secs_f64() / second.as_secs_f64());
     }
-    ratios.sort_by(f64::total_cmp);
+    let spread = Spread::of(&ratios);
     Ok(format!(
         "paired, {runs} pairs: {} / {}: median ratio {:.2} (min {:.2}, max {:.2})",
-        jobs[0].0,
-        jobs[1].0,
-        ratios[ratios.len() / 2],
-        ratios[0],
-        ratios[ratios.len() - 1]
+        jobs[0].0, jobs[1].0, spread.median, spread.min, spread.max
     ))
 }
 

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+use crate::paired::{self, Spread};
 use crate::specs;
 
 /// (scenario, calls, in flight): gets one at a time and 64 at a time, creates with a JSON body,
@@ -44,26 +45,24 @@ pub fn run(pairs: usize) -> Result<(), String> {
         };
         let (mut generated, mut bare) = (Vec::new(), Vec::new());
         for pair in 0..pairs.max(1) {
-            if pair % 2 == 0 {
-                generated.push(side(&bench, &args("generated"))?);
-                bare.push(side(&bench, &args("bare"))?);
-            } else {
-                bare.push(side(&bench, &args("bare"))?);
-                generated.push(side(&bench, &args("generated"))?);
-            }
+            let (g, b) =
+                paired::alternating(pair, || side(&bench, &args("generated")), || side(&bench, &args("bare")))?;
+            generated.push(g);
+            bare.push(b);
         }
         println!("\n{scenario}, {calls} calls, {in_flight} in flight:");
         for (key, label, _) in MEASURES {
             let values = |runs: &[Value]| runs.iter().map(|r| r[key].as_f64().unwrap_or(f64::NAN)).collect::<Vec<_>>();
             let (g, b) = (values(&generated), values(&bare));
             let ratios: Vec<f64> = g.iter().zip(&b).map(|(g, b)| g / b).collect();
+            let spread = Spread::of(&ratios);
             println!(
                 "  {label:<12} generated {:>10.1}  bare {:>10.1}  ratio {:.2} (pairs {:.2}..{:.2})",
-                median(&g),
-                median(&b),
-                median(&ratios),
-                ratios.iter().copied().fold(f64::INFINITY, f64::min),
-                ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                Spread::of(&g).median,
+                Spread::of(&b).median,
+                spread.median,
+                spread.min,
+                spread.max,
             );
         }
     }
@@ -77,12 +76,6 @@ fn side(bench: &std::path::Path, args: &[impl AsRef<std::ffi::OsStr>]) -> Result
         return Err(format!("bench-client failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     serde_json::from_slice(&output.stdout).map_err(|e| format!("bench-client output: {e}"))
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// The emulator in its own process (creates done at once), stopped when dropped.

@@ -21,6 +21,7 @@ mod names_stay;
 mod openapi_corpus;
 mod openapi_corpus_run;
 mod package;
+mod paired;
 mod readme_flow;
 mod reference_calls;
 mod release;

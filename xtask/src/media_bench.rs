@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
+use crate::paired::{self, Spread};
 use crate::specs;
 
 pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
@@ -52,18 +53,11 @@ pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
     for round in 0..rounds.max(1) {
         let client_upload = || client_run(&bench, &["upload", &endpoint, &file_arg], bytes);
         let client_download = || client_run(&bench, &["download", &endpoint, &bytes.to_string()], bytes);
-        let ((upload, upload_rss), curl_upload) = if round % 2 == 0 {
-            (client_upload()?, curl(&curl_upload_args, bytes)?)
-        } else {
-            let curl_upload = curl(&curl_upload_args, bytes)?;
-            (client_upload()?, curl_upload)
-        };
-        let ((download, download_rss), curl_download) = if round % 2 == 0 {
-            let curl_download = curl(&curl_download_args, bytes)?;
-            (client_download()?, curl_download)
-        } else {
-            (client_download()?, curl(&curl_download_args, bytes)?)
-        };
+        let ((upload, upload_rss), curl_upload) =
+            paired::alternating(round, client_upload, || curl(&curl_upload_args, bytes))?;
+        // Downloads in the other order: the side that uploaded second downloads first.
+        let ((download, download_rss), curl_download) =
+            paired::alternating(round + 1, client_download, || curl(&curl_download_args, bytes))?;
         println!(
             "round {}: upload {upload:.0} MiB/s (curl {curl_upload:.0}), download {download:.0} MiB/s (curl {curl_download:.0}), peak RSS {:.1} / {:.1} MiB",
             round + 1,
@@ -75,27 +69,19 @@ pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
         peak_rss = peak_rss.max(upload_rss).max(download_rss);
     }
     let _ = std::fs::remove_file(&file);
+    let (uploads, downloads) = (Spread::of(&uploads), Spread::of(&downloads));
     println!(
-        "media, client / curl, median of {} alternating rounds: upload {:.2}x (rounds {}), download {:.2}x (rounds {}), peak RSS {:.0} MiB",
-        uploads.len(),
-        median(&mut uploads),
-        spread(&uploads),
-        median(&mut downloads),
-        spread(&downloads),
+        "media, client / curl, median of {} alternating rounds: upload {:.2}x (rounds {:.2}..{:.2}), download {:.2}x (rounds {:.2}..{:.2}), peak RSS {:.0} MiB",
+        rounds.max(1),
+        uploads.median,
+        uploads.min,
+        uploads.max,
+        downloads.median,
+        downloads.min,
+        downloads.max,
         peak_rss as f64 / 1024.0
     );
     Ok(())
-}
-
-/// The median (the upper one of an even count); sorts `ratios`.
-fn median(ratios: &mut [f64]) -> f64 {
-    ratios.sort_by(f64::total_cmp);
-    ratios[ratios.len() / 2]
-}
-
-/// `min..max` of sorted ratios.
-fn spread(sorted: &[f64]) -> String {
-    format!("{:.2}..{:.2}", sorted[0], sorted[sorted.len() - 1])
 }
 
 /// The upload source: `bytes` of a repeating pattern, written once (then in the page cache).
