@@ -30,6 +30,31 @@ pub fn escape(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The key a JSON pointer segment escapes, [`escape`] undone (`~1` is `/`, `~0` is `~`);
+/// `None` for a segment no key escapes to (a bare `/`, a `~` before anything but `0` or `1`),
+/// so that a segment and a key match exactly when the key escapes to the segment.
+pub fn unescape(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if segment.contains('/') {
+        return None;
+    }
+    if !segment.contains('~') {
+        return Some(segment.into());
+    }
+    let mut key = String::with_capacity(segment.len());
+    let mut chars = segment.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '~' => key.push(match chars.next()? {
+                '0' => '~',
+                '1' => '/',
+                _ => return None,
+            }),
+            c => key.push(c),
+        }
+    }
+    Some(key.into())
+}
+
 /// The pointer of `key` under `parent`: built for every member read, so one allocation, the
 /// key escaped as it is copied (paths and media types hold `/`).
 pub fn child_path(parent: &str, key: &str) -> String {
@@ -205,4 +230,19 @@ pub fn text(value: &Value<'_>) -> String {
 /// reader's rule for names that end up in page anchors, table cells and Rust identifiers.
 pub fn is_word(text: &str, extra: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || extra.contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, unescape};
+
+    #[test]
+    fn unescape_undoes_escape_and_refuses_what_no_key_escapes_to() {
+        for key in ["plain", "/v1/{name}", "a~b", "~1/~0", "é~/"] {
+            assert_eq!(unescape(&escape(key)).as_deref(), Some(key));
+        }
+        for segment in ["a/b", "~", "~2", "x~"] {
+            assert_eq!(unescape(segment), None, "{segment}");
+        }
+    }
 }

@@ -110,33 +110,8 @@ impl<'o> OperationIndex<'o> {
     /// The operation `pointer` (percent-decoded) names, if it names one.
     fn get(&self, pointer: &str) -> Option<usize> {
         let (segment, verb) = pointer.strip_prefix("#/paths/")?.rsplit_once('/')?;
-        self.by_path.get(&(unescape_segment(segment)?.as_ref(), verb)).copied()
+        self.by_path.get(&(super::node::unescape(segment)?.as_ref(), verb)).copied()
     }
-}
-
-/// The key a JSON pointer segment escapes (`~1` is `/`, `~0` is `~`); `None` for a segment no
-/// key escapes to (a bare `/`, a `~` before anything but `0` or `1`), so that a segment and
-/// a key match exactly when the key escapes to the segment.
-fn unescape_segment(segment: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if segment.contains('/') {
-        return None;
-    }
-    if !segment.contains('~') {
-        return Some(segment.into());
-    }
-    let mut key = String::with_capacity(segment.len());
-    let mut chars = segment.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '~' => key.push(match chars.next()? {
-                '0' => '~',
-                '1' => '/',
-                _ => return None,
-            }),
-            c => key.push(c),
-        }
-    }
-    Some(key.into())
 }
 
 fn sql_method(
