@@ -3,9 +3,10 @@
 //! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::node::{kind, member, text, Node, Reader};
 use super::tree::Tree as Value;
@@ -31,13 +32,13 @@ pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     let mut converter = Converter {
         reader: &reader,
         schemas: IndexMap::new(),
-        component_names: HashSet::new(),
+        component_names: HashSet::default(),
         strict_names,
         in_place: RefCell::new(Vec::new()),
         warnings: RefCell::new(Vec::new()),
-        named_in_place: RefCell::new(HashMap::new()),
+        named_in_place: RefCell::new(HashMap::default()),
         hoisted: RefCell::new(IndexMap::new()),
-        referenced_parameters: RefCell::new(HashMap::new()),
+        referenced_parameters: RefCell::new(HashMap::default()),
     };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -104,7 +105,8 @@ struct Converter<'r, 'a> {
     hoisted: RefCell<IndexMap<String, Schema>>,
     /// Parameters read through a `$ref`, by the reference: Google's specs refer every
     /// operation to the same dozen (`alt`, `fields`, `key`, ...), read once.
-    referenced_parameters: RefCell<HashMap<&'a str, Parameter>>,
+    /// Shared, not copied: a path item's list is copied into each of its operations only.
+    referenced_parameters: RefCell<HashMap<&'a str, Rc<Parameter>>>,
 }
 
 impl<'a> Converter<'_, 'a> {
@@ -340,7 +342,7 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let mut methods = Vec::new();
         let mut operations = Vec::new();
-        let mut ids: HashMap<String, Node<'a>> = HashMap::new();
+        let mut ids: HashMap<String, Node<'a>> = HashMap::default();
         for (path, item) in r.object(root, "paths")? {
             // The Paths Object may carry extensions beside the paths.
             if path.starts_with("x-") {
@@ -393,7 +395,7 @@ impl<'a> Converter<'_, 'a> {
     }
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
-    fn parameters(&self, node: &Node<'a>) -> Result<Vec<Parameter>> {
+    fn parameters(&self, node: &Node<'a>) -> Result<Vec<Rc<Parameter>>> {
         let Some(items) = member(node.value, "parameters").and_then(Value::as_array) else {
             // Absent, or not an array (which `array` reports).
             return self.reader.array(node, "parameters").map(|_| Vec::new());
@@ -403,15 +405,15 @@ impl<'a> Converter<'_, 'a> {
 
     /// An item of a parameter list; one `$ref`ed is read once (the dozen shared ones of every
     /// operation).
-    fn parameter(&self, node: Node<'a>) -> Result<Parameter> {
+    fn parameter(&self, node: Node<'a>) -> Result<Rc<Parameter>> {
         let reference = member(node.value, "$ref").and_then(Value::as_str);
         if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
         {
             return Ok(known);
         }
-        let parameter = self.read_parameter(node)?;
+        let parameter = Rc::new(self.read_parameter(node)?);
         if let Some(reference) = reference {
-            self.referenced_parameters.borrow_mut().insert(reference, parameter.clone());
+            self.referenced_parameters.borrow_mut().insert(reference, Rc::clone(&parameter));
         }
         Ok(parameter)
     }
@@ -490,15 +492,19 @@ impl<'a> Converter<'_, 'a> {
         name.chars().any(char::is_control).then_some("control characters")
     }
 
-    fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Parameter]) -> Result<Method> {
+    fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Rc<Parameter>]) -> Result<Method> {
         let r = self.reader;
         let id = match r.string(node, "operationId")? {
             Some(id) => id.to_owned(),
             None => format!("{verb} {path}"),
         };
         // Operation parameters replace path-item ones of the same name and location.
-        let mut parameters: Vec<Parameter> = shared.to_vec();
-        for parameter in self.parameters(node)? {
+        let own = self.parameters(node)?;
+        let mut parameters: Vec<Parameter> = Vec::with_capacity(shared.len() + own.len());
+        parameters.extend(shared.iter().map(|parameter| Parameter::clone(parameter)));
+        for parameter in own {
+            // Copied only when the reader keeps it too (a `$ref`ed one).
+            let parameter = Rc::try_unwrap(parameter).unwrap_or_else(|kept| Parameter::clone(&kept));
             match parameters.iter_mut().find(|p| p.name == parameter.name && p.location == parameter.location) {
                 Some(slot) => *slot = parameter,
                 None => parameters.push(parameter),
