@@ -3,9 +3,10 @@
 //! StackQL's resource model from `x-stackQL-resources` (see `stackql.rs`).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::node::{kind, member, text, Node, Reader};
 use super::tree::Tree as Value;
@@ -31,13 +32,13 @@ pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     let mut converter = Converter {
         reader: &reader,
         schemas: IndexMap::new(),
-        component_names: HashSet::new(),
+        component_names: HashSet::default(),
         strict_names,
         in_place: RefCell::new(Vec::new()),
         warnings: RefCell::new(Vec::new()),
-        named_in_place: RefCell::new(HashMap::new()),
+        named_in_place: RefCell::new(HashMap::default()),
         hoisted: RefCell::new(IndexMap::new()),
-        referenced_parameters: RefCell::new(HashMap::new()),
+        referenced_parameters: RefCell::new(HashMap::default()),
     };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
@@ -104,45 +105,47 @@ struct Converter<'r, 'a> {
     hoisted: RefCell<IndexMap<String, Schema>>,
     /// Parameters read through a `$ref`, by the reference: Google's specs refer every
     /// operation to the same dozen (`alt`, `fields`, `key`, ...), read once.
-    referenced_parameters: RefCell<HashMap<&'a str, Parameter>>,
+    /// Shared, not copied: a path item's list is copied into each of its operations only.
+    referenced_parameters: RefCell<HashMap<&'a str, Rc<Parameter>>>,
 }
 
 impl<'a> Converter<'_, 'a> {
     fn schema(&self, node: &Node<'a>, depth: usize) -> Result<Schema> {
         let r = self.reader;
         if depth > MAX_DEPTH {
-            return Err(r.error(&node.path, format!("schema nested deeper than {MAX_DEPTH} levels")));
+            return Err(r.error(&node.path(), format!("schema nested deeper than {MAX_DEPTH} levels")));
         }
         match node.value {
             // 3.1: `true` accepts anything (`false` nothing, which no body can satisfy anyway).
             Value::Bool(_) => return Ok(Schema { json_type: Some("any".to_owned()), ..Schema::default() }),
             Value::Object(_) => {}
-            other => return Err(r.error(&node.path, format!("expected a schema (an object), found {}", kind(other)))),
+            other => return Err(r.error(&node.path(), format!("expected a schema (an object), found {}", kind(other)))),
         }
         let mut schema = Schema::default();
         if let Some(reference) = r.string(node, "$ref")? {
             // Built only off the common path (a component reference).
-            let at = || format!("{}/$ref", node.path);
+            let at = || super::node::child_path(*node, "$ref");
             match component_name(reference) {
                 Some(name) if self.component_names.contains(name.as_str()) => schema.reference = Some(name),
                 Some(_) => return Err(r.error(&at(), format!("$ref {reference:?} names no schema"))),
                 None => {
                     // Any other local reference (`#/components/schemas/A/properties/b`): the
                     // target is read in place, with this object's own keys over it.
-                    let target = r.target(&at(), reference)?;
-                    let named = self.named_in_place.borrow().get(&target.path).cloned();
+                    let (target, pointer) = r.locate(at, reference)?;
+                    let pointer = format!("#{pointer}");
+                    let named = self.named_in_place.borrow().get(&pointer).cloned();
                     if let Some(name) = named {
                         schema.reference = Some(name);
-                    } else if self.in_place.borrow().contains(&target.path) {
+                    } else if self.in_place.borrow().contains(&pointer) {
                         // A loop: the target becomes a named schema, so the loop is a
                         // reference as between components.
-                        schema.reference = Some(self.name_in_place(&target.path));
+                        schema.reference = Some(self.name_in_place(&pointer));
                     } else {
-                        self.in_place.borrow_mut().push(target.path.clone());
+                        self.in_place.borrow_mut().push(pointer.clone());
                         let read = self.schema(&target, depth + 1);
                         self.in_place.borrow_mut().pop();
                         let read = read?;
-                        let named = self.named_in_place.borrow().get(&target.path).cloned();
+                        let named = self.named_in_place.borrow().get(&pointer).cloned();
                         match named {
                             Some(name) => {
                                 self.hoisted.borrow_mut().insert(name.clone(), read);
@@ -163,7 +166,7 @@ impl<'a> Converter<'_, 'a> {
                     match value.as_str() {
                         Some("null") => schema.nullable = true,
                         Some(name) => named.push(name),
-                        None => return Err(r.error(&format!("{}/type/{i}", node.path), "expected a type name")),
+                        None => return Err(r.error(&format!("{}/type/{i}", node.path()), "expected a type name")),
                     }
                 }
                 schema.json_type = match named.as_slice() {
@@ -174,7 +177,7 @@ impl<'a> Converter<'_, 'a> {
             }
             Some(other) => {
                 return Err(
-                    r.error(&format!("{}/type", node.path), format!("expected a type name, found {}", kind(other)))
+                    r.error(&format!("{}/type", node.path()), format!("expected a type name, found {}", kind(other)))
                 )
             }
         }
@@ -194,7 +197,7 @@ impl<'a> Converter<'_, 'a> {
             Some(number @ Value::Number(_)) => schema.pattern = Some(number.to_string()),
             Some(other) => {
                 return Err(
-                    r.error(&format!("{}/pattern", node.path), format!("expected a string, found {}", kind(other)))
+                    r.error(&format!("{}/pattern", node.path()), format!("expected a string, found {}", kind(other)))
                 )
             }
         }
@@ -220,7 +223,7 @@ impl<'a> Converter<'_, 'a> {
                 .array(node, "required")?
                 .iter()
                 .map(|n| {
-                    n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a property name"))
+                    n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path(), "expected a property name"))
                 })
                 .collect::<Result<_>>()?;
         }
@@ -274,7 +277,7 @@ impl<'a> Converter<'_, 'a> {
             let values = r.array(node, key)?;
             values
                 .iter()
-                .map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path, "expected a string")))
+                .map(|n| n.value.as_str().map(str::to_owned).ok_or_else(|| r.error(&n.path(), "expected a string")))
                 .collect()
         };
         let mut descriptions = strings("enumDescriptions")?;
@@ -307,25 +310,26 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let property_name = r
             .string(node, "propertyName")?
-            .ok_or_else(|| r.error(&node.path, "a discriminator needs a `propertyName`"))?
+            .ok_or_else(|| r.error(&node.path(), "a discriminator needs a `propertyName`"))?
             .to_owned();
         let mut mapping = Vec::new();
         for (value, target) in r.object(node, "mapping")? {
             let target =
-                target.value.as_str().ok_or_else(|| r.error(&target.path, "expected a schema name or $ref"))?;
-            let at = format!("{}/mapping/{}", node.path, super::node::escape(value));
+                target.value.as_str().ok_or_else(|| r.error(&target.path(), "expected a schema name or $ref"))?;
+            let at = || format!("{}/mapping/{}", node.path(), super::node::escape(value));
             // A mapping only says which member a value selects; one into another file is left
             // out (the reader follows no external `$ref`), the rest of the document still reads.
             if !target.starts_with('#') && target.contains('#') {
                 self.warnings.borrow_mut().push(format!(
-                    "{}: {at}: discriminator value {value:?} maps to {target:?}, outside the document: left out",
-                    r.file
+                    "{}: {}: discriminator value {value:?} maps to {target:?}, outside the document: left out",
+                    r.file,
+                    at()
                 ));
                 continue;
             }
             let name = component_name(target).unwrap_or_else(|| target.to_owned());
             if !self.component_names.contains(name.as_str()) {
-                return Err(r.error(&at, format!("{target:?} names no schema")));
+                return Err(r.error(&at(), format!("{target:?} names no schema")));
             }
             mapping.push((value.to_owned(), name));
         }
@@ -338,14 +342,14 @@ impl<'a> Converter<'_, 'a> {
         let r = self.reader;
         let mut methods = Vec::new();
         let mut operations = Vec::new();
-        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut ids: HashMap<String, Node<'a>> = HashMap::default();
         for (path, item) in r.object(root, "paths")? {
             // The Paths Object may carry extensions beside the paths.
             if path.starts_with("x-") {
                 continue;
             }
             if !path.starts_with('/') {
-                return Err(r.error(&item.path, format!("path {path:?} does not start with `/`")));
+                return Err(r.error(&item.path(), format!("path {path:?} does not start with `/`")));
             }
             // StackQL's provider specs key their synthetic media methods with a fixed query
             // (`/download/storage/v1/b/{bucket}/o/{object}?alt=media`): read there, the query
@@ -355,13 +359,14 @@ impl<'a> Converter<'_, 'a> {
                 Some((bare, _)) if self.strict_names => {
                     self.warnings.borrow_mut().push(format!(
                         "{}: {}: the fixed query of path {full_path:?} is left out of the method's path",
-                        r.file, item.path
+                        r.file,
+                        item.path()
                     ));
                     bare
                 }
                 Some(_) => {
                     return Err(r.error(
-                        &item.path,
+                        &item.path(),
                         format!("path {path:?} has a query string; OpenAPI puts query parameters in `parameters`"),
                     ))
                 }
@@ -372,13 +377,15 @@ impl<'a> Converter<'_, 'a> {
             for (key, node) in r.entries(&item)? {
                 let Some(verb) = VERBS.iter().find(|verb| **verb == key) else { continue };
                 if !node.value.is_object() {
-                    return Err(
-                        r.error(&node.path, format!("expected an operation (an object), found {}", kind(node.value)))
-                    );
+                    return Err(r.error(
+                        &node.path(),
+                        format!("expected an operation (an object), found {}", kind(node.value)),
+                    ));
                 }
                 let method = self.method(path, verb, &node, &shared)?;
-                if let Some(first) = ids.insert(method.id.clone(), node.path.clone()) {
-                    return Err(r.error(&node.path, format!("operationId {:?} is also used by {first}", method.id)));
+                if let Some(first) = ids.insert(method.id.clone(), node) {
+                    let first = first.path();
+                    return Err(r.error(&node.path(), format!("operationId {:?} is also used by {first}", method.id)));
                 }
                 methods.push(method);
                 operations.push(Operation { path: full_path, verb, node });
@@ -388,26 +395,25 @@ impl<'a> Converter<'_, 'a> {
     }
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
-    fn parameters(&self, node: &Node<'a>) -> Result<Vec<Parameter>> {
+    fn parameters(&self, node: &Node<'a>) -> Result<Vec<Rc<Parameter>>> {
         let Some(items) = member(node.value, "parameters").and_then(Value::as_array) else {
             // Absent, or not an array (which `array` reports).
             return self.reader.array(node, "parameters").map(|_| Vec::new());
         };
-        let path = super::node::child_path(&node.path, "parameters");
-        items.iter().enumerate().map(|(i, value)| self.parameter(value, &path, i)).collect()
+        items.iter().map(|value| self.parameter(node.at(value))).collect()
     }
 
-    /// Item `index` of the parameter list at `list`; its node's pointer is built only when the
-    /// parameter is read (not for the dozen shared `$ref`s of every operation).
-    fn parameter(&self, value: &'a Value<'a>, list: &str, index: usize) -> Result<Parameter> {
-        let reference = member(value, "$ref").and_then(Value::as_str);
+    /// An item of a parameter list; one `$ref`ed is read once (the dozen shared ones of every
+    /// operation).
+    fn parameter(&self, node: Node<'a>) -> Result<Rc<Parameter>> {
+        let reference = member(node.value, "$ref").and_then(Value::as_str);
         if let Some(known) = reference.and_then(|reference| self.referenced_parameters.borrow().get(reference).cloned())
         {
             return Ok(known);
         }
-        let parameter = self.read_parameter(Node { value, path: super::node::index_path(list, index) })?;
+        let parameter = Rc::new(self.read_parameter(node)?);
         if let Some(reference) = reference {
-            self.referenced_parameters.borrow_mut().insert(reference, parameter.clone());
+            self.referenced_parameters.borrow_mut().insert(reference, Rc::clone(&parameter));
         }
         Ok(parameter)
     }
@@ -415,21 +421,25 @@ impl<'a> Converter<'_, 'a> {
     fn read_parameter(&self, node: Node<'a>) -> Result<Parameter> {
         let r = self.reader;
         let node = r.resolve(node)?;
-        let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path, "a parameter needs a `name`"))?;
+        let name = r.string(&node, "name")?.ok_or_else(|| r.error(&node.path(), "a parameter needs a `name`"))?;
         let location = match r.string(&node, "in")? {
             Some("path") => ParamLocation::Path,
             Some("query") => ParamLocation::Query,
             Some("header") => ParamLocation::Header,
             Some("cookie") => {
-                return Err(r.error(&format!("{}/in", node.path), format!("cookie parameter {name:?} is not supported")))
+                return Err(
+                    r.error(&format!("{}/in", node.path()), format!("cookie parameter {name:?} is not supported"))
+                )
             }
             Some(other) => {
-                return Err(r.error(&format!("{}/in", node.path), format!("unknown parameter location {other:?}")))
+                return Err(r.error(&format!("{}/in", node.path()), format!("unknown parameter location {other:?}")))
             }
-            None => return Err(r.error(&node.path, format!("parameter {name:?} has no `in`"))),
+            None => return Err(r.error(&node.path(), format!("parameter {name:?} has no `in`"))),
         };
         if let Some(problem) = self.name_problem(name, location) {
-            return Err(r.error(&format!("{}/name", node.path), format!("{name:?} is not a parameter name: {problem}")));
+            return Err(
+                r.error(&format!("{}/name", node.path()), format!("{name:?} is not a parameter name: {problem}"))
+            );
         }
         let mut schema = match r.get(&node, "schema") {
             Some(schema) => self.schema(&schema, 0)?,
@@ -482,22 +492,26 @@ impl<'a> Converter<'_, 'a> {
         name.chars().any(char::is_control).then_some("control characters")
     }
 
-    fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Parameter]) -> Result<Method> {
+    fn method(&mut self, path: &str, verb: &str, node: &Node<'a>, shared: &[Rc<Parameter>]) -> Result<Method> {
         let r = self.reader;
         let id = match r.string(node, "operationId")? {
             Some(id) => id.to_owned(),
             None => format!("{verb} {path}"),
         };
         // Operation parameters replace path-item ones of the same name and location.
-        let mut parameters: Vec<Parameter> = shared.to_vec();
-        for parameter in self.parameters(node)? {
+        let own = self.parameters(node)?;
+        let mut parameters: Vec<Parameter> = Vec::with_capacity(shared.len() + own.len());
+        parameters.extend(shared.iter().map(|parameter| Parameter::clone(parameter)));
+        for parameter in own {
+            // Copied only when the reader keeps it too (a `$ref`ed one).
+            let parameter = Rc::try_unwrap(parameter).unwrap_or_else(|kept| Parameter::clone(&kept));
             match parameters.iter_mut().find(|p| p.name == parameter.name && p.location == parameter.location) {
                 Some(slot) => *slot = parameter,
                 None => parameters.push(parameter),
             }
         }
         let template = PathTemplate::parse(path.trim_start_matches('/'))
-            .map_err(|problem| r.error(&node.path, format!("{problem} in path {path:?}")))?;
+            .map_err(|problem| r.error(&node.path(), format!("{problem} in path {path:?}")))?;
         // OpenAPI has no operators: a `+` before the name is part of it (StackQL's specs name
         // such parameters `+datasetId`).
         let placeholders: Vec<String> = template
@@ -515,7 +529,7 @@ impl<'a> Converter<'_, 'a> {
             .find(|name| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *name))
         {
             return Err(
-                r.error(&node.path, format!("path placeholder {{{missing}}} in {path:?} has no path parameter"))
+                r.error(&node.path(), format!("path placeholder {{{missing}}} in {path:?} has no path parameter"))
             );
         }
         let parameter_order = placeholders
@@ -665,7 +679,7 @@ fn success_response<'a>(r: &Reader<'a>, operation: &Node<'a>) -> Result<Option<N
         .iter()
         .find(|(code, _)| *code == "200")
         .or_else(|| responses.iter().find(|(code, _)| code.starts_with('2')));
-    chosen.map(|(_, node)| r.resolve(node.clone())).transpose()
+    chosen.map(|(_, node)| r.resolve(*node)).transpose()
 }
 
 /// Resource chain and method name: a dotted operationId `svc.a.b.get` gives `[a, b]` and
@@ -696,7 +710,7 @@ fn service(r: &Reader<'_>, root: &Node<'_>, config: &Config, warnings: &mut Vec<
     let info = r.get(root, "info").ok_or_else(|| r.error("#", "an OpenAPI document needs `info`"))?;
     let title = r.string(&info, "title")?.unwrap_or_default().to_owned();
     let version =
-        r.string(&info, "version")?.ok_or_else(|| r.error(&info.path, "`info` needs a `version`"))?.to_owned();
+        r.string(&info, "version")?.ok_or_else(|| r.error(&info.path(), "`info` needs a `version`"))?.to_owned();
     // StackQL's resource ids are `<provider>.<service>.<resource>`: they name both.
     let stackql_id = super::stackql::first_resource_id(r, root)?;
     let from_id = stackql_id.as_deref().map(|id| id.split('.').collect::<Vec<_>>()).filter(|parts| parts.len() == 3);
@@ -756,11 +770,11 @@ fn slug(title: &str) -> String {
 /// A server's URL with its variables at their defaults, ending in `/` (method paths are
 /// relative to it).
 fn server_url(r: &Reader<'_>, server: &Node<'_>) -> Result<String> {
-    let mut url = r.string(server, "url")?.ok_or_else(|| r.error(&server.path, "a server needs a `url`"))?.to_owned();
+    let mut url = r.string(server, "url")?.ok_or_else(|| r.error(&server.path(), "a server needs a `url`"))?.to_owned();
     for (name, variable) in r.object(server, "variables")? {
         let default = r
             .string(&variable, "default")?
-            .ok_or_else(|| r.error(&variable.path, "a server variable needs a `default`"))?;
+            .ok_or_else(|| r.error(&variable.path(), "a server variable needs a `default`"))?;
         url = url.replace(&format!("{{{name}}}"), default);
     }
     if !url.ends_with('/') {
@@ -781,7 +795,7 @@ fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Resu
         let required = |key: &str| -> Result<String> {
             r.string(&node, key)?
                 .map(str::to_owned)
-                .ok_or_else(|| r.error(&node.path, format!("security scheme {name:?} needs `{key}`")))
+                .ok_or_else(|| r.error(&node.path(), format!("security scheme {name:?} needs `{key}`")))
         };
         let kind = match required("type")?.as_str() {
             "apiKey" => {
@@ -791,13 +805,14 @@ fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Resu
                     "cookie" => {
                         warnings.push(format!(
                             "{}: {}/in: API key {name:?} in a cookie is left out (send it with a `Cookie` header)",
-                            r.file, node.path
+                            r.file,
+                            node.path()
                         ));
                         continue;
                     }
                     other => {
                         return Err(r.error(
-                            &format!("{}/in", node.path),
+                            &format!("{}/in", node.path()),
                             format!("API keys in {other:?} are not supported (query, header or cookie)"),
                         ))
                     }
@@ -822,7 +837,7 @@ fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Resu
             "openIdConnect" => SecurityKind::OpenIdConnect { url: required("openIdConnectUrl")? },
             "mutualTLS" => SecurityKind::MutualTls,
             other => {
-                return Err(r.error(&format!("{}/type", node.path), format!("unknown security scheme type {other:?}")))
+                return Err(r.error(&format!("{}/type", node.path()), format!("unknown security scheme type {other:?}")))
             }
         };
         schemes.push(SecurityScheme {

@@ -37,7 +37,7 @@ pub fn resources(
         let name = r.string(&node, "name")?.unwrap_or(key).to_owned();
         // Resource and method names become directories, anchors and JSX attributes.
         if !is_word(&name, "") {
-            return Err(r.error(&node.path, format!("{name:?} is not a resource name")));
+            return Err(r.error(&node.path(), format!("{name:?} is not a resource name")));
         }
         let id = match r.string(&node, "id")? {
             Some(id) => id.to_owned(),
@@ -46,21 +46,21 @@ pub fn resources(
         let mut sql_methods = Vec::new();
         for (method_name, method) in r.object(&node, "methods")? {
             if !is_word(method_name, "") {
-                return Err(r.error(&method.path, format!("{method_name:?} is not a method name")));
+                return Err(r.error(&method.path(), format!("{method_name:?} is not a method name")));
             }
             sql_methods.push(sql_method(r, method_name, &method, methods, operations, &by_pointer)?);
         }
         let mut verb_groups: [Vec<String>; 5] = Default::default();
         for (verb, refs) in r.object(&node, "sqlVerbs")? {
             let Some(verb) = SqlVerb::parse(verb) else {
-                return Err(r.error(&refs.path, format!("unknown SQL verb {verb:?}")));
+                return Err(r.error(&refs.path(), format!("unknown SQL verb {verb:?}")));
             };
             let Some(group) = SqlVerb::GROUPED.iter().position(|v| *v == verb) else { continue };
             let prefix = format!("#/components/{RESOURCES}/{}/methods/", super::node::escape(key));
             for entry in listed(r, &refs)? {
                 let reference = r.string(&entry, "$ref")?.ok_or_else(|| {
                     r.error(
-                        &entry.path,
+                        &entry.path(),
                         "expected {$ref: '#/components/x-stackQL-resources/<resource>/methods/<method>'}",
                     )
                 })?;
@@ -69,7 +69,7 @@ pub fn resources(
                     .filter(|m| sql_methods.iter().any(|s: &SqlMethod| s.name == *m))
                     .ok_or_else(|| {
                         r.error(
-                            &format!("{}/$ref", entry.path),
+                            &format!("{}/$ref", entry.path()),
                             format!("$ref {reference:?} names no method of resource {key:?}"),
                         )
                     })?;
@@ -90,8 +90,8 @@ pub fn resources(
 
 /// The entries of a `sqlVerbs` list.
 fn listed<'a>(r: &Reader<'a>, refs: &Node<'a>) -> Result<Vec<Node<'a>>> {
-    let items = refs.value.as_array().ok_or_else(|| r.error(&refs.path, "expected a list of method $refs"))?;
-    Ok(items.iter().enumerate().map(|(i, value)| Node { value, path: format!("{}/{i}", refs.path) }).collect())
+    let items = refs.value.as_array().ok_or_else(|| r.error(&refs.path(), "expected a list of method $refs"))?;
+    Ok(items.iter().map(|value| refs.at(value)).collect())
 }
 
 /// Operations by the JSON pointer a method's `operation.$ref` names them with
@@ -123,11 +123,11 @@ fn sql_method(
     by_pointer: &OperationIndex<'_>,
 ) -> Result<SqlMethod> {
     let operation =
-        r.get(node, "operation").ok_or_else(|| r.error(&node.path, "a method needs an `operation` $ref"))?;
+        r.get(node, "operation").ok_or_else(|| r.error(&node.path(), "a method needs an `operation` $ref"))?;
     let reference =
-        r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path, "expected {$ref: '#/paths/...'}"))?;
+        r.string(&operation, "$ref")?.ok_or_else(|| r.error(&operation.path(), "expected {$ref: '#/paths/...'}"))?;
     let index = by_pointer.get(&super::node::percent_decode(reference)).ok_or_else(|| {
-        r.error(&format!("{}/$ref", operation.path), format!("$ref {reference:?} names no operation"))
+        r.error(&format!("{}/$ref", operation.path()), format!("$ref {reference:?} names no operation"))
     })?;
     let (op, method) = (&operations[index], &methods[index]);
     let response = r.get(node, "response");
@@ -168,7 +168,7 @@ fn operation_params(r: &Reader<'_>, operation: &Node<'_>) -> Result<Vec<SqlParam
     for parameter in r.array(operation, "parameters")? {
         let parameter = r.resolve(parameter)?;
         let name =
-            r.string(&parameter, "name")?.ok_or_else(|| r.error(&parameter.path, "a parameter needs a `name`"))?;
+            r.string(&parameter, "name")?.ok_or_else(|| r.error(&parameter.path(), "a parameter needs a `name`"))?;
         let location = match r.string(&parameter, "in")? {
             Some("path") => ParamLocation::Path,
             Some("header") => ParamLocation::Header,

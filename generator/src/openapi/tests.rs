@@ -847,3 +847,23 @@ fn the_block_yaml_reader_agrees_with_serde_yaml_ng_on_random_documents() {
     eprintln!("read {read} of the {general}");
     assert!(read * 3 > general * 2, "read {read} of the {general} documents serde_yaml_ng reads");
 }
+
+/// A node's pointer is found from where its value is in the document, only for a message:
+/// the place of an earlier node kept for a later error (a repeated operationId), and the
+/// start of a `$ref` chain that loops.
+#[test]
+fn pointers_found_for_messages_name_where_the_value_is() {
+    assert_eq!(
+        error(&PETS.replace("operationId: putPet", "operationId: getPet")),
+        "t.yaml: #/paths/~1pets~1{petId}/put: operationId \"getPet\" is also used by #/paths/~1pets~1{petId}/get"
+    );
+    let looping = PETS.replace(
+        "    Pet:\n      description: a pet\n      content:\n        application/json: {schema: {$ref: '#/components/schemas/Pet'}}",
+        "    Pet: {$ref: '#/components/responses/Pet'}",
+    );
+    assert_ne!(looping, PETS);
+    assert_eq!(
+        error(&looping),
+        "t.yaml: #/paths/~1pets~1{petId}/get/responses/200: more than 64 $refs in a row (a reference loop?)"
+    );
+}
