@@ -223,9 +223,9 @@ async fn resumable_upload_survives_connections_dropped_at_random_offsets() {
     assert!(stats.queries >= 24, "{stats:?}");
 }
 
-/// The same from a file, which is read on the blocking pool, the next chunk while the current
-/// one is in flight: a drop inside a chunk makes the client resend from the session's offset,
-/// ahead of the bytes it had already read for the next chunk.
+/// The same from a file, which is read on the blocking pool, the next piece while the current
+/// one is sent (bytes and files go in one streamed `PUT` for the rest through reqwest): a drop
+/// makes the client resend from the session's offset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
     let emulator = MediaEmulator::start().await.unwrap();
@@ -242,6 +242,28 @@ async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
         .await;
     std::fs::remove_file(&path).unwrap();
     assert!(emulator.stats().queries >= 12);
+}
+
+/// A reader cannot be read again from an offset, so it still goes in chunks, the next read
+/// while the current one is in flight: a drop inside a chunk makes the client resend from the
+/// session's offset, ahead of the bytes it had already read for the next chunk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunked_reader_upload_survives_connections_dropped_at_random_offsets() {
+    let emulator = MediaEmulator::start().await.unwrap();
+    let client = client(emulator.endpoint());
+    let chunk = 256 * 1024;
+    let media = data(5 * chunk + 777, 19);
+    let trials = DropTrials { prefix: "reader-trial", trials: 12, max_drops: 3, seed: 0x4ead, chunk };
+    trials
+        .run(&emulator, &client, &media, || async {
+            let length = Some(media.len() as u64);
+            MediaSource::from_reader(std::io::Cursor::new(media.clone()), "application/octet-stream", length)
+        })
+        .await;
+    let stats = emulator.stats();
+    assert!(stats.queries >= 12, "{stats:?}");
+    // Every chunk went on its own: at least 6 PUTs per upload.
+    assert!(stats.chunks >= 12 * 6, "{stats:?}");
 }
 
 /// Through reqwest (which streams request bodies), a file goes in one `PUT` for all the rest
