@@ -223,9 +223,9 @@ async fn resumable_upload_survives_connections_dropped_at_random_offsets() {
     assert!(stats.queries >= 24, "{stats:?}");
 }
 
-/// The same from a file, which is read on the blocking pool, the next chunk while the current
-/// one is in flight: a drop inside a chunk makes the client resend from the session's offset,
-/// ahead of the bytes it had already read for the next chunk.
+/// The same from a file, which is read on the blocking pool, the next piece while the current
+/// one is sent (bytes and files go in one streamed `PUT` for the rest through reqwest): a drop
+/// makes the client resend from the session's offset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
     let emulator = MediaEmulator::start().await.unwrap();
@@ -242,6 +242,83 @@ async fn a_file_upload_survives_connections_dropped_at_random_offsets() {
         .await;
     std::fs::remove_file(&path).unwrap();
     assert!(emulator.stats().queries >= 12);
+}
+
+/// A reader cannot be read again from an offset, so it still goes in chunks, the next read
+/// while the current one is in flight: a drop inside a chunk makes the client resend from the
+/// session's offset, ahead of the bytes it had already read for the next chunk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunked_reader_upload_survives_connections_dropped_at_random_offsets() {
+    let emulator = MediaEmulator::start().await.unwrap();
+    let client = client(emulator.endpoint());
+    let chunk = 256 * 1024;
+    let media = data(5 * chunk + 777, 19);
+    let trials = DropTrials { prefix: "reader-trial", trials: 12, max_drops: 3, seed: 0x4ead, chunk };
+    trials
+        .run(&emulator, &client, &media, || async {
+            let length = Some(media.len() as u64);
+            MediaSource::from_reader(std::io::Cursor::new(media.clone()), "application/octet-stream", length)
+        })
+        .await;
+    let stats = emulator.stats();
+    assert!(stats.queries >= 12, "{stats:?}");
+    // Every chunk went on its own: at least 6 PUTs per upload.
+    assert!(stats.chunks >= 12 * 6, "{stats:?}");
+}
+
+/// Through reqwest (which streams request bodies), a file goes in one `PUT` for all the rest
+/// of it. Connections dropped anywhere in that body (seeded offsets over the whole rest,
+/// across the 1 MiB pieces the file is read in, exactly on a piece boundary too) make the
+/// client ask the session for its offset and send the rest again from there: the stored
+/// object is the file byte for byte (no byte lost or sent twice into it), and there is one
+/// `PUT` per drop plus the one that finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_file_upload_resumes_from_the_session_offset_after_drops_anywhere() {
+    let emulator = MediaEmulator::start().await.unwrap();
+    let client = client(emulator.endpoint());
+    let media = data(3 * (1 << 20) + 54_321, 17);
+    let path = std::env::temp_dir().join(format!("discogen-e2e-{}-streamed.bin", std::process::id()));
+    std::fs::write(&path, &media).unwrap();
+    let mut seed = 0x57e4_u64;
+    for trial in 0..10 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        // Drop offsets within each PUT's body: what is left after the earlier drops shrinks,
+        // so each is taken within a quarter of the media (up to three drops per trial).
+        let quarter = media.len() as u64 / 4;
+        let mut drops: Vec<u64> = (0..1 + seed % 3).map(|i| (seed >> (8 + 16 * i)) % quarter).collect();
+        if trial == 0 {
+            // Exactly at the end of the first piece, then at the start of a body.
+            drops = vec![1 << 20, 0];
+        }
+        emulator.faults(|f| f.drop_chunk_after.extend(drops.iter().copied()));
+        let before = emulator.stats();
+        let name = format!("streamed-{trial}");
+        let object = client
+            .objects()
+            .insert("media", Object::default())
+            .name(name.clone())
+            .upload(MediaSource::from_path(&path, "application/octet-stream").await.unwrap())
+            .chunk_size(256 * 1024)
+            .resumable()
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("trial {trial} (drops {drops:?}): {e}"));
+        assert_eq!(object.size, Some(media.len() as u64));
+        let stored = emulator.object("media", &name).expect("stored");
+        assert_eq!(sha256(&stored), sha256(&media), "trial {trial} (drops {drops:?}): identical bytes");
+        assert!(emulator.faults(|f| f.drop_chunk_after.is_empty()), "every drop happened");
+        let after = emulator.stats();
+        assert_eq!(
+            after.chunks - before.chunks,
+            drops.len() as u64 + 1,
+            "trial {trial}: one PUT per drop, then the last"
+        );
+        assert!(
+            after.queries - before.queries >= drops.len() as u64,
+            "trial {trial}: the session asked after each drop"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
 }
 
 /// Resumable uploads of `media` with connections dropped inside chunk bodies at seeded offsets
@@ -336,45 +413,82 @@ async fn a_503_on_a_chunk_is_retried_and_a_download_cut_resumes_by_range() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A reader goes in chunks (it cannot be read again from an offset): the first "process"
+/// gets its first chunk through, then fails for good; the next resumes from the stored URI.
 #[tokio::test]
 async fn a_session_resumes_after_a_restart() {
     let emulator = MediaEmulator::start().await.unwrap();
     let client = client(emulator.endpoint());
     let media = data(4 * 256 * 1024, 5);
-    // The first "process" gets its first chunk through, then fails for good.
+    let reader = |media: &Vec<u8>| {
+        MediaSource::from_reader(
+            std::io::Cursor::new(media.clone()),
+            "application/octet-stream",
+            Some(media.len() as u64),
+        )
+    };
     emulator.faults(|f| f.fail_chunk.extend([0, 400]));
-    let stored = Arc::new(Mutex::new(None));
-    let keep = stored.clone();
-    let first = client
-        .objects()
-        .insert("media", Object::default())
-        .name("restarted")
-        .upload(MediaSource::from_bytes(media.clone(), "application/octet-stream"))
-        .chunk_size(256 * 1024)
-        .resumable()
-        .on_session(move |s: &ResumableSession| *keep.lock().unwrap() = Some(s.clone()))
-        .send()
-        .await;
-    assert_eq!(first.unwrap_err().status(), Some(400));
-    emulator.faults(|f| f.fail_chunk.clear());
-    let session = stored.lock().unwrap().clone().expect("session reported");
-    // The next process resumes from the stored URI with the same media.
-    let object = client
-        .objects()
-        .insert("media", Object::default())
-        .name("restarted")
-        .upload(MediaSource::from_bytes(media.clone(), "application/octet-stream"))
-        .chunk_size(256 * 1024)
-        .resume_session(ResumableSession::from_uri(session.uri()))
-        .send()
-        .await
-        .expect("resumed");
-    assert_eq!(object.size, Some(media.len() as u64));
+    let session = restart_then_resume(&client, "restarted", reader(&media), reader(&media)).await;
     assert_eq!(emulator.object("media", "restarted").unwrap(), media);
     let stats = emulator.stats();
     assert_eq!(stats.sessions, 1);
     // 2 chunks before the failure, then the 3 the session still lacked.
     assert_eq!(stats.chunks, 5, "{stats:?}");
+    assert!(session.uri().contains("upload_id="));
+}
+
+/// The same with bytes in memory, which go as one streamed `PUT` for the rest: the first
+/// "process" has its connection dropped 300 000 bytes in, asks the session, and its next `PUT`
+/// fails for good; the next process resumes from the stored URI with one `PUT` from the
+/// session's offset.
+#[tokio::test]
+async fn a_streamed_session_resumes_after_a_restart() {
+    let emulator = MediaEmulator::start().await.unwrap();
+    let client = client(emulator.endpoint());
+    let media = data(4 * 256 * 1024 + 3, 6);
+    let bytes = |media: &Vec<u8>| MediaSource::from_bytes(media.clone(), "application/octet-stream");
+    emulator.faults(|f| {
+        f.drop_chunk_after.push_back(300_000);
+        f.fail_chunk.extend([0, 400]);
+    });
+    restart_then_resume(&client, "restarted-streamed", bytes(&media), bytes(&media)).await;
+    assert_eq!(emulator.object("media", "restarted-streamed").unwrap(), media);
+    let stats = emulator.stats();
+    assert_eq!(stats.sessions, 1);
+    // The dropped PUT, the refused one, then the rest in one.
+    assert_eq!(stats.chunks, 3, "{stats:?}");
+}
+
+/// Uploads `first` until it fails with 400, then `second` into the session it reported.
+async fn restart_then_resume(client: &Client, name: &str, first: MediaSource, second: MediaSource) -> ResumableSession {
+    let stored = Arc::new(Mutex::new(None));
+    let keep = stored.clone();
+    let length = first.len();
+    let failed = client
+        .objects()
+        .insert("media", Object::default())
+        .name(name)
+        .upload(first)
+        .chunk_size(256 * 1024)
+        .resumable()
+        .on_session(move |s: &ResumableSession| *keep.lock().unwrap() = Some(s.clone()))
+        .send()
+        .await;
+    assert_eq!(failed.unwrap_err().status(), Some(400));
+    let session = stored.lock().unwrap().clone().expect("session reported");
+    // The next process resumes from the stored URI with the same media.
+    let object = client
+        .objects()
+        .insert("media", Object::default())
+        .name(name)
+        .upload(second)
+        .chunk_size(256 * 1024)
+        .resume_session(ResumableSession::from_uri(session.uri()))
+        .send()
+        .await
+        .expect("resumed");
+    assert_eq!(object.size, length);
+    session
 }
 
 #[tokio::test]

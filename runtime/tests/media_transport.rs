@@ -3,7 +3,8 @@
 //! application can test its media code without a network. The cases: a multipart and a
 //! simple upload, a resumable upload in chunks with a failed chunk resumed from the
 //! session's offset, a download, a download cut short and resumed by `Range` (and refused
-//! when the ETag changed), a redirected download, and a transport implementing only `send`.
+//! when the ETag changed), a redirected download, a transport implementing only `send`, and
+//! one that streams request bodies (one `PUT`, bounded by progress rather than its length).
 
 use discogen_runtime::media::{MediaDownload, MediaSource, MediaUpload};
 use discogen_runtime::transport::{HttpRequest, HttpResponse, MockTransport, Transport, TransportFuture};
@@ -334,4 +335,81 @@ async fn a_file_upload_resumes_inside_a_failed_chunk_with_exact_bytes() {
     stored.extend_from_slice(&sent[3].1);
     stored.extend_from_slice(&sent[4].1);
     assert_eq!(stored, media);
+}
+
+/// A transport that streams request bodies: it takes the body after `take_after`, answers
+/// `answer_after` later (from the mock's queue, which records the request with the body it
+/// took), or never looks at the body nor answers when `stall` is set.
+#[derive(Debug)]
+struct Streaming {
+    mock: MockTransport,
+    take_after: std::time::Duration,
+    answer_after: std::time::Duration,
+    stall: bool,
+}
+
+impl Transport for Streaming {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        self.mock.send(request)
+    }
+
+    fn streams_request_bodies(&self) -> bool {
+        true
+    }
+
+    fn send_streaming_body(
+        &self,
+        mut request: HttpRequest,
+        body: discogen_runtime::transport::RequestBody,
+    ) -> discogen_runtime::transport::StreamingFuture<'_> {
+        Box::pin(async move {
+            if self.stall {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(self.take_after).await;
+            request.body = body.collect().await?;
+            tokio::time::sleep(self.answer_after).await;
+            self.mock.send_streaming(request).await
+        })
+    }
+}
+
+/// Through a transport that streams request bodies, bytes in memory go in one `PUT` for all of
+/// it, and the call's timeout bounds each wait for progress, not the whole `PUT`: 40 s until
+/// the body is taken and 50 s more until the answer pass under a 60 s timeout; a transport
+/// that takes nothing and answers nothing times out.
+#[tokio::test(start_paused = true)]
+async fn a_streamed_upload_is_bounded_by_progress_not_by_its_whole_length() {
+    let media = pattern(700_000);
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(200, "").with_header("Location", SESSION)).push_json(200, json!({"name": "s"}));
+    let secs = std::time::Duration::from_secs;
+    let transport = Streaming { mock: mock.clone(), take_after: secs(40), answer_after: secs(50), stall: false };
+    let no_retries = discogen_runtime::RetryPolicy::default().with_max_attempts(1);
+    let build = |transport: Streaming| {
+        Client::builder(ENDPOINT)
+            .bearer_token("t")
+            .timeout(secs(60))
+            .retry_policy(no_retries.clone())
+            .transport(transport)
+            .build()
+            .unwrap()
+    };
+    let client = build(transport);
+    let started = tokio::time::Instant::now();
+    let object = upload(&client, None, MediaSource::from_bytes(media.clone(), "a/b")).resumable().send().await.unwrap();
+    assert_eq!(object["name"], "s");
+    assert!(started.elapsed() >= secs(90), "{:?}", started.elapsed());
+    let puts = puts(&mock);
+    assert_eq!(puts.len(), 1, "one PUT for all of it");
+    assert_eq!(puts[0].0, format!("bytes 0-{}/{}", media.len() - 1, media.len()));
+    assert_eq!(puts[0].1, media);
+
+    let mock = MockTransport::new();
+    mock.push(HttpResponse::new(200, "").with_header("Location", SESSION));
+    let client = build(Streaming { mock: mock.clone(), take_after: secs(0), answer_after: secs(0), stall: true });
+    let started = tokio::time::Instant::now();
+    let err = upload(&client, None, MediaSource::from_bytes(media, "a/b")).resumable().send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(started.elapsed() < secs(125), "{:?}", started.elapsed());
 }

@@ -16,7 +16,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::options::RequestOptions;
 use crate::request::Method;
 use crate::retry_after::retry_after;
-use crate::transport::{HttpRequest, StreamingResponse, TransportError};
+use crate::transport::{HttpRequest, RequestBody, StreamingResponse, TransportError};
 
 /// What every request of a media call carries, computed once per call: the standard query
 /// parameters are added to `url` (the method's own URL; session URIs are used as the server
@@ -115,6 +115,67 @@ pub(crate) async fn send_or_redirect(
         Err(ApiError::from_response(status, &body, retry_after).into())
     };
     within(timeout, send).await
+}
+
+/// Sends `request` with a streamed `body` (the transport must
+/// [stream request bodies](crate::transport::Transport::streams_request_bodies)); a redirect
+/// or an answer other than 2xx and 308 is an error, as in [`send`]. `timeout` bounds each wait
+/// for progress, not the whole transfer: the call fails with [`Error::Timeout`] when the
+/// transport takes no piece of the body during a whole period of `timeout` (checked once per
+/// period, so a stall is noticed within one to two periods), and likewise once it has taken
+/// all and no response comes.
+pub(crate) async fn send_body(
+    client: &Client,
+    request: MediaRequest,
+    body: RequestBody,
+    timeout: Option<Duration>,
+) -> Result<StreamingResponse> {
+    let limit = client.max_response_bytes();
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = {
+        let taken = taken.clone();
+        let length = body.len();
+        RequestBody::new(
+            length,
+            body.into_stream().inspect(move |piece| {
+                if let Ok(piece) = piece {
+                    taken.fetch_add(piece.len() as u64 + 1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }),
+        )
+    };
+    let send = async {
+        let MediaRequest { method, url, headers, body: _ } = request;
+        let request = HttpRequest { method, url, headers, body: Bytes::new(), timeout, max_response_bytes: limit };
+        let url = &request.url.clone();
+        let response =
+            client.inner.transport.send_streaming_body(request, counted).await.map_err(TransportError::into_error)?;
+        let status = response.status;
+        if let Some(target) = crate::redirect::target(url, status, &response.headers) {
+            return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
+        }
+        if (200..300).contains(&status) || status == 308 {
+            return Ok(response);
+        }
+        let retry_after = retry_after(&response.headers);
+        let body = response.collect(limit).await.map_err(TransportError::into_error)?;
+        Err(ApiError::from_response(status, &body, retry_after).into())
+    };
+    let Some(limit) = timeout else { return send.await };
+    let mut send = std::pin::pin!(send);
+    let mut seen = taken.load(std::sync::atomic::Ordering::Relaxed);
+    loop {
+        match tokio::time::timeout(limit, send.as_mut()).await {
+            Ok(done) => return done,
+            Err(_) => {
+                let now = taken.load(std::sync::atomic::Ordering::Relaxed);
+                if now == seen {
+                    return Err(Error::Timeout(limit));
+                }
+                seen = now;
+            }
+        }
+    }
 }
 
 /// The next piece of `response`'s body, waiting at most `timeout` for it.

@@ -6,18 +6,19 @@
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
+use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION, RANGE};
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::http::{self, MediaRequest};
-use super::source::{MediaReader, MediaSource};
+use super::source::{MediaReader, MediaSource, Rereadable};
 use super::upload::SessionCallback;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::RetryPolicy;
 use crate::request::Method;
-use crate::transport::StreamingResponse;
+use crate::transport::{RequestBody, StreamingResponse};
 
 /// An upload session: its URI is all it takes to continue the upload later, from this
 /// process or another (sessions last about a week at Google).
@@ -69,6 +70,10 @@ impl Plan<'_> {
     pub(crate) async fn run<T: DeserializeOwned>(self, media: MediaSource) -> Result<T> {
         let length = media.len();
         let content_type = media.content_type().to_owned();
+        if let Some(media) = self.streamed(&media) {
+            let session = self.start(&content_type, length).await?;
+            return self.upload_streamed(&session, &media, 0).await;
+        }
         let mut reader = media.open().await?;
         let mut buf = self.buffer();
         reader.fill(&mut buf, self.chunk_size + 1).await?;
@@ -101,6 +106,16 @@ impl Plan<'_> {
         };
         if let Some(callback) = &self.on_session {
             callback(&session);
+        }
+        if let Some(media) = self.streamed(&media) {
+            if offset > media.len() {
+                return Err(Error::InvalidRequest(format!(
+                    "{}: the session already holds {offset} bytes but the media has only {}",
+                    self.method_id,
+                    media.len()
+                )));
+            }
+            return self.upload_streamed(&session, &media, offset).await;
         }
         let mut reader = media.open().await?;
         let mut skipped = 0u64;
@@ -265,6 +280,102 @@ impl Plan<'_> {
         }
     }
 
+    /// Whether the media goes as one streamed request for all the rest of it: a source that
+    /// can be read again from any offset (bytes, a file) through a transport that streams
+    /// request bodies.
+    fn streamed(&self, media: &MediaSource) -> Option<Rereadable> {
+        media.rereadable().filter(|_| self.client.inner.transport.streams_request_bodies())
+    }
+
+    /// Sends the media from `offset` to `length` in one request whose body is read as it is
+    /// sent. After a failure the session is asked how much it holds and a new request sends
+    /// the rest from there (the source is read again from that offset), per the retry policy:
+    /// the failures in a row that moved the session no further are what the policy counts.
+    async fn upload_streamed<T: DeserializeOwned>(
+        &self,
+        session: &ResumableSession,
+        media: &Rereadable,
+        mut offset: u64,
+    ) -> Result<T> {
+        let length = media.len();
+        let url = session_url(session)?;
+        let mut failures = 0u32;
+        loop {
+            let sent = if offset == length {
+                self.query(&url, Some(length)).await
+            } else {
+                self.put_rest(&url, media, offset, length).await
+            };
+            let answered = sent.is_ok();
+            let progress = match sent {
+                Ok(progress) => progress,
+                Err(error) => {
+                    failures += 1;
+                    if failures >= self.policy.max_attempts() || !self.policy.is_transient(&error) {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(self.policy.backoff(failures - 1)).await;
+                    self.with_retries(|| self.query(&url, Some(length))).await?
+                }
+            };
+            let confirmed = match progress {
+                Progress::Done(response) => return Ok(response),
+                Progress::Incomplete(confirmed) => confirmed,
+            };
+            if confirmed > length {
+                return Err(Error::InvalidResponse(format!(
+                    "{}: the session reports {confirmed} bytes received, more than the media's {length}",
+                    self.method_id
+                )));
+            }
+            if confirmed > offset {
+                failures = 0;
+            } else if answered {
+                // A 308 to the request that moved nothing (a failure that did not is counted
+                // already): counted, so that a server that never takes the bytes ends the upload.
+                failures += 1;
+                if failures >= self.policy.max_attempts() {
+                    return Err(Error::InvalidResponse(format!(
+                        "{}: the session stays at {confirmed} of {length} bytes",
+                        self.method_id
+                    )));
+                }
+            }
+            offset = confirmed;
+        }
+    }
+
+    /// `Content-Range: bytes S-(L-1)/L` with a body read from the source as it is sent. A
+    /// source that cannot be read fails the upload (not retried), whatever the transport
+    /// made of the broken body.
+    async fn put_rest<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        media: &Rereadable,
+        offset: u64,
+        length: u64,
+    ) -> Result<Progress<T>> {
+        let rest =
+            media.rest_from(offset).ok_or_else(|| Error::InvalidRequest("media source not re-readable".into()))?;
+        let failed: std::sync::Arc<std::sync::Mutex<Option<String>>> = Default::default();
+        let seen = failed.clone();
+        let rest = rest.inspect(move |piece| {
+            if let Err(error) = piece {
+                *seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error.to_string());
+            }
+        });
+        let request = self
+            .session_request(url)
+            .await?
+            .header(CONTENT_RANGE, format!("bytes {offset}-{}/{length}", length - 1))?
+            .header(CONTENT_LENGTH, length - offset)?;
+        let sent = http::send_body(self.client, request, RequestBody::new(length - offset, rest), self.timeout).await;
+        if let Some(message) = failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            return Err(Error::InvalidRequest(message));
+        }
+        self.progress_of(sent?).await
+    }
+
     /// One chunk: `Content-Range: bytes S-E/T` (`*` while the total is unknown).
     async fn put_chunk<T: DeserializeOwned>(
         &self,
@@ -313,6 +424,10 @@ impl Plan<'_> {
 
     async fn progress<T: DeserializeOwned>(&self, request: MediaRequest) -> Result<Progress<T>> {
         let response: StreamingResponse = http::send(self.client, request, self.timeout).await?;
+        self.progress_of(response).await
+    }
+
+    async fn progress_of<T: DeserializeOwned>(&self, response: StreamingResponse) -> Result<Progress<T>> {
         if response.status != 308 {
             return Ok(Progress::Done(
                 http::json(response, self.timeout, self.client.max_response_bytes(), self.data_wrapper).await?,

@@ -1,6 +1,7 @@
 //! Where upload bytes come from: memory, a file, an `AsyncRead` or a byte stream.
 
 use std::fmt;
+use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
@@ -90,6 +91,18 @@ impl MediaSource {
         self.length == Some(0)
     }
 
+    /// The source as something that can be read again from any offset (bytes in memory, a
+    /// file, of known length), for [`Rereadable::rest_from`]; `None` for readers and streams.
+    pub(crate) fn rereadable(&self) -> Option<Rereadable> {
+        let length = self.length?;
+        let body = match &self.body {
+            Body::Bytes(bytes) => RereadableBody::Bytes(bytes.clone()),
+            Body::File(path) => RereadableBody::File(path.clone()),
+            _ => return None,
+        };
+        Some(Rereadable { body, length })
+    }
+
     /// Starts reading.
     pub(crate) async fn open(self) -> Result<MediaReader> {
         let inner = match self.body {
@@ -123,6 +136,165 @@ impl fmt::Debug for MediaSource {
 
 fn file_error(path: &std::path::Path, what: &str, error: std::io::Error) -> Error {
     Error::InvalidRequest(format!("media file {}: {what}: {error}", path.display()))
+}
+
+/// A source that can be read again from any offset: [`MediaSource::rereadable`].
+#[derive(Clone)]
+pub(crate) struct Rereadable {
+    body: RereadableBody,
+    length: u64,
+}
+
+#[derive(Clone)]
+enum RereadableBody {
+    Bytes(Bytes),
+    File(PathBuf),
+}
+
+impl Rereadable {
+    /// The declared length.
+    pub(crate) fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// The bytes from `offset` to the declared end: bytes in memory as one uncopied slice; a
+    /// file in pieces of [`PIECE_SIZE`], each read on the blocking pool while the one before
+    /// is sent (two pieces held). A file that turns out shorter or longer than its declared
+    /// length ends the stream with an error. `None` when `offset` is past the end.
+    pub(crate) fn rest_from(&self, offset: u64) -> Option<RestStream> {
+        let end = self.length;
+        if offset > end {
+            return None;
+        }
+        let state = match &self.body {
+            RereadableBody::Bytes(bytes) => {
+                let start = usize::try_from(offset).ok().filter(|start| *start <= bytes.len())?;
+                Rest::Bytes(Some(bytes.slice(start..)).filter(|rest| !rest.is_empty()))
+            }
+            RereadableBody::File(path) => {
+                Rest::File { path: path.clone(), file: None, next: offset, end, read: None, done: false }
+            }
+        };
+        Some(RestStream { state })
+    }
+}
+
+/// How much of a file one read of [`Rereadable::rest_from`] asks for.
+pub(crate) const PIECE_SIZE: usize = 1 << 20;
+
+/// A piece read on the blocking pool: the file (to read the next piece from) and the bytes.
+type PieceRead = tokio::task::JoinHandle<std::io::Result<(std::fs::File, Vec<u8>)>>;
+
+/// The stream of [`Rereadable::rest_from`].
+pub(crate) struct RestStream {
+    state: Rest,
+}
+
+enum Rest {
+    Bytes(Option<Bytes>),
+    File {
+        path: PathBuf,
+        /// The open file between reads (`None` before the first and while one is out).
+        file: Option<std::fs::File>,
+        /// Where the next read starts.
+        next: u64,
+        end: u64,
+        read: Option<PieceRead>,
+        done: bool,
+    },
+}
+
+impl Rest {
+    /// Starts reading the piece at `next` (the file is opened and positioned first if
+    /// needed; the last piece also checks that the file ends there).
+    fn start_read(&mut self) {
+        let Rest::File { path, file, next, end, read, .. } = self else { return };
+        let (start, want) = (*next, (*end - *next).min(PIECE_SIZE as u64) as usize);
+        let last = start + want as u64 == *end;
+        let (path, file) = (path.clone(), file.take());
+        *read = Some(tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Seek};
+            let mut file = match file {
+                Some(file) => file,
+                None => {
+                    let mut file = std::fs::File::open(&path)?;
+                    file.seek(std::io::SeekFrom::Start(start))?;
+                    file
+                }
+            };
+            // Read into the spare capacity: nothing is zeroed first.
+            let mut piece = Vec::with_capacity(want);
+            (&mut file).take(want as u64).read_to_end(&mut piece)?;
+            if piece.len() < want {
+                let message = format!(
+                    "media file {} ended at byte {}, before its declared length",
+                    path.display(),
+                    start + piece.len() as u64
+                );
+                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, message));
+            }
+            if last && file.read(&mut [0u8])? > 0 {
+                let message = format!("media file {} is longer than its declared length", path.display());
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+            }
+            Ok((file, piece))
+        }));
+    }
+}
+
+impl Stream for RestStream {
+    type Item = std::result::Result<Bytes, BoxError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let state = &mut self.state;
+        match state {
+            Rest::Bytes(rest) => Poll::Ready(rest.take().map(Ok)),
+            Rest::File { done: true, .. } => Poll::Ready(None),
+            Rest::File { next, end, read, done, .. } => {
+                if next == end {
+                    *done = true;
+                    return Poll::Ready(None);
+                }
+                if read.is_none() {
+                    state.start_read();
+                }
+                let Rest::File { file, next, end, read, done, .. } = state else { unreachable!() };
+                let Some(pending) = read.as_mut() else { unreachable!() };
+                let finished = std::task::ready!(Pin::new(pending).poll(cx));
+                *read = None;
+                let piece = match finished {
+                    Ok(Ok((opened, piece))) => {
+                        *file = Some(opened);
+                        piece
+                    }
+                    Ok(Err(error)) => {
+                        *done = true;
+                        return Poll::Ready(Some(Err(source_error(&error).into())));
+                    }
+                    Err(error) => {
+                        *done = true;
+                        return Poll::Ready(Some(Err(source_error(&error).into())));
+                    }
+                };
+                *next += piece.len() as u64;
+                if next < end {
+                    // The next piece is read while this one is sent.
+                    state.start_read();
+                }
+                Poll::Ready(Some(Ok(Bytes::from(piece))))
+            }
+        }
+    }
+}
+
+impl Drop for RestStream {
+    fn drop(&mut self) {
+        // A read still out finishes on the blocking pool and its piece is dropped there.
+        if let Rest::File { read: Some(read), .. } = &self.state {
+            read.abort();
+        }
+    }
 }
 
 enum Reader {
@@ -316,6 +488,39 @@ mod tests {
         reader.fill(&mut buf, 10).await.unwrap();
         reader.fill(&mut buf, 20).await.unwrap();
         assert_eq!(&buf[..], b"abc");
+    }
+
+    /// The rest of a file from any offset, across the pieces it is read in: exactly its
+    /// bytes from there; a file shorter or longer than declared ends the stream in an error.
+    #[tokio::test]
+    async fn the_rest_of_a_file_from_any_offset_is_its_bytes_from_there() {
+        let data: Vec<u8> = (0..2 * PIECE_SIZE as u32 + 4_321).map(|i| (i % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("discogen-rest-{}.bin", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let collect = |rest: RestStream| async move {
+            let pieces: Vec<_> = rest.collect().await;
+            let mut all = Vec::new();
+            for piece in pieces {
+                all.extend_from_slice(&piece.map_err(|e| e.to_string())?);
+            }
+            Ok::<_, String>(all)
+        };
+        let file = MediaSource::from_path(&path, "a/b").await.unwrap().rereadable().unwrap();
+        let bytes = MediaSource::from_bytes(data.clone(), "a/b").rereadable().unwrap();
+        for offset in [0, 1, PIECE_SIZE - 1, PIECE_SIZE, PIECE_SIZE + 7, data.len() - 1, data.len()] {
+            assert_eq!(collect(file.rest_from(offset as u64).unwrap()).await.unwrap(), &data[offset..], "{offset}");
+            assert_eq!(collect(bytes.rest_from(offset as u64).unwrap()).await.unwrap(), &data[offset..], "{offset}");
+        }
+        assert!(file.rest_from(data.len() as u64 + 1).is_none());
+        // The file changes after its length was taken.
+        std::fs::write(&path, &data[..PIECE_SIZE + 10]).unwrap();
+        let err = collect(file.rest_from(5).unwrap()).await.unwrap_err();
+        assert!(err.contains("before its declared length"), "{err}");
+        std::fs::write(&path, [&data[..], b"more"].concat()).unwrap();
+        let err = collect(file.rest_from(5).unwrap()).await.unwrap_err();
+        assert!(err.contains("longer than its declared length"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(MediaSource::from_reader(std::io::Cursor::new(data), "a/b", Some(5)).rereadable().is_none());
     }
 
     #[tokio::test]

@@ -108,6 +108,11 @@ impl<T: DeserializeOwned> MediaUpload<T> {
 
     /// Bytes per resumable chunk, rounded down to a multiple of 256 KiB (at least 256 KiB).
     /// Memory use is about two chunks (the one in flight and the next, read meanwhile).
+    /// Chunks are what readers and streams go in, and any source through a transport that
+    /// does not [stream request bodies](crate::transport::Transport::streams_request_bodies);
+    /// through one that does (the default reqwest transport), a file or bytes in memory go in
+    /// one request for all the rest of the media, read in 1 MiB pieces (two held), and this
+    /// size does not apply.
     pub fn chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = (bytes / CHUNK_GRANULARITY).max(1) * CHUNK_GRANULARITY;
         self

@@ -9,7 +9,10 @@
 //! Media (uploads and downloads, [`crate::media`]) goes through the same transport, by
 //! [`Transport::send_streaming`]: the request is an [`HttpRequest`] as well (an upload's body
 //! is at most one chunk, already in memory), the response a [`StreamingResponse`] whose body
-//! is read as it arrives.
+//! is read as it arrives. A transport that can also send a request body as it is produced
+//! says so with [`Transport::streams_request_bodies`]; a resumable upload of a file (or of
+//! bytes in memory) then goes as one [`Transport::send_streaming_body`] for all the rest of
+//! it instead of one request per chunk.
 
 use std::fmt;
 use std::future::Future;
@@ -57,6 +60,101 @@ pub type StreamingFuture<'a> = Pin<Box<dyn Future<Output = Result<StreamingRespo
 /// The body of a [`StreamingResponse`]: its bytes in order, as they arrive; `Err` ends it
 /// (a connection cut mid-body).
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send + 'static>>;
+
+/// The pieces of a [`RequestBody`], in order; `Err` means its source failed.
+pub type RequestBodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>;
+
+/// A request body produced while it is sent ([`Transport::send_streaming_body`]): exactly
+/// [`len`](Self::len) bytes, in pieces, read from their source (a file, read ahead on the
+/// blocking pool) as the transport asks for them. `Err` means the source failed: the request
+/// must not complete (drop the connection, do not end the body early).
+pub struct RequestBody {
+    length: u64,
+    stream: RequestBodyStream,
+}
+
+impl RequestBody {
+    /// A body of `length` bytes from `stream`. A stream that ends short of `length` or goes
+    /// past it yields an error there instead (so the request fails rather than sending a body
+    /// of another length than its `Content-Length`).
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use discogen_runtime::transport::RequestBody;
+    ///
+    /// let pieces = vec![Ok::<_, std::io::Error>(Bytes::from_static(b"hello, ")), Ok(Bytes::from_static(b"world"))];
+    /// let body = RequestBody::new(12, futures_util::stream::iter(pieces));
+    /// assert_eq!(body.len(), 12);
+    /// ```
+    pub fn new<S, E>(length: u64, stream: S) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<BoxError>,
+    {
+        let mut left = length;
+        let mut ended = false;
+        let checked = stream
+            .map(|item| Some(item.map_err(Into::into)))
+            .chain(futures_util::stream::iter([None]))
+            .filter_map(move |item: Option<Result<Bytes, BoxError>>| {
+                let out = match item {
+                    _ if ended => None,
+                    Some(Ok(piece)) if piece.len() as u64 > left => {
+                        ended = true;
+                        Some(Err(BoxError::from(format!("request body longer than its length of {length} bytes"))))
+                    }
+                    Some(Ok(piece)) => {
+                        left -= piece.len() as u64;
+                        (!piece.is_empty()).then_some(Ok(piece))
+                    }
+                    Some(Err(error)) => {
+                        ended = true;
+                        Some(Err(error))
+                    }
+                    None if left > 0 => {
+                        ended = true;
+                        Some(Err(BoxError::from(format!(
+                            "request body ended {left} bytes short of its length of {length} bytes"
+                        ))))
+                    }
+                    None => None,
+                };
+                std::future::ready(out)
+            });
+        RequestBody { length, stream: Box::pin(checked) }
+    }
+
+    /// The body's length in bytes (what `Content-Length` says).
+    pub fn len(&self) -> u64 {
+        self.length
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
+    /// The pieces, in order (length-checked as described in [`new`](Self::new)).
+    pub fn into_stream(self) -> RequestBodyStream {
+        self.stream
+    }
+
+    /// The whole body in memory: what the default [`Transport::send_streaming_body`] sends.
+    pub async fn collect(self) -> Result<Bytes, TransportError> {
+        let mut stream = self.stream;
+        let mut all = bytes::BytesMut::with_capacity(usize::try_from(self.length).unwrap_or(usize::MAX).min(1 << 20));
+        while let Some(piece) = stream.next().await {
+            all.extend_from_slice(&piece.map_err(TransportError::new)?);
+        }
+        Ok(all.freeze())
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBody").field("length", &self.length).finish_non_exhaustive()
+    }
+}
 
 /// Sends one HTTP request and reads the whole response.
 ///
@@ -106,6 +204,39 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
         let sent = self.send(request);
         Box::pin(async move { sent.await.map(StreamingResponse::from) })
+    }
+
+    /// Whether [`send_streaming_body`](Self::send_streaming_body) sends the body as it is
+    /// produced, holding only a few pieces of it at a time. The runtime asks before a
+    /// resumable upload: when `true`, a file or bytes in memory go in one request for all the
+    /// rest of the media (after a failure the session is asked how much it holds and a new
+    /// request sends the rest from there); when `false` (the default), in chunks of
+    /// [`MediaUpload::chunk_size`](crate::media::MediaUpload::chunk_size), each in memory
+    /// and sent by [`send_streaming`](Self::send_streaming).
+    ///
+    /// This and `send_streaming_body` are provided methods (an additive change to the
+    /// trait): transports written before them keep compiling and carry uploads in chunks as
+    /// before.
+    fn streams_request_bodies(&self) -> bool {
+        false
+    }
+
+    /// Sends `request` with `body` (`request.body` is empty; `Content-Length` is set to
+    /// `body.len()`) and returns once the status and headers are in, as
+    /// [`send_streaming`](Self::send_streaming) does. The runtime bounds the call by progress:
+    /// it fails with a timeout when the transport takes no piece of the body (and, once all
+    /// is taken, no response comes) for the request's [`timeout`](HttpRequest::timeout).
+    ///
+    /// The default reads the whole body into `request.body` and calls `send_streaming`; the
+    /// runtime calls this only on a transport whose
+    /// [`streams_request_bodies`](Self::streams_request_bodies) is `true`, so a transport
+    /// that keeps the default is never handed a body larger than a chunk this way.
+    fn send_streaming_body(&self, request: HttpRequest, body: RequestBody) -> StreamingFuture<'_> {
+        Box::pin(async move {
+            let mut request = request;
+            request.body = body.collect().await?;
+            self.send_streaming(request).await
+        })
     }
 }
 
@@ -390,6 +521,24 @@ pub(crate) fn sample_request(path: &str) -> HttpRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request body is exactly its length: a stream that ends short or runs long ends in
+    /// an error there (the transport then fails the request instead of sending another body).
+    #[tokio::test]
+    async fn a_request_body_is_exactly_its_length_or_an_error() {
+        let body = |length: u64, pieces: &[&'static [u8]]| {
+            let items: Vec<Result<Bytes, std::io::Error>> = pieces.iter().map(|p| Ok(Bytes::from_static(p))).collect();
+            RequestBody::new(length, futures_util::stream::iter(items))
+        };
+        assert_eq!(body(5, &[b"he", b"", b"llo"]).collect().await.unwrap(), "hello");
+        let short = body(6, &[b"he", b"llo"]).collect().await.unwrap_err();
+        assert!(short.to_string().contains("1 bytes short"), "{short}");
+        let long = body(4, &[b"he", b"llo"]).collect().await.unwrap_err();
+        assert!(long.to_string().contains("longer than its length of 4"), "{long}");
+        // Nothing is yielded after the error.
+        let items: Vec<_> = body(4, &[b"he", b"llo", b"x"]).into_stream().collect().await;
+        assert_eq!(items.len(), 2, "{items:?}");
+    }
 
     #[test]
     fn debug_shows_neither_header_values_nor_query() {

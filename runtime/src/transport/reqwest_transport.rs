@@ -3,9 +3,14 @@
 use bytes::Bytes;
 use url::Url;
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use super::{
-    HttpRequest, HttpResponse, StreamingFuture, StreamingResponse, Transport, TransportError, TransportFuture,
+    HttpRequest, HttpResponse, RequestBody, RequestBodyStream, StreamingFuture, StreamingResponse, Transport,
+    TransportError, TransportFuture,
 };
+use crate::error::BoxError;
 
 /// The body of `response`, read chunk by chunk and abandoned once it passes `limit` bytes:
 /// neither a `Content-Length` nor its absence is trusted, so a lying or endless body costs
@@ -65,6 +70,15 @@ impl ReqwestTransport {
     /// Sends `request` and returns the response once its headers are in. A redirect the
     /// user's `reqwest::Client` followed on its own is a configuration error.
     async fn execute(&self, request: HttpRequest) -> Result<reqwest::Response, TransportError> {
+        self.execute_with(request, None).await
+    }
+
+    /// [`execute`](Self::execute), with `streamed` as the body instead of `request.body`.
+    async fn execute_with(
+        &self,
+        request: HttpRequest,
+        streamed: Option<RequestBody>,
+    ) -> Result<reqwest::Response, TransportError> {
         let method = request.method.to_reqwest();
         let mut sent = if request.url.username().is_empty() && request.url.password().is_none() {
             // The request built directly (no `RequestBuilder`): the headers are moved in, not
@@ -86,7 +100,11 @@ impl ReqwestTransport {
             *sent.headers_mut() = headers;
             sent
         };
-        if request.method.has_body() || !request.body.is_empty() {
+        if let Some(streamed) = streamed {
+            let length = streamed.len();
+            let stream = std::sync::Mutex::new(streamed.into_stream());
+            *sent.body_mut() = Some(reqwest::Body::wrap(StreamedBody { stream, length }));
+        } else if request.method.has_body() || !request.body.is_empty() {
             *sent.body_mut() = Some(request.body.into());
         }
         if !self.may_redirect {
@@ -118,8 +136,22 @@ impl Transport for ReqwestTransport {
     }
 
     fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        self.send_streaming_with(request, None)
+    }
+
+    fn streams_request_bodies(&self) -> bool {
+        true
+    }
+
+    fn send_streaming_body(&self, request: HttpRequest, body: RequestBody) -> StreamingFuture<'_> {
+        self.send_streaming_with(request, Some(body))
+    }
+}
+
+impl ReqwestTransport {
+    fn send_streaming_with(&self, request: HttpRequest, streamed: Option<RequestBody>) -> StreamingFuture<'_> {
         Box::pin(async move {
-            let mut response = self.execute(request).await?;
+            let mut response = self.execute_with(request, streamed).await?;
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
             let body = futures_util::stream::unfold(Some(response), |response| async move {
@@ -132,6 +164,40 @@ impl Transport for ReqwestTransport {
             });
             Ok(StreamingResponse::new(status, headers, body))
         })
+    }
+}
+
+/// A [`RequestBody`] as the `http_body::Body` reqwest sends: its pieces as data frames, its
+/// exact length as the size hint. In a `Mutex` only to be `Sync` (as `reqwest::Body::wrap`
+/// wants); it is reached through `get_mut`, never locked.
+struct StreamedBody {
+    stream: std::sync::Mutex<RequestBodyStream>,
+    length: u64,
+}
+
+impl http_body::Body for StreamedBody {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        let stream = this.stream.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match stream.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(piece))) => {
+                this.length = this.length.saturating_sub(piece.len() as u64);
+                Poll::Ready(Some(Ok(http_body::Frame::data(piece))))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.length)
     }
 }
 
