@@ -11,7 +11,7 @@ use super::{Client, Inner, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, 
 use crate::auth::{NoAuth, StaticToken, TokenProvider};
 use crate::client::{Endpoint, RegionalEndpoints};
 use crate::error::{Error, Result};
-use crate::headers::header_pair;
+use crate::headers::{header_pair, with_static_text};
 use crate::http_client::runtime_http;
 use crate::options::{PollPolicy, RetryPolicy};
 use crate::transport::{ReqwestTransport, Transport};
@@ -316,7 +316,11 @@ impl ClientBuilder {
             headers.append(name, value);
         }
         // What a JSON call without headers of its own sends (nothing here can be invalid).
-        let json_headers = [json_headers(&headers, &[], &[], false)?, json_headers(&headers, &[], &[], true)?];
+        // Their text `'static` (`with_static_text`): every attempt clones one of them.
+        let json_headers = [
+            with_static_text(&json_headers(&headers, &[], &[], false)?),
+            with_static_text(&json_headers(&headers, &[], &[], true)?),
+        ];
         // A client the runtime builds follows no redirect; one of the user's may.
         let transport = match (self.transport, self.http) {
             (Some(transport), _) => transport,

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use url::Url;
 
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -67,18 +68,9 @@ impl ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// Sends `request` and returns the response once its headers are in. A redirect the
-    /// user's `reqwest::Client` followed on its own is a configuration error.
-    async fn execute(&self, request: HttpRequest) -> Result<reqwest::Response, TransportError> {
-        self.execute_with(request, None).await
-    }
-
-    /// [`execute`](Self::execute), with `streamed` as the body instead of `request.body`.
-    async fn execute_with(
-        &self,
-        request: HttpRequest,
-        streamed: Option<RequestBody>,
-    ) -> Result<reqwest::Response, TransportError> {
+    /// `request` as reqwest's, with `streamed` as the body instead of `request.body` when
+    /// there is one.
+    fn build(&self, request: HttpRequest, streamed: Option<RequestBody>) -> Result<reqwest::Request, TransportError> {
         let method = request.method.to_reqwest();
         let mut sent = if request.url.username().is_empty() && request.url.password().is_none() {
             // The request built directly (no `RequestBuilder`): the headers are moved in, not
@@ -107,16 +99,41 @@ impl ReqwestTransport {
         } else if request.method.has_body() || !request.body.is_empty() {
             *sent.body_mut() = Some(request.body.into());
         }
-        if !self.may_redirect {
-            return Ok(self.http.execute(sent).await?);
+        Ok(sent)
+    }
+
+    /// Sends `request` (with `streamed` as its body when there is one) and returns the
+    /// response once its headers are in. A redirect the user's `reqwest::Client` followed on
+    /// its own is a configuration error.
+    ///
+    /// Not async: the request is handed to reqwest (which boxes it) before the future is
+    /// made, so the future holds reqwest's small `Pending` and not the request's parts (an
+    /// async fn keeps its arguments for its whole life). This keeps the boxed future of
+    /// [`Transport::send`] under glibc's 1 032-byte thread cache limit (1 152 bytes before,
+    /// which took every call through the arena's locked bins). Nothing is sent before the
+    /// future is polled.
+    fn execute(
+        &self,
+        request: HttpRequest,
+        streamed: Option<RequestBody>,
+    ) -> impl Future<Output = Result<reqwest::Response, TransportError>> + Send {
+        let sending = self.build(request, streamed).map(|sent| {
+            // Boxed: the runtime's own clients follow no redirect and skip the copy, and the
+            // future stays a pointer wide for them.
+            let url = self.may_redirect.then(|| Box::new(sent.url().clone()));
+            (self.http.execute(sent), url)
+        });
+        async move {
+            let (pending, url) = sending?;
+            let response = pending.await?;
+            if let Some(url) = url {
+                if response.url() != &*url {
+                    let error = TransportError::new(followed_redirect(response.url()));
+                    return Err(TransportError { misconfigured: true, ..error });
+                }
+            }
+            Ok(response)
         }
-        let url = sent.url().clone();
-        let response = self.http.execute(sent).await?;
-        if response.url() != &url {
-            let error = TransportError::new(followed_redirect(response.url()));
-            return Err(TransportError { misconfigured: true, ..error });
-        }
-        Ok(response)
     }
 }
 
@@ -124,9 +141,10 @@ impl Transport for ReqwestTransport {
     // No reqwest timeout: the runtime's own bound on the attempt (token fetch included)
     // gives one `Error::Timeout` whatever the transport.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        let limit = request.max_response_bytes;
+        let sending = self.execute(request, None);
         Box::pin(async move {
-            let limit = request.max_response_bytes;
-            let mut response = self.execute(request).await?;
+            let mut response = sending.await?;
             let status = response.status().as_u16();
             // Taken, not cloned: the body is read without them.
             let headers = std::mem::take(response.headers_mut());
@@ -150,8 +168,9 @@ impl Transport for ReqwestTransport {
 
 impl ReqwestTransport {
     fn send_streaming_with(&self, request: HttpRequest, streamed: Option<RequestBody>) -> StreamingFuture<'_> {
+        let sending = self.execute(request, streamed);
         Box::pin(async move {
-            let mut response = self.execute_with(request, streamed).await?;
+            let mut response = sending.await?;
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
             let body = futures_util::stream::unfold(Some(response), |response| async move {
