@@ -27,7 +27,7 @@ pub use plan::CratePlan;
 
 /// The `discogen-runtime` version generated crates depend on (kept equal to
 /// `runtime/Cargo.toml` by a test).
-pub const RUNTIME_VERSION: &str = "0.3.2";
+pub const RUNTIME_VERSION: &str = "0.3.3";
 
 /// Renders the client crate; paths are relative to the crate directory.
 pub fn render(api: &Api, config: &ClientConfig) -> Result<Vec<File>> {
