@@ -229,17 +229,10 @@ impl Plan<'_> {
             read?;
             let progress = match sent {
                 Ok(progress) => progress,
-                Err(error) => {
-                    failures += 1;
-                    if failures >= self.policy.max_attempts() || !self.policy.is_transient(&error) {
-                        return Err(error);
-                    }
-                    tokio::time::sleep(self.policy.backoff(failures - 1)).await;
-                    match self.with_retries(|| self.query(&url, total)).await? {
-                        Progress::Done(response) => return Ok(response),
-                        progress => progress,
-                    }
-                }
+                Err(error) => match self.after_failure(&url, total, &mut failures, error).await? {
+                    Progress::Done(response) => return Ok(response),
+                    progress => progress,
+                },
             };
             let confirmed = match progress {
                 Progress::Done(response) if last => return Ok(response),
@@ -309,14 +302,7 @@ impl Plan<'_> {
             let answered = sent.is_ok();
             let progress = match sent {
                 Ok(progress) => progress,
-                Err(error) => {
-                    failures += 1;
-                    if failures >= self.policy.max_attempts() || !self.policy.is_transient(&error) {
-                        return Err(error);
-                    }
-                    tokio::time::sleep(self.policy.backoff(failures - 1)).await;
-                    self.with_retries(|| self.query(&url, Some(length))).await?
-                }
+                Err(error) => self.after_failure(&url, Some(length), &mut failures, error).await?,
             };
             let confirmed = match progress {
                 Progress::Done(response) => return Ok(response),
@@ -409,6 +395,24 @@ impl Plan<'_> {
         } else {
             Ok(http::bare(Method::Put, session.clone()))
         }
+    }
+
+    /// After a request of the upload failed with `error`: counts it, gives up when the policy
+    /// says so (too many failures in a row, or one not worth retrying), else waits the backoff
+    /// and asks the session how much it holds.
+    async fn after_failure<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        total: Option<u64>,
+        failures: &mut u32,
+        error: Error,
+    ) -> Result<Progress<T>> {
+        *failures += 1;
+        if *failures >= self.policy.max_attempts() || !self.policy.is_transient(&error) {
+            return Err(error);
+        }
+        tokio::time::sleep(self.policy.backoff(*failures - 1)).await;
+        self.with_retries(|| self.query(url, total)).await
     }
 
     /// The status query: `Content-Range: bytes */T` (or `*/*`) with an empty body.
