@@ -82,12 +82,33 @@ pub(crate) async fn send(
     request: MediaRequest,
     timeout: Option<Duration>,
 ) -> Result<StreamingResponse> {
-    match send_or_redirect(client, request, timeout).await? {
+    refuse_redirect(send_or_redirect(client, request, timeout).await?)
+}
+
+/// The response of an [`Answer`]; a redirect is [`Error::Redirect`] (uploads follow none).
+fn refuse_redirect(answer: Answer) -> Result<StreamingResponse> {
+    match answer {
         Answer::Response(response) => Ok(response),
         Answer::Redirect(status, target) => {
             Err(crate::redirect::refused(status, &target, "API calls do not follow redirects"))
         }
     }
+}
+
+/// What `response`, the answer to a request to `url`, says: a redirect, a response (2xx or
+/// `308`), or [`Error::Api`] with the server's status and message (the body read up to
+/// `limit` bytes).
+async fn answer(url: &Url, response: StreamingResponse, limit: u64) -> Result<Answer> {
+    let status = response.status;
+    if let Some(target) = crate::redirect::target(url, status, &response.headers) {
+        return Ok(Answer::Redirect(status, target?));
+    }
+    if (200..300).contains(&status) || status == 308 {
+        return Ok(Answer::Response(response));
+    }
+    let retry_after = retry_after(&response.headers);
+    let body = response.collect(limit).await.map_err(TransportError::into_error)?;
+    Err(ApiError::from_response(status, &body, retry_after).into())
 }
 
 /// [`send`], with a redirect returned to the caller instead of refused. An error body is
@@ -103,16 +124,7 @@ pub(crate) async fn send_or_redirect(
         let request = HttpRequest { method, url, headers, body, timeout, max_response_bytes: limit };
         let url = &request.url.clone();
         let response = client.inner.transport.send_streaming(request).await.map_err(TransportError::into_error)?;
-        let status = response.status;
-        if let Some(target) = crate::redirect::target(url, status, &response.headers) {
-            return Ok(Answer::Redirect(status, target?));
-        }
-        if (200..300).contains(&status) || status == 308 {
-            return Ok(Answer::Response(response));
-        }
-        let retry_after = retry_after(&response.headers);
-        let body = response.collect(limit).await.map_err(TransportError::into_error)?;
-        Err(ApiError::from_response(status, &body, retry_after).into())
+        answer(url, response, limit).await
     };
     within(timeout, send).await
 }
@@ -150,16 +162,7 @@ pub(crate) async fn send_body(
         let url = &request.url.clone();
         let response =
             client.inner.transport.send_streaming_body(request, counted).await.map_err(TransportError::into_error)?;
-        let status = response.status;
-        if let Some(target) = crate::redirect::target(url, status, &response.headers) {
-            return Err(crate::redirect::refused(status, &target?, "API calls do not follow redirects"));
-        }
-        if (200..300).contains(&status) || status == 308 {
-            return Ok(response);
-        }
-        let retry_after = retry_after(&response.headers);
-        let body = response.collect(limit).await.map_err(TransportError::into_error)?;
-        Err(ApiError::from_response(status, &body, retry_after).into())
+        refuse_redirect(answer(url, response, limit).await?)
     };
     let Some(limit) = timeout else { return send.await };
     let mut send = std::pin::pin!(send);
