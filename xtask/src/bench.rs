@@ -35,18 +35,20 @@ pub fn run(runs: usize) -> Result<(), String> {
     let provider_spec = root.join("specs/stackql/aiplatform.yaml");
     let args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
     jobs.push((format!("{} docs --openapi", specs::display(&provider_spec)), args));
-    // StackQL's current format, both paths: the Discovery document (current converter rules)
-    // and the current provider spec.
-    let current = ["--profile".to_owned(), "stackql-0.7".to_owned()];
+    // Both paths in the two profiles that read either: the clean profile, then StackQL's
+    // current format (the Discovery document with the current converter rules, and the current
+    // provider spec). The current format's two are the last two jobs, compared paired below.
     let config = root.join("specs/aiplatform.yaml");
-    let mut args = vec!["docs".to_owned(), "--config".to_owned(), config.display().to_string()];
-    args.extend(current.clone());
-    jobs.push((format!("{} docs --profile stackql-0.7", specs::display(&config)), args));
     let provider_spec = root.join("specs/stackql-0.7/aiplatform.yaml");
-    let mut args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
-    args.extend(current);
-    jobs.push((format!("{} docs --openapi --profile stackql-0.7", specs::display(&provider_spec)), args));
-    // The two paths to the current format, compared paired: the last two jobs, alternating.
+    for profile in ["clean", "stackql-0.7"] {
+        let profile_args = ["--profile".to_owned(), profile.to_owned()];
+        let mut args = vec!["docs".to_owned(), "--config".to_owned(), config.display().to_string()];
+        args.extend(profile_args.clone());
+        jobs.push((format!("{} docs --profile {profile}", specs::display(&config)), args));
+        let mut args = vec!["docs".to_owned(), "--openapi".to_owned(), provider_spec.display().to_string()];
+        args.extend(profile_args);
+        jobs.push((format!("{} docs --openapi --profile {profile}", specs::display(&provider_spec)), args));
+    }
     let paired = [jobs[jobs.len() - 1].clone(), jobs[jobs.len() - 2].clone()];
     for (label, args) in jobs {
         let args = |out: &Path| {
