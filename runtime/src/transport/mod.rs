@@ -101,7 +101,7 @@ impl RequestBody {
                     _ if ended => None,
                     Some(Ok(piece)) if piece.len() as u64 > left => {
                         ended = true;
-                        Some(Err(BoxError::from(format!("request body longer than its length of {length} bytes"))))
+                        Some(Err(BoxError::from(format!("request body longer than its length of {}", bytes(length)))))
                     }
                     Some(Ok(piece)) => {
                         left -= piece.len() as u64;
@@ -114,7 +114,9 @@ impl RequestBody {
                     None if left > 0 => {
                         ended = true;
                         Some(Err(BoxError::from(format!(
-                            "request body ended {left} bytes short of its length of {length} bytes"
+                            "request body ended {} short of its length of {}",
+                            bytes(left),
+                            bytes(length)
                         ))))
                     }
                     None => None,
@@ -147,6 +149,15 @@ impl RequestBody {
             all.extend_from_slice(&piece.map_err(TransportError::new)?);
         }
         Ok(all.freeze())
+    }
+}
+
+/// "1 byte", "6 bytes": a count of bytes for an error text.
+fn bytes(count: u64) -> String {
+    if count == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{count} bytes")
     }
 }
 
@@ -532,7 +543,7 @@ mod tests {
         };
         assert_eq!(body(5, &[b"he", b"", b"llo"]).collect().await.unwrap(), "hello");
         let short = body(6, &[b"he", b"llo"]).collect().await.unwrap_err();
-        assert!(short.to_string().contains("1 bytes short"), "{short}");
+        assert!(short.to_string().contains("ended 1 byte short of its length of 6 bytes"), "{short}");
         let long = body(4, &[b"he", b"llo"]).collect().await.unwrap_err();
         assert!(long.to_string().contains("longer than its length of 4"), "{long}");
         // Nothing is yielded after the error.
