@@ -214,6 +214,11 @@ enum Task {
         /// Rounds, each side of each direction once per round.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// Downloads go into a file (`to_file`; curl `-o` then `sync`), on /dev/shm when there
+        /// is one (the disk's speed is no part of the client's), instead of being read as a
+        /// stream and counted.
+        #[arg(long)]
+        to_file: bool,
     },
 }
 
@@ -252,7 +257,7 @@ fn main() -> ExitCode {
             openapi_corpus_run::run(!no_check, std::time::Duration::from_secs(limit))
         }
         Task::Bench { runs } => bench::run(runs),
-        Task::MediaBench { mib, rounds } => media_bench::run(mib, rounds),
+        Task::MediaBench { mib, rounds, to_file } => media_bench::run(mib, rounds, to_file),
         Task::BenchClient { pairs } => bench_client::run(pairs),
         Task::Load => load::run(),
         Task::Hostile { responses, seed, in_flight, release } => {

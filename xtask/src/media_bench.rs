@@ -4,6 +4,9 @@
 //! `media-bench` process so that its peak RSS is the client's alone, and the same transfers
 //! with curl against the same endpoints, R rounds (default 5) alternating which side goes
 //! first. Release builds. The last line is the summary: the median of the rounds' ratios.
+//! With `--to-file`, downloads are written to a file (the client's `to_file`, which flushes it;
+//! curl's `-o`, then `sync` on the file, inside its time), on /dev/shm when there is one.
+//! `MEDIA_BENCH_RT` (`block_on`, `current`) is passed on to the client; the summary names it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -13,7 +16,7 @@ use std::time::Instant;
 use crate::paired::{self, Spread};
 use crate::specs;
 
-pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
+pub fn run(mib: u64, rounds: usize, to_file: bool) -> Result<(), String> {
     let root = specs::project_root();
     let status = specs::cargo()
         .args(["build", "--release", "--quiet", "-p", "media-emulator", "-p", "media-bench"])
@@ -45,19 +48,32 @@ pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
         &upload_url,
     ];
     let download_url = format!("{endpoint}b/generated/o/size-{bytes}?alt=media");
-    let curl_download_args = ["-sS", "-o", "/dev/null", &download_url];
+    let shm = Path::new("/dev/shm");
+    let out_dir = if shm.is_dir() { shm.to_path_buf() } else { target.clone() };
+    let (client_out, curl_out) = if to_file {
+        let name = |side: &str| out_dir.join(format!("media-bench-{side}-{}.bin", std::process::id()));
+        (Some(name("client").display().to_string()), Some(name("curl").display().to_string()))
+    } else {
+        (None, None)
+    };
+    let curl_download_args = ["-sS", "-o", curl_out.as_deref().unwrap_or("/dev/null"), &download_url];
+    let bytes_arg = bytes.to_string();
+    let client_download_args: Vec<&str> = match &client_out {
+        Some(out) => vec!["download-file", &endpoint, &bytes_arg, out],
+        None => vec!["download", &endpoint, &bytes_arg],
+    };
 
     // Each round: both sides of each direction back to back, the order alternating between
     // rounds, so that a drift of the machine's speed hits both sides alike.
     let (mut uploads, mut downloads, mut peak_rss) = (Vec::new(), Vec::new(), 0u64);
     for round in 0..rounds.max(1) {
         let client_upload = || client_run(&bench, &["upload", &endpoint, &file_arg], bytes);
-        let client_download = || client_run(&bench, &["download", &endpoint, &bytes.to_string()], bytes);
+        let client_download = || client_run(&bench, &client_download_args, bytes);
         let ((upload, upload_rss), curl_upload) =
-            paired::alternating(round, client_upload, || curl(&curl_upload_args, bytes))?;
+            paired::alternating(round, client_upload, || curl(&curl_upload_args, bytes, None))?;
         // Downloads in the other order: the side that uploaded second downloads first.
         let ((download, download_rss), curl_download) =
-            paired::alternating(round + 1, client_download, || curl(&curl_download_args, bytes))?;
+            paired::alternating(round + 1, client_download, || curl(&curl_download_args, bytes, curl_out.as_deref()))?;
         println!(
             "round {}: upload {upload:.0} MiB/s (curl {curl_upload:.0}), download {download:.0} MiB/s (curl {curl_download:.0}), peak RSS {:.1} / {:.1} MiB",
             round + 1,
@@ -70,8 +86,14 @@ pub fn run(mib: u64, rounds: usize) -> Result<(), String> {
     }
     let _ = std::fs::remove_file(&file);
     let (uploads, downloads) = (Spread::of(&uploads), Spread::of(&downloads));
+    let runtime = match std::env::var("MEDIA_BENCH_RT").as_deref() {
+        Ok("block_on") => "in block_on",
+        Ok("current") => "on a current-thread runtime",
+        _ => "in a spawned task",
+    };
+    let downloads_to = if to_file { ", downloads to a file" } else { "" };
     println!(
-        "media, client / curl, median of {} alternating rounds: upload {:.2}x (rounds {:.2}..{:.2}), download {:.2}x (rounds {:.2}..{:.2}), peak RSS {:.0} MiB",
+        "media ({runtime}{downloads_to}), client / curl, median of {} alternating rounds: upload {:.2}x (rounds {:.2}..{:.2}), download {:.2}x (rounds {:.2}..{:.2}), peak RSS {:.0} MiB",
         rounds.max(1),
         uploads.median,
         uploads.min,
@@ -120,13 +142,24 @@ fn client_run(bench: &Path, args: &[&str], expected: u64) -> Result<(f64, u64), 
     Ok((bytes / (1 << 20) as f64 / seconds, rss as u64))
 }
 
-/// One curl transfer, timed around the process: MiB/s.
-fn curl(args: &[&str], bytes: u64) -> Result<f64, String> {
+/// One curl transfer, timed around the process: MiB/s. With `out` (the file curl writes),
+/// the file is flushed to disk inside the time (`sync FILE`), as the client's `to_file` does,
+/// and removed after it.
+fn curl(args: &[&str], bytes: u64, out: Option<&str>) -> Result<f64, String> {
     let started = Instant::now();
     let status = Command::new("curl").args(args).status().map_err(|e| format!("curl: {e} (is curl installed?)"))?;
-    let seconds = started.elapsed().as_secs_f64();
     if !status.success() {
         return Err(format!("curl {args:?} failed"));
+    }
+    if let Some(out) = out {
+        let synced = Command::new("sync").arg(out).status().map_err(|e| format!("sync: {e}"))?;
+        if !synced.success() {
+            return Err(format!("sync {out} failed"));
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(out) = out {
+        std::fs::remove_file(out).map_err(|e| format!("{out}: {e}"))?;
     }
     Ok(bytes as f64 / (1 << 20) as f64 / seconds)
 }

@@ -62,6 +62,13 @@ impl MediaDownload {
     /// Connects and returns the bytes as they arrive. A connection that drops mid-body is
     /// reopened from the next byte (`Range`) per the retry policy, after checking that the
     /// server still has the same content (ETag).
+    ///
+    /// Throughput: the body is read by the connection's task on a worker of the runtime and
+    /// handed to whoever polls the stream, one piece at a time (up to about 400 KiB with the
+    /// default transport). Read a large download in a task (`tokio::spawn`), where the two
+    /// share a worker, rather than in `block_on` (the body of `#[tokio::main]`), where every
+    /// piece wakes the caller's thread. [`to_file`](Self::to_file) measured no slower in
+    /// `block_on` than in a task.
     pub async fn stream(self) -> Result<ByteStream> {
         let mut url = self.client.endpoint().url_for(self.request.checked_path()?)?;
         {

@@ -1,5 +1,7 @@
-//! `media-bench upload ENDPOINT FILE` or `media-bench download ENDPOINT BYTES`: one transfer
-//! through the generated storage client; prints `bytes=N seconds=S peak_rss_kib=K`.
+//! `media-bench upload ENDPOINT FILE`, `media-bench download ENDPOINT BYTES` (read as a
+//! stream, its pieces counted) or `media-bench download-file ENDPOINT BYTES OUT` (`to_file`
+//! into `OUT`, removed once the clock has stopped): one transfer through the generated storage
+//! client; prints `bytes=N seconds=S peak_rss_kib=K`.
 //! Uploads go to the media emulator's `discard` bucket, downloads come from its `generated`
 //! bucket, so the server neither stores nor reads a disk.
 
@@ -25,8 +27,14 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
 async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, mode, endpoint, what] = args.as_slice() else {
-        return Err("usage: media-bench upload ENDPOINT FILE | download ENDPOINT BYTES".into());
+    let (mode, endpoint, what, out) = match args.as_slice() {
+        [_, mode, endpoint, what] => (mode, endpoint, what, None),
+        [_, mode, endpoint, what, out] if mode == "download-file" => (mode, endpoint, what, Some(out)),
+        _ => {
+            return Err("usage: media-bench upload ENDPOINT FILE | download ENDPOINT BYTES \
+                        | download-file ENDPOINT BYTES OUT"
+                .into())
+        }
     };
     let client =
         Client::builder().endpoint(endpoint.as_str()).no_auth().timeout(std::time::Duration::from_secs(300)).build()?;
@@ -50,9 +58,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             }
             total
         }
+        "download-file" => {
+            let out = out.ok_or("download-file writes to OUT")?;
+            client.objects().get("generated", format!("size-{what}")).download().to_file(out).await?
+        }
         other => return Err(format!("unknown mode {other:?}").into()),
     };
     let seconds = started.elapsed().as_secs_f64();
+    if let Some(out) = out {
+        std::fs::remove_file(out)?;
+    }
     println!("bytes={bytes} seconds={seconds:.4} peak_rss_kib={}", peak_rss_kib());
     Ok(())
 }
