@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 
 use crate::errors::Reply;
 use crate::faults::{Fault, Faults};
-use crate::record::{RecordedRequest, RequestLog};
+use crate::record::{Received, RequestLog};
 use crate::service::{Call, State};
 
 /// State shared by the server tasks and the [`crate::Emulator`] handle.
@@ -73,19 +73,12 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or_default().to_owned();
-    let id = shared.log.push(RecordedRequest {
-        method: parts.method.as_str().to_owned(),
+    let id = shared.log.push(Received {
+        method: parts.method.clone(),
         path: path.clone(),
         query: query.clone(),
-        authorization: header(&parts.headers, "authorization"),
-        user_agent: header(&parts.headers, "user-agent"),
-        content_type: header(&parts.headers, "content-type"),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect(),
-        body: String::from_utf8_lossy(&body).into_owned(),
+        headers: Received::header_block(&parts.headers),
+        body: body.to_vec(),
         status: None,
     });
 
@@ -112,10 +105,6 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
     };
     shared.log.set_status(id, reply.status);
     Ok(into_response(reply))
-}
-
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// Parses the path and query and runs the emulated API.
