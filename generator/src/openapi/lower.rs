@@ -74,19 +74,23 @@ fn one_core<'a>(
     Ok(Lowered { schemas: converter.schemas, methods, operations, warnings: converter.warnings.take() })
 }
 
-/// [`one_core`], with the component schemas lowered on a thread of their own while this one
-/// lowers the methods (issue 27: the lowering was the spec path's main-thread work, the second
-/// core idle after its YAML half); `None` for a small document, or when no thread starts.
+/// [`one_core`] on two threads (issue 27: the lowering was the spec path's main-thread work,
+/// the second core idle after its YAML half): the component schemas, then the last paths, on a
+/// thread of its own, the first paths on this one; `None` for a small document, or when no
+/// thread starts.
 ///
 /// Why the result is [`one_core`]'s: the component schemas are lowered by the same code from
 /// the same state (a fresh converter), so they, their warnings and their first error are the
-/// same. The methods read three things the schemas leave behind: the lowered schema a
-/// parameter's `$ref` names (here lowered again, from the same state, and its warnings
-/// dropped: the other thread reports them), the names of schemas (every component's name is
-/// known beforehand, and a body's name is checked against those) and the names given to
-/// self-referring non-component `$ref` targets. When either side gives such a name the rest
-/// depends on the order, and the document is lowered again by [`one_core`]. Warnings are the
-/// schemas' then the methods', as one thread gives them; an error of the schemas comes first.
+/// same, and the last paths follow them as on one thread. The first paths, here, read three
+/// things the schemas leave behind: the lowered schema a parameter's `$ref` names (here
+/// lowered again, from the same state, its warnings dropped: the other thread reports them),
+/// the names of schemas (every component's name is known beforehand, and a body's name is
+/// checked against those) and the names given to self-referring non-component `$ref` targets.
+/// The last paths miss what the first leave behind: their bodies' names and operation ids.
+/// So the last paths' ids are checked against the first's here, in order, and when either
+/// side gives a name in place, or a body of the last paths took a name one of the first took,
+/// the rest depends on the order and the document is lowered again by [`one_core`]. Warnings
+/// are the schemas', the first paths', the last paths'; errors come in that order too.
 fn two_cores<'a>(
     reader: &Reader<'a>,
     root: &Node<'a>,
@@ -98,38 +102,70 @@ fn two_cores<'a>(
     if component_schemas.len() < TWO_CORE_SCHEMAS || paths < TWO_CORE_PATHS {
         return None;
     }
-    let (schemas, methods) = std::thread::scope(|scope| {
-        let schemas = std::thread::Builder::new()
+    let paths = reader.object(root, "paths").ok()?;
+    // A path's methods take about four times a component schema's time (aiplatform's provider
+    // spec: 55 M instructions for 818 paths, 25 M for 1 500 schemas): this thread takes the
+    // paths that make half of it all.
+    let (first, last) = paths.split_at((paths.len() / 2 + component_schemas.len() / 8).min(paths.len()));
+    let (other, here) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
             .name("openapi-schemas".to_owned())
             // As deep as the main thread may recurse (`MAX_DEPTH` levels of schemas).
             .stack_size(8 << 20)
             .spawn_scoped(scope, || {
                 let mut converter = Converter::new(reader, strict_names, component_names, None);
                 converter.component_schemas(component_schemas)?;
+                let schema_warnings = converter.warnings.borrow().len();
+                let mut done = Methods::default();
+                let read = converter.paths(last, &mut done);
                 let named = !converter.named_in_place.borrow().is_empty();
-                Ok::<_, Error>((converter.schemas, converter.warnings.take(), named))
+                let mut schemas = converter.schemas;
+                let bodies = schemas.split_off(component_schemas.len());
+                let mut warnings = converter.warnings.take();
+                let last_warnings = warnings.split_off(schema_warnings);
+                Ok::<_, Error>((schemas, warnings, (read, done, bodies, last_warnings, named)))
             })
             .ok()?;
         let mut converter = Converter::new(reader, strict_names, component_names, Some(component_schemas));
-        let methods = converter.methods(root);
+        let mut done = Methods::default();
+        let read = converter.paths(first, &mut done);
         let named = !converter.named_in_place.borrow().is_empty();
-        let methods = (methods, converter.schemas, converter.warnings.take(), named);
-        let schemas = schemas.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Some((schemas, methods))
+        let here = (read, done, converter.schemas, converter.warnings.take(), named);
+        let other = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Some((other, here))
     })?;
-    let (mut schemas, mut warnings, schemas_named) = match schemas {
-        Ok(schemas) => schemas,
+    let (mut schemas, mut warnings, last) = match other {
+        Ok(other) => other,
         Err(err) => return Some(Err(err)),
     };
-    let (methods, bodies, method_warnings, methods_named) = methods;
-    if schemas_named || methods_named {
+    let (first_read, first, first_bodies, first_warnings, first_named) = here;
+    let (last_read, last, last_bodies, last_warnings, last_named) = last;
+    if first_named || last_named {
         return None;
     }
-    Some(methods.map(|(methods, operations)| {
-        schemas.extend(bodies);
-        warnings.extend(method_warnings);
-        Lowered { schemas, methods, operations, warnings }
-    }))
+    if let Err(err) = first_read {
+        return Some(Err(err));
+    }
+    if last_bodies.keys().any(|name| first_bodies.contains_key(name)) {
+        return None;
+    }
+    for (method, operation) in last.methods.iter().zip(&last.operations) {
+        if let Some(earlier) = first.ids.get(&method.id) {
+            return Some(Err(reader.same_id(&method.id, operation.node, *earlier)));
+        }
+    }
+    if let Err(err) = last_read {
+        return Some(Err(err));
+    }
+    schemas.extend(first_bodies);
+    schemas.extend(last_bodies);
+    warnings.extend(first_warnings);
+    warnings.extend(last_warnings);
+    let mut methods = first.methods;
+    methods.extend(last.methods);
+    let mut operations = first.operations;
+    operations.extend(last.operations);
+    Some(Ok(Lowered { schemas, methods, operations, warnings }))
 }
 
 /// A provider spec already carries StackQL's resource model: overrides keyed by Discovery
@@ -158,6 +194,21 @@ pub struct Operation<'a> {
     pub path: &'a str,
     pub verb: &'static str,
     pub node: Node<'a>,
+}
+
+/// The methods read so far, in document order, and their ids.
+#[derive(Default)]
+struct Methods<'a> {
+    methods: Vec<Method>,
+    operations: Vec<Operation<'a>>,
+    ids: HashMap<String, Node<'a>>,
+}
+
+impl Reader<'_> {
+    /// The error of an operation whose id an earlier one (`first`) has.
+    fn same_id(&self, id: &str, node: Node<'_>, first: Node<'_>) -> Error {
+        self.error(&node.path(), format!("operationId {id:?} is also used by {}", first.path()))
+    }
 }
 
 struct Converter<'r, 'a> {
@@ -463,11 +514,17 @@ impl<'r, 'a> Converter<'r, 'a> {
     /// Every operation in document order (paths, then verbs in key order), with the nodes they
     /// came from.
     fn methods(&mut self, root: &Node<'a>) -> Result<(Vec<Method>, Vec<Operation<'a>>)> {
+        let paths = self.reader.object(root, "paths")?;
+        let mut done = Methods::default();
+        self.paths(&paths, &mut done)?;
+        Ok((done.methods, done.operations))
+    }
+
+    /// The operations of `paths` (entries of the Paths Object, in order) added to `done`; on an
+    /// error, `done` holds those before it.
+    fn paths(&mut self, paths: &[(&'a str, Node<'a>)], done: &mut Methods<'a>) -> Result<()> {
         let r = self.reader;
-        let mut methods = Vec::new();
-        let mut operations = Vec::new();
-        let mut ids: HashMap<String, Node<'a>> = HashMap::default();
-        for (path, item) in r.object(root, "paths")? {
+        for &(path, item) in paths {
             // The Paths Object may carry extensions beside the paths.
             if path.starts_with("x-") {
                 continue;
@@ -507,15 +564,14 @@ impl<'r, 'a> Converter<'r, 'a> {
                     ));
                 }
                 let method = self.method(path, verb, &node, &shared)?;
-                if let Some(first) = ids.insert(method.id.clone(), node) {
-                    let first = first.path();
-                    return Err(r.error(&node.path(), format!("operationId {:?} is also used by {first}", method.id)));
+                if let Some(first) = done.ids.insert(method.id.clone(), node) {
+                    return Err(r.same_id(&method.id, node, first));
                 }
-                methods.push(method);
-                operations.push(Operation { path: full_path, verb, node });
+                done.methods.push(method);
+                done.operations.push(Operation { path: full_path, verb, node });
             }
         }
-        Ok((methods, operations))
+        Ok(())
     }
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
@@ -983,7 +1039,14 @@ mod two_core_tests {
     /// them (its items too), inline bodies whose names collide, a component with a
     /// discriminator warning, then `extra_schemas` and `extra_paths` as written.
     fn document(extra_schemas: &str, extra_paths: &str) -> String {
+        document_with(extra_schemas, "", extra_paths)
+    }
+
+    /// [`document`], with `leading_paths` first (read on the main thread; the last paths are
+    /// read on the other).
+    fn document_with(extra_schemas: &str, leading_paths: &str, extra_paths: &str) -> String {
         let mut text = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        text.push_str(leading_paths);
         for i in 0..TWO_CORE_PATHS + 6 {
             text.push_str(&format!(
                 "  /p{i}:\n    parameters:\n      - {{name: color, in: query, schema: {{$ref: '#/components/schemas/Color'}}}}\n      - {{name: colors, in: query, schema: {{$ref: '#/components/schemas/Colors'}}}}\n    get:\n      operationId: svc.r{i}.get\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {{type: object, properties: {{n: {{$ref: '#/components/schemas/S{i}'}}}}}}\n"
@@ -1055,7 +1118,45 @@ mod two_core_tests {
     }
 
     #[test]
+    fn a_body_of_the_last_paths_named_as_one_of_the_first_sends_the_document_back_to_one_core() {
+        // `svc.r0-get`'s inline response is `SvcR0GetResponse_` after `svc.r0.get`'s, which the
+        // thread reading the last paths does not know.
+        let paths = "  /late:\n    get:\n      operationId: svc.r0-get\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {type: object}\n";
+        let (one, two) = both(&document("", paths));
+        assert!(one.contains("SvcR0GetResponse_"), "{one}");
+        assert_eq!(two, None);
+    }
+
+    #[test]
+    fn operation_ids_are_checked_across_the_two_threads() {
+        let late =
+            |path: &str, id: &str| format!("  /{path}:\n    get:\n      operationId: {id}\n      responses: {{}}\n");
+        // The last paths' id against the first's, and twice among the last.
+        for (paths, expected) in [
+            (
+                late("late", "svc.r0.get"),
+                "#/paths/~1late/get: operationId \"svc.r0.get\" is also used by #/paths/~1p0/get",
+            ),
+            (
+                late("a1", "a") + &late("a2", "a"),
+                "#/paths/~1a2/get: operationId \"a\" is also used by #/paths/~1a1/get",
+            ),
+        ] {
+            let (one, two) = both(&document("", &paths));
+            assert!(one.contains(expected), "{one}");
+            assert_eq!(two.as_deref(), Some(one.as_str()));
+        }
+    }
+
+    #[test]
     fn two_cores_give_the_first_error_one_core_gives() {
+        let first = "  /first/{id}:\n    get:\n      operationId: svc.first.get\n      responses: {}\n";
+        let last = "  /last:\n    get:\n      operationId: svc.r1.get\n      responses: {}\n";
+        for (leading, trailing, expected) in [(first, last, "path placeholder {id}"), ("", last, "svc.r1.get")] {
+            let (one, two) = both(&document_with("", leading, trailing));
+            assert!(one.starts_with("error: ") && one.contains(expected), "{one}");
+            assert_eq!(two.as_deref(), Some(one.as_str()));
+        }
         let bad_schema = "    Bad: {type: 7}\n";
         let bad_method = "  /q/{id}:\n    get:\n      operationId: svc.q.get\n      responses: {}\n";
         for (schemas, paths, expected) in [
