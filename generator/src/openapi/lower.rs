@@ -29,33 +29,143 @@ pub fn lower(file: &str, doc: &Document, config: &Config, config_file: &str) -> 
     let root = reader.node();
     let components = reader.get(&root, "components");
     let strict_names = components.as_ref().is_some_and(|c| c.value.get("x-stackQL-resources").is_some());
-    let mut converter = Converter {
-        reader: &reader,
-        schemas: IndexMap::new(),
-        component_names: HashSet::default(),
-        strict_names,
-        in_place: RefCell::new(Vec::new()),
-        warnings: RefCell::new(Vec::new()),
-        named_in_place: RefCell::new(HashMap::default()),
-        hoisted: RefCell::new(IndexMap::new()),
-        referenced_parameters: RefCell::new(HashMap::default()),
-    };
     let component_schemas = match &components {
         Some(components) => reader.object(components, "schemas")?,
         None => Vec::new(),
     };
-    converter.component_names = component_schemas.iter().map(|(name, _)| *name).collect();
-    for (name, node) in &component_schemas {
-        let schema = converter.schema(node, 0)?;
-        converter.schemas.insert((*name).to_owned(), schema);
-    }
-    let (methods, operations) = converter.methods(&root)?;
-    let hoisted = converter.hoisted.take();
-    converter.schemas.extend(hoisted);
-    let mut warnings = converter.warnings.take();
+    let component_names: HashSet<&str> = component_schemas.iter().map(|(name, _)| *name).collect();
+    let lowered = match two_cores(&reader, &root, strict_names, &component_names, &component_schemas) {
+        Some(lowered) => lowered?,
+        None => one_core(&reader, &root, strict_names, &component_names, &component_schemas)?,
+    };
+    let Lowered { schemas, methods, operations, mut warnings } = lowered;
     let service = service(&reader, &root, config, &mut warnings)?;
     let resources = super::stackql::resources(&reader, &service, &methods, &operations)?;
-    Ok(Api { service, schemas: converter.schemas, methods, resources, warnings })
+    Ok(Api { service, schemas, methods, resources, warnings })
+}
+
+/// The named schemas, methods and warnings of a document, as [`lower`] puts them in the IR.
+struct Lowered<'a> {
+    schemas: IndexMap<String, Schema>,
+    methods: Vec<Method>,
+    operations: Vec<Operation<'a>>,
+    warnings: Vec<String>,
+}
+
+/// Documents with at least this many component schemas and paths have their schemas lowered
+/// on a second core beside the methods (aiplatform's provider spec: 1 500 and 700); for smaller
+/// ones a thread costs more than it saves.
+const TWO_CORE_SCHEMAS: usize = 256;
+const TWO_CORE_PATHS: usize = 64;
+
+/// The component schemas, then the methods, on this thread: what [`two_cores`] must give.
+fn one_core<'a>(
+    reader: &Reader<'a>,
+    root: &Node<'a>,
+    strict_names: bool,
+    component_names: &HashSet<&'a str>,
+    component_schemas: &[(&'a str, Node<'a>)],
+) -> Result<Lowered<'a>> {
+    let mut converter = Converter::new(reader, strict_names, component_names, None);
+    converter.component_schemas(component_schemas)?;
+    let (methods, operations) = converter.methods(root)?;
+    let hoisted = converter.hoisted.take();
+    converter.schemas.extend(hoisted);
+    Ok(Lowered { schemas: converter.schemas, methods, operations, warnings: converter.warnings.take() })
+}
+
+/// [`one_core`] on two threads (issue 27: the lowering was the spec path's main-thread work,
+/// the second core idle after its YAML half): the component schemas, then the last paths, on a
+/// thread of its own, the first paths on this one; `None` for a small document, or when no
+/// thread starts.
+///
+/// Why the result is [`one_core`]'s: the component schemas are lowered by the same code from
+/// the same state (a fresh converter), so they, their warnings and their first error are the
+/// same, and the last paths follow them as on one thread. The first paths, here, read three
+/// things the schemas leave behind: the lowered schema a parameter's `$ref` names (here
+/// lowered again, from the same state, its warnings dropped: the other thread reports them),
+/// the names of schemas (every component's name is known beforehand, and a body's name is
+/// checked against those) and the names given to self-referring non-component `$ref` targets.
+/// The last paths miss what the first leave behind: their bodies' names and operation ids.
+/// So the last paths' ids are checked against the first's here, in order, and when either
+/// side gives a name in place, or a body of the last paths took a name one of the first took,
+/// the rest depends on the order and the document is lowered again by [`one_core`]. Warnings
+/// are the schemas', the first paths', the last paths'; errors come in that order too.
+fn two_cores<'a>(
+    reader: &Reader<'a>,
+    root: &Node<'a>,
+    strict_names: bool,
+    component_names: &HashSet<&'a str>,
+    component_schemas: &[(&'a str, Node<'a>)],
+) -> Option<Result<Lowered<'a>>> {
+    let paths = member(root.value, "paths").and_then(Value::as_object).map_or(0, |paths| paths.iter().len());
+    if component_schemas.len() < TWO_CORE_SCHEMAS || paths < TWO_CORE_PATHS {
+        return None;
+    }
+    let paths = reader.object(root, "paths").ok()?;
+    // A path's methods take about four times a component schema's time (aiplatform's provider
+    // spec: 55 M instructions for 818 paths, 25 M for 1 500 schemas): this thread takes the
+    // paths that make half of it all.
+    let (first, last) = paths.split_at((paths.len() / 2 + component_schemas.len() / 8).min(paths.len()));
+    let (other, here) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("openapi-schemas".to_owned())
+            // As deep as the main thread may recurse (`MAX_DEPTH` levels of schemas).
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, || {
+                let mut converter = Converter::new(reader, strict_names, component_names, None);
+                converter.component_schemas(component_schemas)?;
+                let schema_warnings = converter.warnings.borrow().len();
+                let mut done = Methods::default();
+                let read = converter.paths(last, &mut done);
+                let named = !converter.named_in_place.borrow().is_empty();
+                let mut schemas = converter.schemas;
+                let bodies = schemas.split_off(component_schemas.len());
+                let mut warnings = converter.warnings.take();
+                let last_warnings = warnings.split_off(schema_warnings);
+                Ok::<_, Error>((schemas, warnings, (read, done, bodies, last_warnings, named)))
+            })
+            .ok()?;
+        let mut converter = Converter::new(reader, strict_names, component_names, Some(component_schemas));
+        let mut done = Methods::default();
+        let read = converter.paths(first, &mut done);
+        let named = !converter.named_in_place.borrow().is_empty();
+        let here = (read, done, converter.schemas, converter.warnings.take(), named);
+        let other = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Some((other, here))
+    })?;
+    let (mut schemas, mut warnings, last) = match other {
+        Ok(other) => other,
+        Err(err) => return Some(Err(err)),
+    };
+    let (first_read, first, first_bodies, first_warnings, first_named) = here;
+    let (last_read, last, last_bodies, last_warnings, last_named) = last;
+    if first_named || last_named {
+        return None;
+    }
+    if let Err(err) = first_read {
+        return Some(Err(err));
+    }
+    if last_bodies.keys().any(|name| first_bodies.contains_key(name)) {
+        return None;
+    }
+    for (method, operation) in last.methods.iter().zip(&last.operations) {
+        if let Some(earlier) = first.ids.get(&method.id) {
+            return Some(Err(reader.same_id(&method.id, operation.node, *earlier)));
+        }
+    }
+    if let Err(err) = last_read {
+        return Some(Err(err));
+    }
+    schemas.extend(first_bodies);
+    schemas.extend(last_bodies);
+    warnings.extend(first_warnings);
+    warnings.extend(last_warnings);
+    let mut methods = first.methods;
+    methods.extend(last.methods);
+    let mut operations = first.operations;
+    operations.extend(last.operations);
+    Some(Ok(Lowered { schemas, methods, operations, warnings }))
 }
 
 /// A provider spec already carries StackQL's resource model: overrides keyed by Discovery
@@ -86,12 +196,31 @@ pub struct Operation<'a> {
     pub node: Node<'a>,
 }
 
+/// The methods read so far, in document order, and their ids.
+#[derive(Default)]
+struct Methods<'a> {
+    methods: Vec<Method>,
+    operations: Vec<Operation<'a>>,
+    ids: HashMap<String, Node<'a>>,
+}
+
+impl Reader<'_> {
+    /// The error of an operation whose id an earlier one (`first`) has.
+    fn same_id(&self, id: &str, node: Node<'_>, first: Node<'_>) -> Error {
+        self.error(&node.path(), format!("operationId {id:?} is also used by {}", first.path()))
+    }
+}
+
 struct Converter<'r, 'a> {
     reader: &'r Reader<'a>,
     /// Named schemas: the components, then inline bodies given names.
     schemas: IndexMap<String, Schema>,
     /// Looked up for every `$ref`: a set, not a list (aiplatform has 1 500 schemas).
-    component_names: HashSet<&'a str>,
+    component_names: &'r HashSet<&'a str>,
+    /// The component schemas, when another thread lowers them into its own converter (see
+    /// [`two_cores`]): the few a parameter names are lowered here again, kept by name.
+    elsewhere: Option<&'r [(&'a str, Node<'a>)]>,
+    lowered_again: RefCell<HashMap<String, Schema>>,
     /// A StackQL provider spec: every parameter name follows the Discovery rule.
     strict_names: bool,
     /// The targets of the non-component `$ref`s being read in place, innermost last (one
@@ -109,7 +238,53 @@ struct Converter<'r, 'a> {
     referenced_parameters: RefCell<HashMap<&'a str, Rc<Parameter>>>,
 }
 
-impl<'a> Converter<'_, 'a> {
+impl<'r, 'a> Converter<'r, 'a> {
+    fn new(
+        reader: &'r Reader<'a>,
+        strict_names: bool,
+        component_names: &'r HashSet<&'a str>,
+        elsewhere: Option<&'r [(&'a str, Node<'a>)]>,
+    ) -> Self {
+        Converter {
+            reader,
+            schemas: IndexMap::new(),
+            component_names,
+            elsewhere,
+            lowered_again: RefCell::new(HashMap::default()),
+            strict_names,
+            in_place: RefCell::new(Vec::new()),
+            warnings: RefCell::new(Vec::new()),
+            named_in_place: RefCell::new(HashMap::default()),
+            hoisted: RefCell::new(IndexMap::new()),
+            referenced_parameters: RefCell::new(HashMap::default()),
+        }
+    }
+
+    /// `components.schemas`, in document order, into the named schemas.
+    fn component_schemas(&mut self, component_schemas: &[(&'a str, Node<'a>)]) -> Result<()> {
+        for (name, node) in component_schemas {
+            let schema = self.schema(node, 0)?;
+            self.schemas.insert((*name).to_owned(), schema);
+        }
+        Ok(())
+    }
+
+    /// The component schema `name` as lowered, when there is one (a copy).
+    fn component(&self, name: &str) -> Result<Option<Schema>> {
+        let Some(elsewhere) = self.elsewhere else { return Ok(self.schemas.get(name).cloned()) };
+        if let Some(schema) = self.lowered_again.borrow().get(name) {
+            return Ok(Some(schema.clone()));
+        }
+        let Some((_, node)) = elsewhere.iter().find(|(key, _)| *key == name) else { return Ok(None) };
+        // Its warnings are the other thread's to report.
+        let warnings = self.warnings.borrow().len();
+        let schema = self.schema(node, 0);
+        self.warnings.borrow_mut().truncate(warnings);
+        let schema = schema?;
+        self.lowered_again.borrow_mut().insert(name.to_owned(), schema.clone());
+        Ok(Some(schema))
+    }
+
     fn schema(&self, node: &Node<'a>, depth: usize) -> Result<Schema> {
         let r = self.reader;
         if depth > MAX_DEPTH {
@@ -339,11 +514,17 @@ impl<'a> Converter<'_, 'a> {
     /// Every operation in document order (paths, then verbs in key order), with the nodes they
     /// came from.
     fn methods(&mut self, root: &Node<'a>) -> Result<(Vec<Method>, Vec<Operation<'a>>)> {
+        let paths = self.reader.object(root, "paths")?;
+        let mut done = Methods::default();
+        self.paths(&paths, &mut done)?;
+        Ok((done.methods, done.operations))
+    }
+
+    /// The operations of `paths` (entries of the Paths Object, in order) added to `done`; on an
+    /// error, `done` holds those before it.
+    fn paths(&mut self, paths: &[(&'a str, Node<'a>)], done: &mut Methods<'a>) -> Result<()> {
         let r = self.reader;
-        let mut methods = Vec::new();
-        let mut operations = Vec::new();
-        let mut ids: HashMap<String, Node<'a>> = HashMap::default();
-        for (path, item) in r.object(root, "paths")? {
+        for &(path, item) in paths {
             // The Paths Object may carry extensions beside the paths.
             if path.starts_with("x-") {
                 continue;
@@ -383,15 +564,14 @@ impl<'a> Converter<'_, 'a> {
                     ));
                 }
                 let method = self.method(path, verb, &node, &shared)?;
-                if let Some(first) = ids.insert(method.id.clone(), node) {
-                    let first = first.path();
-                    return Err(r.error(&node.path(), format!("operationId {:?} is also used by {first}", method.id)));
+                if let Some(first) = done.ids.insert(method.id.clone(), node) {
+                    return Err(r.same_id(&method.id, node, first));
                 }
-                methods.push(method);
-                operations.push(Operation { path: full_path, verb, node });
+                done.methods.push(method);
+                done.operations.push(Operation { path: full_path, verb, node });
             }
         }
-        Ok((methods, operations))
+        Ok(())
     }
 
     /// The `parameters` of a path item or operation, `$ref`s followed.
@@ -445,14 +625,15 @@ impl<'a> Converter<'_, 'a> {
             Some(schema) => self.schema(&schema, 0)?,
             None => Schema::default(),
         };
-        if let Some(target) = schema.reference.as_deref().and_then(|name| self.schemas.get(name)) {
-            schema = target.clone();
+        if let Some(target) = schema.reference.as_deref().map(|name| self.component(name)).transpose()?.flatten() {
+            schema = target;
         }
         let repeated = schema.json_type.as_deref() == Some("array");
         if repeated {
             if let Some(items) = schema.items.take() {
                 let items = *items;
-                schema = items.reference.as_deref().and_then(|name| self.schemas.get(name)).cloned().unwrap_or(items);
+                schema =
+                    items.reference.as_deref().map(|name| self.component(name)).transpose()?.flatten().unwrap_or(items);
             }
         }
         Ok(Parameter {
@@ -847,4 +1028,145 @@ fn security(r: &Reader<'_>, root: &Node<'_>, warnings: &mut Vec<String>) -> Resu
         });
     }
     Ok((schemes, scopes))
+}
+
+#[cfg(test)]
+mod two_core_tests {
+    use super::*;
+
+    /// A document big enough for [`two_cores`]: `paths` paths whose operations share a
+    /// parameter naming a component schema (lowered again on the methods' side) and a list of
+    /// them (its items too), inline bodies whose names collide, a component with a
+    /// discriminator warning, then `extra_schemas` and `extra_paths` as written.
+    fn document(extra_schemas: &str, extra_paths: &str) -> String {
+        document_with(extra_schemas, "", extra_paths)
+    }
+
+    /// [`document`], with `leading_paths` first (read on the main thread; the last paths are
+    /// read on the other).
+    fn document_with(extra_schemas: &str, leading_paths: &str, extra_paths: &str) -> String {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        text.push_str(leading_paths);
+        for i in 0..TWO_CORE_PATHS + 6 {
+            text.push_str(&format!(
+                "  /p{i}:\n    parameters:\n      - {{name: color, in: query, schema: {{$ref: '#/components/schemas/Color'}}}}\n      - {{name: colors, in: query, schema: {{$ref: '#/components/schemas/Colors'}}}}\n    get:\n      operationId: svc.r{i}.get\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {{type: object, properties: {{n: {{$ref: '#/components/schemas/S{i}'}}}}}}\n"
+            ));
+        }
+        // `SvcXYGet` twice: the second body is `SvcXYGetResponse_`.
+        for id in ["svc.x-y.get", "svc.xY.get"] {
+            text.push_str(&format!(
+                "  /{id}:\n    get:\n      operationId: {id}\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {{type: object}}\n"
+            ));
+        }
+        text.push_str(extra_paths);
+        text.push_str("components:\n  schemas:\n");
+        text.push_str("    Color: {type: string, enum: [red, blue]}\n");
+        text.push_str("    Colors: {type: array, items: {$ref: '#/components/schemas/Color'}}\n");
+        text.push_str("    Poly: {type: object, discriminator: {propertyName: kind, mapping: {x: 'other.yaml#/X'}}}\n");
+        for i in 0..TWO_CORE_SCHEMAS {
+            text.push_str(&format!(
+                "    S{i}: {{type: object, properties: {{next: {{$ref: '#/components/schemas/S{}'}}}}}}\n",
+                i + 1
+            ));
+        }
+        text.push_str(&format!("    S{TWO_CORE_SCHEMAS}: {{type: string}}\n"));
+        text.push_str(extra_schemas);
+        text
+    }
+
+    /// What [`one_core`] and [`two_cores`] make of `text` (`None`: not on two cores), shown.
+    fn both(text: &str) -> (String, Option<String>) {
+        let doc = super::super::load("t.yaml", text).unwrap_or_else(|err| panic!("{err}"));
+        let reader = Reader { file: "t.yaml", root: &doc.root };
+        let root = reader.node();
+        let components = reader.get(&root, "components").expect("components");
+        let schemas = reader.object(&components, "schemas").expect("schemas");
+        let names: HashSet<&str> = schemas.iter().map(|(name, _)| *name).collect();
+        let show = |lowered: Result<Lowered<'_>>| match lowered {
+            Ok(l) => {
+                let operations: Vec<_> = l.operations.iter().map(|o| (o.path, o.verb, o.node.path())).collect();
+                format!("{:#?}\n{:#?}\n{:#?}\n{operations:#?}", l.schemas, l.methods, l.warnings)
+            }
+            Err(err) => format!("error: {err}"),
+        };
+        let one = show(one_core(&reader, &root, false, &names, &schemas));
+        let two = two_cores(&reader, &root, false, &names, &schemas).map(show);
+        (one, two)
+    }
+
+    #[test]
+    fn two_cores_lower_what_one_does() {
+        let (one, two) = both(&document("", ""));
+        assert!(one.contains("SvcXYGetResponse_") && one.contains("outside the document"), "{one}");
+        assert!(one.contains("\"blue\""), "the parameter's enum from its component: {one}");
+        assert_eq!(two.as_deref(), Some(one.as_str()));
+    }
+
+    #[test]
+    fn a_name_given_in_place_sends_the_document_back_to_one_core() {
+        // `child` refers to itself: the target is given a name, which the methods' side of
+        // two threads would not know.
+        let schemas = "    Loop: {type: object, properties: {child: {type: object, properties: {again: {$ref: '#/components/schemas/Loop/properties/child'}}}}}\n";
+        let (one, two) = both(&document(schemas, ""));
+        assert!(one.contains("\"Child\""), "{one}");
+        assert_eq!(two, None);
+        // And `lower` gives what one core gives.
+        let text = document(schemas, "");
+        let doc = super::super::load("t.yaml", &text).unwrap_or_else(|err| panic!("{err}"));
+        let api = lower("t.yaml", &doc, &Config::default(), "c").unwrap_or_else(|err| panic!("{err}"));
+        assert!(one.starts_with(&format!("{:#?}\n{:#?}\n{:#?}\n", api.schemas, api.methods, api.warnings)));
+    }
+
+    #[test]
+    fn a_body_of_the_last_paths_named_as_one_of_the_first_sends_the_document_back_to_one_core() {
+        // `svc.r0-get`'s inline response is `SvcR0GetResponse_` after `svc.r0.get`'s, which the
+        // thread reading the last paths does not know.
+        let paths = "  /late:\n    get:\n      operationId: svc.r0-get\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {type: object}\n";
+        let (one, two) = both(&document("", paths));
+        assert!(one.contains("SvcR0GetResponse_"), "{one}");
+        assert_eq!(two, None);
+    }
+
+    #[test]
+    fn operation_ids_are_checked_across_the_two_threads() {
+        let late =
+            |path: &str, id: &str| format!("  /{path}:\n    get:\n      operationId: {id}\n      responses: {{}}\n");
+        // The last paths' id against the first's, and twice among the last.
+        for (paths, expected) in [
+            (
+                late("late", "svc.r0.get"),
+                "#/paths/~1late/get: operationId \"svc.r0.get\" is also used by #/paths/~1p0/get",
+            ),
+            (
+                late("a1", "a") + &late("a2", "a"),
+                "#/paths/~1a2/get: operationId \"a\" is also used by #/paths/~1a1/get",
+            ),
+        ] {
+            let (one, two) = both(&document("", &paths));
+            assert!(one.contains(expected), "{one}");
+            assert_eq!(two.as_deref(), Some(one.as_str()));
+        }
+    }
+
+    #[test]
+    fn two_cores_give_the_first_error_one_core_gives() {
+        let first = "  /first/{id}:\n    get:\n      operationId: svc.first.get\n      responses: {}\n";
+        let last = "  /last:\n    get:\n      operationId: svc.r1.get\n      responses: {}\n";
+        for (leading, trailing, expected) in [(first, last, "path placeholder {id}"), ("", last, "svc.r1.get")] {
+            let (one, two) = both(&document_with("", leading, trailing));
+            assert!(one.starts_with("error: ") && one.contains(expected), "{one}");
+            assert_eq!(two.as_deref(), Some(one.as_str()));
+        }
+        let bad_schema = "    Bad: {type: 7}\n";
+        let bad_method = "  /q/{id}:\n    get:\n      operationId: svc.q.get\n      responses: {}\n";
+        for (schemas, paths, expected) in [
+            (bad_schema, bad_method, "#/components/schemas/Bad/type: expected a type name"),
+            ("", bad_method, "path placeholder {id}"),
+            (bad_schema, "", "#/components/schemas/Bad/type"),
+        ] {
+            let (one, two) = both(&document(schemas, paths));
+            assert!(one.starts_with("error: ") && one.contains(expected), "{one}");
+            assert_eq!(two.as_deref(), Some(one.as_str()));
+        }
+    }
 }
