@@ -1,21 +1,27 @@
 //! `cargo xtask bench-client [--pairs N]` (issue 28): the generated aiplatform client against
-//! a bare `reqwest::Client` (the same reqwest) on the same calls, each side in its own release
-//! process against the emulator in another, the sides alternating pair by pair; per scenario the
-//! median of each side and the median of the pairs' ratios (generated / bare), since the
-//! machine's speed drifts between runs.
+//! a bare `reqwest::Client` (the same reqwest) on the same calls, and against that bare client
+//! sending the generated one's headers and query; each side in its own release process against
+//! the emulator in another, the sides taking turns to go first round by round; per scenario the
+//! median of each side and the median of the rounds' ratios (generated / bare, generated / same
+//! wire), since the machine's speed drifts between runs.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::paired::{self, Spread};
+use crate::paired::Spread;
 use crate::specs;
 
 /// (scenario, calls, in flight): gets one at a time and 64 at a time, creates with a JSON body,
 /// and full listings of 300 items in pages of 100.
 const SCENARIOS: [(&str, usize, usize); 4] =
-    [("get", 5_000, 1), ("get", 20_000, 64), ("create", 10_000, 64), ("list", 500, 8)];
+    [("get", 20_000, 1), ("get", 20_000, 64), ("create", 10_000, 64), ("list", 500, 8)];
+
+/// The sides, each its own process: the generated client, bare reqwest, and bare reqwest sending
+/// the generated client's headers and query (which tells the client's own cost from that of what
+/// it sends, at the emulator too).
+const SIDES: [&str; 3] = ["generated", "bare", "bare-same-wire"];
 
 /// What each side reports, and whether more is better.
 const MEASURES: [(&str, &str, bool); 5] = [
@@ -37,32 +43,41 @@ pub fn run(pairs: usize) -> Result<(), String> {
     let bench = target.join("release/discogen-bench-client");
     let emulator = Emulator::start(&target.join("release/notebook-emulator"))?;
     side(&bench, &["seed", "--url", &emulator.url])?;
-    println!("{pairs} pairs per scenario, sides alternating; ratios are generated / bare reqwest");
+    println!(
+        "{pairs} rounds per scenario, the three sides taking turns to go first; ratios are generated / bare \
+         reqwest, and generated / bare reqwest sending the generated client's headers and query (same wire)"
+    );
     for (scenario, calls, in_flight) in SCENARIOS {
         let (calls, in_flight) = (calls.to_string(), in_flight.to_string());
         let args = |who: &'static str| {
             [who, scenario, "--url", &emulator.url, "--calls", &calls, "--in-flight", &in_flight].map(str::to_owned)
         };
-        let (mut generated, mut bare) = (Vec::new(), Vec::new());
-        for pair in 0..pairs.max(1) {
-            let (g, b) =
-                paired::alternating(pair, || side(&bench, &args("generated")), || side(&bench, &args("bare")))?;
-            generated.push(g);
-            bare.push(b);
+        // generated, bare, same wire
+        let mut runs: [Vec<Value>; 3] = Default::default();
+        for round in 0..pairs.max(1) {
+            for turn in 0..3 {
+                let who = (round + turn) % 3;
+                runs[who].push(side(&bench, &args(SIDES[who]))?);
+            }
         }
         println!("\n{scenario}, {calls} calls, {in_flight} in flight:");
         for (key, label, _) in MEASURES {
             let values = |runs: &[Value]| runs.iter().map(|r| r[key].as_f64().unwrap_or(f64::NAN)).collect::<Vec<_>>();
-            let (g, b) = (values(&generated), values(&bare));
-            let ratios: Vec<f64> = g.iter().zip(&b).map(|(g, b)| g / b).collect();
-            let spread = Spread::of(&ratios);
+            let [g, b, same] = [values(&runs[0]), values(&runs[1]), values(&runs[2])];
+            let ratio = |other: &[f64]| Spread::of(&g.iter().zip(other).map(|(g, o)| g / o).collect::<Vec<_>>());
+            let (to_bare, to_same) = (ratio(&b), ratio(&same));
             println!(
-                "  {label:<12} generated {:>10.1}  bare {:>10.1}  ratio {:.2} (pairs {:.2}..{:.2})",
+                "  {label:<12} generated {:>10.1}  bare {:>10.1}  same wire {:>10.1}  ratio {:.2} ({:.2}..{:.2})  \
+                 same wire {:.2} ({:.2}..{:.2})",
                 Spread::of(&g).median,
                 Spread::of(&b).median,
-                spread.median,
-                spread.min,
-                spread.max,
+                Spread::of(&same).median,
+                to_bare.median,
+                to_bare.min,
+                to_bare.max,
+                to_same.median,
+                to_same.min,
+                to_same.max,
             );
         }
     }

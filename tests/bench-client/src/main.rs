@@ -1,13 +1,15 @@
 //! One side of `cargo xtask bench-client` (issue 28), in its own process: `calls` calls against
 //! the emulator, `in_flight` at a time on a two-worker tokio runtime, by the generated
 //! aiplatform client or by a bare `reqwest::Client` (the same reqwest, through the runtime's
-//! re-export) decoding into `serde_json::Value`. Prints one JSON line about the timed part:
+//! re-export) decoding into `serde_json::Value`; `bare-same-wire` is that bare client sending
+//! what the generated one sends (its three headers more and `prettyPrint=false`), which tells
+//! the client's own cost from the cost of what it puts on the wire, at both ends. Prints one JSON line about the timed part:
 //! wall time, latency percentiles, CPU time (getrusage) and heap allocations (a counting
 //! allocator, the same on both sides).
 //!
 //! ```text
 //! bench-client seed --url URL                      # the jobs the scenarios read
-//! bench-client (generated|bare) (get|create|list) --url URL --calls N --in-flight K
+//! bench-client (generated|bare|bare-same-wire) (get|create|list) --url URL --calls N --in-flight K
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -120,7 +122,11 @@ async fn run(args: Args) -> Result<String, String> {
         }
         return Ok(format!("{{\"seeded\":{LISTED}}}"));
     }
-    let bare = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+    let same_wire = args.side == "bare-same-wire";
+    let bare = if same_wire { same_wire_client() } else { reqwest::Client::builder().build() };
+    let bare = bare.map_err(|e| e.to_string())?;
+    // `?` or `&` follows.
+    let query = if same_wire { "prettyPrint=false" } else { "" };
     let base = args.url.trim_end_matches('/').to_owned();
     let (calls, in_flight) = (args.calls, args.in_flight);
     let outcome = match (args.side.as_str(), args.scenario.as_str()) {
@@ -153,16 +159,18 @@ async fn run(args: Args) -> Result<String, String> {
             })
             .await
         }
-        ("bare", "get") => {
+        ("bare" | "bare-same-wire", "get") => {
             let url = format!("{base}/v1/projects/{PROJECT}/locations/{READ_LOCATION}/notebookExecutionJobs/{JOB}");
+            let url = if query.is_empty() { url } else { format!("{url}?{query}") };
             timed(calls, in_flight, move |_| {
                 let request = bare.get(&url);
                 async move { json(request).await.is_some() }
             })
             .await
         }
-        ("bare", "create") => {
+        ("bare" | "bare-same-wire", "create") => {
             let url = format!("{base}/v1/projects/{PROJECT}/locations/{WRITE_LOCATION}/notebookExecutionJobs");
+            let url = if query.is_empty() { url } else { format!("{url}?{query}") };
             timed(calls, in_flight, move |i| {
                 let body =
                     serde_json::to_vec(&serde_json::json!({ "displayName": format!("c{i}") })).unwrap_or_default();
@@ -171,11 +179,11 @@ async fn run(args: Args) -> Result<String, String> {
             })
             .await
         }
-        ("bare", "list") => {
+        ("bare" | "bare-same-wire", "list") => {
             let url = format!("{base}/v1/projects/{PROJECT}/locations/{READ_LOCATION}/notebookExecutionJobs");
             timed(calls, in_flight, move |_| {
                 let (bare, url) = (bare.clone(), url.clone());
-                async move { list_bare(&bare, &url).await == Some(LISTED) }
+                async move { list_bare(&bare, &url, query).await == Some(LISTED) }
             })
             .await
         }
@@ -196,14 +204,30 @@ async fn json(request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
     serde_json::from_slice(&response.bytes().await.ok()?).ok()
 }
 
+/// A bare client with the headers the generated client sends on every call, set once as the
+/// generated client sets them (the query is added to each URL).
+fn same_wire_client() -> reqwest::Result<reqwest::Client> {
+    use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, USER_AGENT};
+    let runtime = discogen_runtime::client::RUNTIME_USER_AGENT;
+    let gdcl = runtime.rsplit('/').next().unwrap_or_default();
+    let mut headers = HeaderMap::new();
+    headers.insert(USER_AGENT, HeaderValue::from_static(runtime));
+    if let Ok(value) = HeaderValue::from_str(&format!("google-aiplatform-v1/0.1.0 gdcl/{gdcl}")) {
+        headers.insert("x-goog-api-client", value);
+    }
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    reqwest::Client::builder().default_headers(headers).build()
+}
+
 /// Every page of the listing, as a hand-written loop would read it: the number of items.
-async fn list_bare(client: &reqwest::Client, url: &str) -> Option<usize> {
+async fn list_bare(client: &reqwest::Client, url: &str, query: &str) -> Option<usize> {
     let (mut count, mut token) = (0, String::new());
+    let query = if query.is_empty() { String::new() } else { format!("&{query}") };
     loop {
         // The emulator's tokens are URL-safe, as Google's are.
         let page_url = match token.as_str() {
-            "" => format!("{url}?pageSize={PAGE_SIZE}"),
-            token => format!("{url}?pageSize={PAGE_SIZE}&pageToken={token}"),
+            "" => format!("{url}?pageSize={PAGE_SIZE}{query}"),
+            token => format!("{url}?pageSize={PAGE_SIZE}&pageToken={token}{query}"),
         };
         let page = json(client.get(page_url)).await?;
         count += page.get("notebookExecutionJobs").and_then(|items| items.as_array()).map_or(0, Vec::len);
