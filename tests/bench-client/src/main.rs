@@ -3,9 +3,9 @@
 //! aiplatform client or by a bare `reqwest::Client` (the same reqwest, through the runtime's
 //! re-export) decoding into `serde_json::Value`; `bare-same-wire` is that bare client sending
 //! what the generated one sends (its three headers more and `prettyPrint=false`), which tells
-//! the client's own cost from the cost of what it puts on the wire, at both ends. Prints one JSON line about the timed part:
-//! wall time, latency percentiles, CPU time (getrusage) and heap allocations (a counting
-//! allocator, the same on both sides).
+//! the client's own cost from the cost of what it puts on the wire, at both ends. Prints one
+//! JSON line about the timed part: wall time, latency percentiles, CPU time (getrusage) and
+//! heap allocations (a counting allocator, the same on all sides).
 //!
 //! ```text
 //! bench-client seed --url URL                      # the jobs the scenarios read
