@@ -125,7 +125,7 @@ async fn run(args: Args) -> Result<String, String> {
     let same_wire = args.side == "bare-same-wire";
     let bare = if same_wire { same_wire_client() } else { reqwest::Client::builder().build() };
     let bare = bare.map_err(|e| e.to_string())?;
-    // `?` or `&` follows.
+    // What the generated client adds to every URL's query: `?` or `&` and it.
     let query = if same_wire { "prettyPrint=false" } else { "" };
     let base = args.url.trim_end_matches('/').to_owned();
     let (calls, in_flight) = (args.calls, args.in_flight);
@@ -161,7 +161,7 @@ async fn run(args: Args) -> Result<String, String> {
         }
         ("bare" | "bare-same-wire", "get") => {
             let url = format!("{base}/v1/projects/{PROJECT}/locations/{READ_LOCATION}/notebookExecutionJobs/{JOB}");
-            let url = if query.is_empty() { url } else { format!("{url}?{query}") };
+            let url = with_query(url, '?', query);
             timed(calls, in_flight, move |_| {
                 let request = bare.get(&url);
                 async move { json(request).await.is_some() }
@@ -170,7 +170,7 @@ async fn run(args: Args) -> Result<String, String> {
         }
         ("bare" | "bare-same-wire", "create") => {
             let url = format!("{base}/v1/projects/{PROJECT}/locations/{WRITE_LOCATION}/notebookExecutionJobs");
-            let url = if query.is_empty() { url } else { format!("{url}?{query}") };
+            let url = with_query(url, '?', query);
             timed(calls, in_flight, move |i| {
                 let body =
                     serde_json::to_vec(&serde_json::json!({ "displayName": format!("c{i}") })).unwrap_or_default();
@@ -204,6 +204,15 @@ async fn json(request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
     serde_json::from_slice(&response.bytes().await.ok()?).ok()
 }
 
+/// `url` with `query` after `separator`; `url` itself for no query.
+fn with_query(url: String, separator: char, query: &str) -> String {
+    if query.is_empty() {
+        url
+    } else {
+        format!("{url}{separator}{query}")
+    }
+}
+
 /// A bare client with the headers the generated client sends on every call, set once as the
 /// generated client sets them (the query is added to each URL).
 fn same_wire_client() -> reqwest::Result<reqwest::Client> {
@@ -222,13 +231,13 @@ fn same_wire_client() -> reqwest::Result<reqwest::Client> {
 /// Every page of the listing, as a hand-written loop would read it: the number of items.
 async fn list_bare(client: &reqwest::Client, url: &str, query: &str) -> Option<usize> {
     let (mut count, mut token) = (0, String::new());
-    let query = if query.is_empty() { String::new() } else { format!("&{query}") };
     loop {
         // The emulator's tokens are URL-safe, as Google's are.
         let page_url = match token.as_str() {
-            "" => format!("{url}?pageSize={PAGE_SIZE}{query}"),
-            token => format!("{url}?pageSize={PAGE_SIZE}&pageToken={token}{query}"),
+            "" => format!("{url}?pageSize={PAGE_SIZE}"),
+            token => format!("{url}?pageSize={PAGE_SIZE}&pageToken={token}"),
         };
+        let page_url = with_query(page_url, '&', query);
         let page = json(client.get(page_url)).await?;
         count += page.get("notebookExecutionJobs").and_then(|items| items.as_array()).map_or(0, Vec::len);
         match page.get("nextPageToken").and_then(|t| t.as_str()) {
