@@ -142,6 +142,13 @@ impl Emulator {
         self.shared.log.clear();
     }
 
+    /// Starts or stops logging the requests received (logged from the start); what was
+    /// logged stays. A process that never reads the log turns it off, so that its memory
+    /// stays flat however many requests it answers.
+    pub fn set_recording(&self, on: bool) {
+        self.shared.log.set_recording(on);
+    }
+
     /// Number of jobs stored (all projects and locations).
     pub fn job_count(&self) -> usize {
         self.state().job_count()

@@ -1,5 +1,6 @@
 //! The log of requests the emulator received.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One request as received, with the status it was answered with.
@@ -111,6 +112,8 @@ impl Received {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestLog {
     inner: Arc<Mutex<LogInner>>,
+    /// Set when nothing will read the log ([`RequestLog::set_recording`]).
+    off: Arc<AtomicBool>,
 }
 
 /// Entries are numbered in arrival order: entry `id` sits at `id - first_id`, so recording a
@@ -123,6 +126,16 @@ struct LogInner {
 }
 
 impl RequestLog {
+    /// Whether requests are logged (from the start: yes).
+    pub(crate) fn is_recording(&self) -> bool {
+        !self.off.load(Ordering::Relaxed)
+    }
+
+    /// Starts or stops logging requests; what is logged stays.
+    pub(crate) fn set_recording(&self, on: bool) {
+        self.off.store(!on, Ordering::Relaxed);
+    }
+
     /// Appends a request; returns its id for [`RequestLog::set_status`].
     pub(crate) fn push(&self, request: Received) -> u64 {
         let mut inner = self.inner.lock().expect("request log");
@@ -214,6 +227,19 @@ mod tests {
             ("POST", "/v1/x", "a=1")
         );
         assert_eq!(recorded.body, "{\"k\":\u{fffd}}");
+    }
+
+    #[test]
+    fn recording_stops_and_starts_again_keeping_what_was_logged() {
+        let log = RequestLog::default();
+        assert!(log.is_recording());
+        log.push(request("/a"));
+        log.set_recording(false);
+        assert!(!log.is_recording());
+        log.set_recording(true);
+        log.push(request("/b"));
+        let paths: Vec<String> = log.snapshot().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths, ["/a", "/b"]);
     }
 
     #[test]

@@ -73,13 +73,15 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or_default().to_owned();
-    let id = shared.log.push(Received {
-        method: parts.method.clone(),
-        path: path.clone(),
-        query: query.clone(),
-        headers: Received::header_block(&parts.headers),
-        body: body.to_vec(),
-        status: None,
+    let id = shared.log.is_recording().then(|| {
+        shared.log.push(Received {
+            method: parts.method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            headers: Received::header_block(&parts.headers),
+            body: body.to_vec(),
+            status: None,
+        })
     });
 
     let reply = match shared.faults.take() {
@@ -103,7 +105,9 @@ async fn respond(shared: &Shared, request: Request<Incoming>) -> Result<Response
         }
         None => dispatch(shared, parts.method.as_str(), &path, &query, &body),
     };
-    shared.log.set_status(id, reply.status);
+    if let Some(id) = id {
+        shared.log.set_status(id, reply.status);
+    }
     Ok(into_response(reply))
 }
 

@@ -257,6 +257,22 @@ async fn create_wait_get_list_delete() {
     assert_eq!(emulator.count_requests("GET", "/notebookExecutionJobs/job-a"), 1);
 }
 
+/// With recording off the emulator answers as before and logs nothing; on again, it logs
+/// what follows.
+#[tokio::test]
+async fn requests_answered_while_recording_is_off_are_not_logged() {
+    let (emulator, client) = setup().await;
+    create(&client, "job-a", &job("kept")).await.unwrap().wait().await.unwrap();
+    emulator.clear_requests();
+    emulator.set_recording(false);
+    assert_eq!(get(&client, &job_name("job-a")).await.unwrap().display_name.as_deref(), Some("kept"));
+    assert!(get(&client, &job_name("missing")).await.unwrap_err().is_not_found());
+    assert_eq!(emulator.request_count(), 0);
+    emulator.set_recording(true);
+    get(&client, &job_name("job-a")).await.unwrap();
+    assert_eq!(statuses(&emulator, "GET"), [Some(200)]);
+}
+
 #[tokio::test]
 async fn delete_operation_can_be_polled_and_typed_as_unit() {
     let emulator =
