@@ -195,19 +195,26 @@ impl Client {
         let mut rest = String::with_capacity(path.len() + query_length + 20);
         rest.push_str(path);
         let mut separator = '?';
-        let mut append = |rest: &mut String, key: &str, value: &str| {
+        for (key, value) in query {
             rest.push(separator);
             separator = '&';
             rest.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
             rest.push('=');
             rest.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
-        };
-        for (key, value) in query {
-            append(&mut rest, key, value);
         }
         for (key, value) in standard.into_iter().flatten() {
             if !query.iter().any(|(present, _)| present == key) {
-                append(&mut rest, key, value);
+                // The standard names (and `prettyPrint`'s `false`) hold nothing to encode:
+                // written as they are; `fields` and `quotaUser` values are the caller's.
+                rest.push(separator);
+                separator = '&';
+                rest.push_str(key);
+                rest.push('=');
+                if key == PRETTY_PRINT {
+                    rest.push_str(value);
+                } else {
+                    rest.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+                }
             }
         }
         let endpoint = &self.inner.endpoint;
@@ -238,7 +245,7 @@ impl Client {
         [
             options.fields().map(|fields| ("fields", fields)),
             options.quota_user().map(|quota_user| ("quotaUser", quota_user)),
-            (!self.inner.pretty_print).then_some(("prettyPrint", "false")),
+            (!self.inner.pretty_print).then_some((PRETTY_PRINT, "false")),
         ]
     }
 
@@ -320,6 +327,10 @@ impl Client {
 }
 
 pub(crate) use crate::retry_after::retry_after;
+
+/// The standard parameter every call sends as `false` unless the client is built to pretty
+/// print.
+const PRETTY_PRINT: &str = "prettyPrint";
 
 /// Whether `path` resolved against the endpoint's URL is the endpoint's text followed by
 /// `path`: it starts with a letter or digit (no leading space or control the parser would
