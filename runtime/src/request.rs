@@ -96,7 +96,10 @@ pub struct Request {
     headers: Vec<(String, String)>,
     body: Option<Bytes>,
     idempotent: bool,
-    options: RequestOptions,
+    /// The call's overrides, boxed and only when there are any: a request is moved through
+    /// every builder step and future layer of a call, each move a copy of it (the options
+    /// alone were 192 of its 344 bytes).
+    options: Option<Box<RequestOptions>>,
     method_id: Option<&'static str>,
     /// Why the path expanded from a template must not be sent (a dot segment), naming the
     /// parameter; reported by [`Request::checked_path`].
@@ -119,7 +122,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             idempotent: method.is_idempotent(),
-            options: RequestOptions::default(),
+            options: None,
             method_id: None,
             refused: None,
             dots_checked: false,
@@ -230,7 +233,7 @@ impl Request {
 
     /// Sets per-call overrides (replacing earlier ones).
     pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
+        self.options = if options.is_none() { None } else { Some(Box::new(options)) };
         self
     }
 
@@ -314,14 +317,17 @@ impl Request {
     /// Whether the call may be retried: the options' override if set, else
     /// the generated code's decision.
     pub fn is_idempotent(&self) -> bool {
-        self.options.idempotent().unwrap_or(self.idempotent)
+        self.request_options().idempotent().unwrap_or(self.idempotent)
     }
 
     /// The per-call overrides.
     pub fn request_options(&self) -> &RequestOptions {
-        &self.options
+        self.options.as_deref().unwrap_or(&NO_OPTIONS)
     }
 }
+
+/// What a request without options of its own answers for them.
+static NO_OPTIONS: RequestOptions = RequestOptions::NONE;
 
 impl fmt::Debug for Request {
     /// Header values are left out (they may hold secrets); the body is shown
@@ -337,7 +343,7 @@ impl fmt::Debug for Request {
             .field("headers", &header_names)
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("idempotent", &self.is_idempotent())
-            .field("options", &self.options)
+            .field("options", self.request_options())
             .finish()
     }
 }
@@ -395,6 +401,27 @@ mod tests {
         assert!(Request::new(Method::Post, "x").idempotent(true).is_idempotent());
         let forced = Request::new(Method::Get, "x").options(RequestOptions::new().with_idempotent(false));
         assert!(!forced.is_idempotent());
+    }
+
+    #[test]
+    fn options_replace_the_request_s_and_none_is_the_default() {
+        let each = [
+            RequestOptions::new().with_retry_policy(crate::RetryPolicy::none()),
+            RequestOptions::new().with_timeout(Duration::from_secs(3)),
+            RequestOptions::new().with_idempotent(true),
+            RequestOptions::new().with_header("x-a", "1"),
+            RequestOptions::new().with_fields("name"),
+            RequestOptions::new().with_quota_user("u"),
+        ];
+        for options in each {
+            assert!(!options.is_none(), "{options:?}");
+            let request = Request::new(Method::Get, "x").options(options.clone());
+            assert!(request.request_options() == &options);
+            let cleared = request.options(RequestOptions::new());
+            assert!(cleared.request_options() == &RequestOptions::default());
+        }
+        assert!(RequestOptions::NONE == RequestOptions::default() && RequestOptions::NONE.is_none());
+        assert!(Request::new(Method::Get, "x").request_options() == &RequestOptions::default());
     }
 
     #[test]

@@ -183,7 +183,7 @@ impl Client {
     fn request_url(&self, path: &str, query: &[(String, String)], options: &RequestOptions) -> Result<Url> {
         let path = path.trim_start_matches('/');
         // Bytes, not chars: a `char` pattern decodes the path as it searches.
-        if path.bytes().any(|byte| byte == b'?' || byte == b'#') {
+        if has_query_or_fragment(path.as_bytes()) {
             // A query or fragment in the path itself (hand-built requests): parsed first, so
             // that its parameters count as present.
             return self.request_url_parsed(path, query, options);
@@ -195,19 +195,26 @@ impl Client {
         let mut rest = String::with_capacity(path.len() + query_length + 20);
         rest.push_str(path);
         let mut separator = '?';
-        let mut append = |rest: &mut String, key: &str, value: &str| {
+        for (key, value) in query {
             rest.push(separator);
             separator = '&';
             rest.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
             rest.push('=');
             rest.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
-        };
-        for (key, value) in query {
-            append(&mut rest, key, value);
         }
         for (key, value) in standard.into_iter().flatten() {
             if !query.iter().any(|(present, _)| present == key) {
-                append(&mut rest, key, value);
+                // The standard names (and `prettyPrint`'s `false`) hold nothing to encode:
+                // written as they are; `fields` and `quotaUser` values are the caller's.
+                rest.push(separator);
+                separator = '&';
+                rest.push_str(key);
+                rest.push('=');
+                if key == PRETTY_PRINT {
+                    rest.push_str(value);
+                } else {
+                    rest.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+                }
             }
         }
         let endpoint = &self.inner.endpoint;
@@ -238,7 +245,7 @@ impl Client {
         [
             options.fields().map(|fields| ("fields", fields)),
             options.quota_user().map(|quota_user| ("quotaUser", quota_user)),
-            (!self.inner.pretty_print).then_some(("prettyPrint", "false")),
+            (!self.inner.pretty_print).then_some((PRETTY_PRINT, "false")),
         ]
     }
 
@@ -320,6 +327,28 @@ impl Client {
 }
 
 pub(crate) use crate::retry_after::retry_after;
+
+/// The standard parameter every call sends as `false` unless the client is built to pretty
+/// print.
+const PRETTY_PRINT: &str = "prettyPrint";
+
+/// Whether `path` holds a `?` or `#`: eight bytes at a time (every call's path is searched,
+/// and one holding either is rare).
+fn has_query_or_fragment(path: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Whether some byte of `word` is zero (exact: a borrow reaches a high bit only past a
+    // zero byte).
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
+    let mut chunks = path.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        if has_zero(word ^ (ONES * u64::from(b'?'))) || has_zero(word ^ (ONES * u64::from(b'#'))) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&byte| byte == b'?' || byte == b'#')
+}
 
 /// Whether `path` resolved against the endpoint's URL is the endpoint's text followed by
 /// `path`: it starts with a letter or digit (no leading space or control the parser would
@@ -442,6 +471,24 @@ fn retry_delay(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_and_fragment_found_at_every_place_among_every_byte() {
+        let naive = |path: &[u8]| path.iter().any(|&byte| byte == b'?' || byte == b'#');
+        for length in 0..40 {
+            for place in 0..length {
+                for byte in 0..=255u8 {
+                    let mut path = vec![b'a'; length];
+                    path[place] = byte;
+                    assert_eq!(has_query_or_fragment(&path), naive(&path), "{byte} at {place} of {length}");
+                    // Bytes next to the searched ones (a borrow from one byte to the next).
+                    path.fill(byte.wrapping_add(1));
+                    path[place] = byte;
+                    assert_eq!(has_query_or_fragment(&path), naive(&path), "{byte} at {place} of {length}");
+                }
+            }
+        }
+    }
 
     fn unavailable(retry_after: Option<Duration>) -> Error {
         ApiError::from_response(503, b"", retry_after).into()

@@ -36,9 +36,31 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
+    /// No overrides, as a constant: what a request without options of its own answers.
+    pub(crate) const NONE: RequestOptions = RequestOptions {
+        retry: None,
+        timeout: None,
+        idempotent: None,
+        headers: Vec::new(),
+        fields: None,
+        quota_user: None,
+    };
+
     /// No overrides.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether these options override nothing (the usual call's).
+    pub(crate) fn is_none(&self) -> bool {
+        // Every field named: a new one must be counted here.
+        let RequestOptions { retry, timeout, idempotent, headers, fields, quota_user } = self;
+        retry.is_none()
+            && timeout.is_none()
+            && idempotent.is_none()
+            && headers.is_empty()
+            && fields.is_none()
+            && quota_user.is_none()
     }
 
     /// Uses `policy` instead of the client's retry policy.

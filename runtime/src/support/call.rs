@@ -50,7 +50,9 @@ impl Call {
 
     /// `request` with this call's options (and its refusal, if an argument was refused).
     pub fn request(&self, request: Request) -> Request {
-        let request = request.options(self.options.clone());
+        // Options replace the request's; none (the usual call) are not copied to say so.
+        let options = if self.options.is_none() { RequestOptions::NONE } else { self.options.clone() };
+        let request = request.options(options);
         match &self.refused {
             Some(why) => request.refuse(why.clone()),
             None => request,

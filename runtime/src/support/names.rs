@@ -31,18 +31,39 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
     let bytes = pattern.as_bytes();
     let mut values = values.iter();
     let mut literal = 0;
-    // A plain loop over the bytes: patterns are a few dozen bytes, too short for a
-    // memchr-like search (`match_indices`) to pay for its setup at each `*` (callgrind: about
-    // 1 200 instructions per name more than this loop).
-    for (index, _) in bytes.iter().enumerate().filter(|(_, &byte)| byte == b'*') {
+    // Patterns are a few dozen bytes, too short for a memchr-like search (`match_indices`) to
+    // pay for its setup at each `*` (callgrind: about 1 200 instructions per name more than a
+    // byte loop); searched eight bytes at a time instead.
+    let mut from = 0;
+    while let Some(index) = next_star(bytes, from) {
         let whole_segment = (index == 0 || bytes[index - 1] == b'/') && bytes.get(index + 1).is_none_or(|&b| b == b'/');
         if whole_segment {
             f.write_str(&pattern[literal..index])?;
             f.write_str(values.next().copied().unwrap_or_default())?;
             literal = index + 1;
         }
+        from = index + 1;
     }
     f.write_str(&pattern[literal..])
+}
+
+/// The index of the first `*` in `bytes` from `from`, searched a word of eight bytes at a time.
+fn next_star(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut start = from;
+    while let Some(chunk) = bytes.get(start..start + 8) {
+        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+        let stars = word ^ (ONES * u64::from(b'*'));
+        // A zero byte where a `*` is; the lowest flagged byte is the first zero (a borrow
+        // flags only bytes above a zero one), so it is exact in little-endian order.
+        let found = stars.wrapping_sub(ONES) & !stars & HIGHS;
+        if found != 0 {
+            return Some(start + found.trailing_zeros() as usize / 8);
+        }
+        start += 8;
+    }
+    bytes.get(start..)?.iter().position(|&byte| byte == b'*').map(|index| start + index)
 }
 
 /// Splits `text` by `pattern` (e.g. `projects/*/locations/*`): the literal segments must match
@@ -137,6 +158,25 @@ macro_rules! resource_name {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_star_is_found_from_every_place_among_every_byte() {
+        let naive = |bytes: &[u8], from: usize| bytes[from..].iter().position(|&b| b == b'*').map(|i| from + i);
+        for length in 0..30 {
+            for place in 0..length {
+                for byte in 0..=255u8 {
+                    // Bytes one above `*` before and after it: a borrow must not flag them.
+                    let mut bytes = vec![b'*' + 1; length];
+                    bytes[place] = byte;
+                    for from in 0..=length {
+                        assert_eq!(next_star(&bytes, from), naive(&bytes, from), "{byte} at {place} of {length}");
+                    }
+                    bytes[length - 1] = b'*';
+                    assert_eq!(next_star(&bytes, 0), naive(&bytes, 0), "{byte} at {place} of {length}, last *");
+                }
+            }
+        }
+    }
 
     #[test]
     fn parse_checks_literals_emptiness_and_length() {
