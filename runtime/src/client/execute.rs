@@ -332,22 +332,10 @@ pub(crate) use crate::retry_after::retry_after;
 /// print.
 const PRETTY_PRINT: &str = "prettyPrint";
 
-/// Whether `path` holds a `?` or `#`: eight bytes at a time (every call's path is searched,
-/// and one holding either is rare).
+/// Whether `path` holds a `?` or `#` (every call's path is searched, and one holding either
+/// is rare).
 fn has_query_or_fragment(path: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether some byte of `word` is zero (exact: a borrow reaches a high bit only past a
-    // zero byte).
-    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS != 0;
-    let mut chunks = path.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        if has_zero(word ^ (ONES * u64::from(b'?'))) || has_zero(word ^ (ONES * u64::from(b'#'))) {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&byte| byte == b'?' || byte == b'#')
+    memchr::memchr2(b'?', b'#', path).is_some()
 }
 
 /// Whether `path` resolved against the endpoint's URL is the endpoint's text followed by

@@ -31,9 +31,8 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
     let bytes = pattern.as_bytes();
     let mut values = values.iter();
     let mut literal = 0;
-    // Patterns are a few dozen bytes, too short for a memchr-like search (`match_indices`) to
-    // pay for its setup at each `*` (callgrind: about 1 200 instructions per name more than a
-    // byte loop); searched eight bytes at a time instead.
+    // `*` found by memchr: `match_indices` paid its setup at each `*` (callgrind: about 1 200
+    // instructions per name more than a byte loop); memchr costs less than the byte loop.
     let mut from = 0;
     while let Some(index) = next_star(bytes, from) {
         let whole_segment = (index == 0 || bytes[index - 1] == b'/') && bytes.get(index + 1).is_none_or(|&b| b == b'/');
@@ -47,23 +46,9 @@ pub fn write_resource_name(f: &mut fmt::Formatter<'_>, pattern: &str, values: &[
     f.write_str(&pattern[literal..])
 }
 
-/// The index of the first `*` in `bytes` from `from`, searched a word of eight bytes at a time.
+/// The index of the first `*` in `bytes` from `from`.
 fn next_star(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    let mut start = from;
-    while let Some(chunk) = bytes.get(start..start + 8) {
-        let word = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
-        let stars = word ^ (ONES * u64::from(b'*'));
-        // A zero byte where a `*` is; the lowest flagged byte is the first zero (a borrow
-        // flags only bytes above a zero one), so it is exact in little-endian order.
-        let found = stars.wrapping_sub(ONES) & !stars & HIGHS;
-        if found != 0 {
-            return Some(start + found.trailing_zeros() as usize / 8);
-        }
-        start += 8;
-    }
-    bytes.get(start..)?.iter().position(|&byte| byte == b'*').map(|index| start + index)
+    memchr::memchr(b'*', bytes.get(from..)?).map(|index| from + index)
 }
 
 /// Splits `text` by `pattern` (e.g. `projects/*/locations/*`): the literal segments must match
