@@ -1,7 +1,7 @@
 //! The emulated API: routing and the notebookExecutionJobs / operations
 //! handlers, independent of HTTP plumbing.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{json, Map, Value};
 
@@ -86,6 +86,10 @@ pub(crate) struct State {
     jobs: BTreeMap<u64, Value>,
     /// Job name -> creation number, so lookups by name cost the same however many jobs exist.
     job_index: HashMap<String, u64>,
+    /// Parent (`projects/p/locations/l`) -> its jobs' creation numbers, so a listing costs what
+    /// its parent holds, not what every location holds (a benchmark creates thousands of jobs
+    /// in one location and lists another).
+    jobs_by_parent: HashMap<String, BTreeSet<u64>>,
     next_seq: u64,
     operations: HashMap<String, Operation>,
     /// `requestId` of a create -> its operation: a repeated id gets the first result (AIP-155).
@@ -194,6 +198,7 @@ impl State {
         self.next_seq += 1;
         self.jobs.insert(self.next_seq, Value::Object(job));
         self.job_index.insert(name.clone(), self.next_seq);
+        self.jobs_by_parent.entry(parent.to_owned()).or_default().insert(self.next_seq);
 
         let metadata = json!({
             "@type": format!("{TYPE_PREFIX}{CREATE_METADATA_TYPE}"),
@@ -249,11 +254,9 @@ impl State {
             },
         };
 
-        let prefix = format!("{parent}/{COLLECTION}/");
-        let mut matching: Vec<&Value> = self
-            .jobs
-            .values()
-            .filter(|job| job["name"].as_str().is_some_and(|n| n.starts_with(&prefix)))
+        // In creation order, like the jobs themselves.
+        let mut matching: Vec<&Value> = (self.jobs_by_parent.get(parent).into_iter().flatten())
+            .map(|seq| &self.jobs[seq])
             .filter(|job| filter.matches(job))
             .collect();
         matching.sort_by(|a, b| order.compare(a, b));
@@ -335,6 +338,9 @@ impl State {
             (None, Action::Delete { job }) => {
                 if let Some(seq) = self.job_index.remove(job) {
                     self.jobs.remove(&seq);
+                    if let Some((parent, _)) = job.rsplit_once(&format!("/{COLLECTION}/")) {
+                        self.jobs_by_parent.get_mut(parent).map(|seqs| seqs.remove(&seq));
+                    }
                 }
                 Ok(json!({"@type": format!("{TYPE_PREFIX}{EMPTY_TYPE}")}))
             }
@@ -484,6 +490,27 @@ mod tests {
         let c = json_of(&state.handle(&call("POST", instances, &[("requestId", "r4")], vm)));
         assert_eq!(c["error"]["errors"][0]["code"], json!("RESOURCE_ALREADY_EXISTS"), "{c}");
         assert_eq!(c["status"], json!("DONE"));
+    }
+
+    /// A listing holds its own location's jobs only, in creation order, less the deleted ones.
+    #[test]
+    fn a_listing_holds_its_locations_jobs_only() {
+        let mut state = State::new(EmulatorConfig { create_polls: 0, ..Default::default() });
+        let other = "projects/p/locations/m/notebookExecutionJobs";
+        for (collection, id) in [(JOBS, "a"), (other, "x"), (JOBS, "b"), (JOBS, "c"), (other, "y")] {
+            let created =
+                state.handle(&call("POST", collection, &[("notebookExecutionJobId", id)], br#"{"displayName": "d"}"#));
+            assert_eq!(created.status, 200);
+        }
+        assert_eq!(state.handle(&call("DELETE", &format!("{JOBS}/b"), &[], b"")).status, 200);
+        let names = |state: &mut State, collection: &str| -> Vec<String> {
+            let listed = json_of(&state.handle(&call("GET", collection, &[], b"")));
+            let jobs = listed["notebookExecutionJobs"].as_array().cloned().unwrap_or_default();
+            jobs.iter().map(|job| job["name"].as_str().unwrap().rsplit('/').next().unwrap().to_owned()).collect()
+        };
+        assert_eq!(names(&mut state, JOBS), ["a", "c"]);
+        assert_eq!(names(&mut state, other), ["x", "y"]);
+        assert!(names(&mut state, "projects/p/locations/n/notebookExecutionJobs").is_empty());
     }
 
     #[test]
