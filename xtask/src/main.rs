@@ -174,8 +174,9 @@ enum Task {
     /// The generated client against bare reqwest per call (issue 28): each side in its own
     /// release process against the emulator in another, alternating; medians and pair ratios.
     BenchClient {
-        /// Runs of each side per scenario.
-        #[arg(long, default_value_t = 5)]
+        /// Runs of each side per scenario (rounds of a few seconds each: single rounds spread
+        /// by more than the differences measured).
+        #[arg(long, default_value_t = 15)]
         pairs: usize,
     },
     /// Load and fault scenarios of the generated clients against the emulator (release
