@@ -338,8 +338,9 @@ impl State {
             (None, Action::Delete { job }) => {
                 if let Some(seq) = self.job_index.remove(job) {
                     self.jobs.remove(&seq);
-                    if let Some((parent, _)) = job.rsplit_once(&format!("/{COLLECTION}/")) {
-                        self.jobs_by_parent.get_mut(parent).map(|seqs| seqs.remove(&seq));
+                    let parent = job.rsplit_once(&format!("/{COLLECTION}/")).map(|(parent, _)| parent);
+                    if let Some(seqs) = parent.and_then(|parent| self.jobs_by_parent.get_mut(parent)) {
+                        seqs.remove(&seq);
                     }
                 }
                 Ok(json!({"@type": format!("{TYPE_PREFIX}{EMPTY_TYPE}")}))
