@@ -23,12 +23,19 @@ const SCENARIOS: [(&str, usize, usize); 4] =
 /// it sends, at the emulator too).
 const SIDES: [&str; 3] = ["generated", "bare", "bare-same-wire"];
 
-/// What each side reports, and whether more is better.
-const MEASURES: [(&str, &str, bool); 5] = [
+/// What each side reports, and whether more is better. The client's CPU is split into the
+/// kernel's share and counted in context switches and page faults, and the emulator's CPU per
+/// call is read beside it, so that a gap can be placed: the client's own work, its wake-ups,
+/// its memory, or what its requests cost the server.
+const MEASURES: [(&str, &str, bool); 9] = [
     ("calls_per_second", "calls/s", true),
     ("p50_us", "p50 µs", false),
     ("p99_us", "p99 µs", false),
     ("cpu_us_per_call", "CPU µs/call", false),
+    ("sys_us_per_call", "of it sys", false),
+    ("switches_per_call", "ctx sw/call", false),
+    ("page_faults_per_call", "faults/call", false),
+    ("server_cpu_us_per_call", "server CPU", false),
     ("allocations_per_call", "allocs/call", false),
 ];
 
@@ -48,7 +55,7 @@ pub fn run(pairs: usize) -> Result<(), String> {
          reqwest, and generated / bare reqwest sending the generated client's headers and query (same wire)"
     );
     for (scenario, calls, in_flight) in SCENARIOS {
-        let (calls, in_flight) = (calls.to_string(), in_flight.to_string());
+        let (count, calls, in_flight) = (calls as f64, calls.to_string(), in_flight.to_string());
         let args = |who: &'static str| {
             [who, scenario, "--url", &emulator.url, "--calls", &calls, "--in-flight", &in_flight].map(str::to_owned)
         };
@@ -57,13 +64,22 @@ pub fn run(pairs: usize) -> Result<(), String> {
         for round in 0..pairs.max(1) {
             for turn in 0..3 {
                 let who = (round + turn) % 3;
-                runs[who].push(side(&bench, &args(SIDES[who]))?);
+                let server_before = emulator.cpu();
+                let mut run = side(&bench, &args(SIDES[who]))?;
+                if let (Some(before), Some(after)) = (server_before, emulator.cpu()) {
+                    let per_call = (after.saturating_sub(before)).as_secs_f64() * 1e6 / count;
+                    run["server_cpu_us_per_call"] = per_call.into();
+                }
+                runs[who].push(run);
             }
         }
         println!("\n{scenario}, {calls} calls, {in_flight} in flight:");
         for (key, label, _) in MEASURES {
             let values = |runs: &[Value]| runs.iter().map(|r| r[key].as_f64().unwrap_or(f64::NAN)).collect::<Vec<_>>();
             let [g, b, same] = [values(&runs[0]), values(&runs[1]), values(&runs[2])];
+            if g.iter().all(|v| v.is_nan()) {
+                continue;
+            }
             let ratio = |other: &[f64]| Spread::of(&g.iter().zip(other).map(|(g, o)| g / o).collect::<Vec<_>>());
             let (to_bare, to_same) = (ratio(&b), ratio(&same));
             println!(
@@ -116,6 +132,21 @@ impl Emulator {
             return Err("the emulator did not print its address".into());
         }
         Ok(Emulator { child, url })
+    }
+}
+
+impl Emulator {
+    /// The CPU time of all the emulator's threads so far (the kernel's per-thread schedstat,
+    /// in nanoseconds: finer than the 10 ms ticks of `/proc/PID/stat`); `None` where there is
+    /// no such file (not Linux).
+    fn cpu(&self) -> Option<std::time::Duration> {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.child.id())).ok()?;
+        let mut nanos = 0u64;
+        for task in tasks.flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+            nanos += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+        }
+        Some(std::time::Duration::from_nanos(nanos))
     }
 }
 

@@ -153,8 +153,9 @@ async fn run(args: Args) -> Result<String, String> {
             timed(calls, in_flight, move |_| {
                 let (jobs, parent) = (jobs.clone(), parent.clone());
                 async move {
-                    let items: Result<Vec<_>, _> = jobs.list(parent).page_size(PAGE_SIZE).items().try_collect().await;
-                    items.is_ok_and(|items| items.len() == LISTED)
+                    // Each item read and counted, as the bare side counts each page's items.
+                    let items = jobs.list(parent).page_size(PAGE_SIZE).items();
+                    items.try_fold(0, |count, _| async move { Ok(count + 1) }).await.is_ok_and(|count| count == LISTED)
                 }
             })
             .await
@@ -251,7 +252,7 @@ struct Outcome {
     wall: Duration,
     latencies: Vec<Duration>,
     failed: usize,
-    cpu: Duration,
+    cpu: Usage,
     allocations: u64,
 }
 
@@ -267,7 +268,10 @@ impl Outcome {
             "calls_per_second": calls as f64 / self.wall.as_secs_f64(),
             "p50_us": percentile(0.50),
             "p99_us": percentile(0.99),
-            "cpu_us_per_call": micros(&self.cpu) / calls as f64,
+            "cpu_us_per_call": micros(&(self.cpu.user + self.cpu.system)) / calls as f64,
+            "sys_us_per_call": micros(&self.cpu.system) / calls as f64,
+            "switches_per_call": self.cpu.switches as f64 / calls as f64,
+            "page_faults_per_call": self.cpu.page_faults as f64 / calls as f64,
             "allocations_per_call": self.allocations as f64 / calls as f64,
         })
         .to_string()
@@ -316,13 +320,34 @@ where
         failed += failures;
     }
     let wall = started.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu_before);
+    let cpu = cpu_time().since(&cpu_before);
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
     Outcome { wall, latencies, failed, cpu, allocations }
 }
 
-/// User plus system CPU time of this process so far.
-fn cpu_time() -> Duration {
+/// This process's CPU time so far, user and system apart (the kernel's share tells wake-ups and
+/// syscalls from the client's own work), its context switches and its page faults (memory
+/// the allocator takes from the kernel and gives back).
+#[derive(Debug, Default, Clone, Copy)]
+struct Usage {
+    user: Duration,
+    system: Duration,
+    switches: u64,
+    page_faults: u64,
+}
+
+impl Usage {
+    fn since(&self, before: &Usage) -> Usage {
+        Usage {
+            user: self.user.saturating_sub(before.user),
+            system: self.system.saturating_sub(before.system),
+            switches: self.switches.saturating_sub(before.switches),
+            page_faults: self.page_faults.saturating_sub(before.page_faults),
+        }
+    }
+}
+
+fn cpu_time() -> Usage {
     // SAFETY: getrusage fills the struct it is given; a zeroed rusage is a valid value.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -330,5 +355,10 @@ fn cpu_time() -> Duration {
         usage
     };
     let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    time(usage.ru_utime) + time(usage.ru_stime)
+    Usage {
+        user: time(usage.ru_utime),
+        system: time(usage.ru_stime),
+        switches: (usage.ru_nvcsw + usage.ru_nivcsw) as u64,
+        page_faults: usage.ru_minflt as u64,
+    }
 }
