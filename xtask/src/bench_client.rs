@@ -133,9 +133,7 @@ impl Emulator {
         }
         Ok(Emulator { child, url })
     }
-}
 
-impl Emulator {
     /// The CPU time of all the emulator's threads so far (the kernel's per-thread schedstat,
     /// in nanoseconds: finer than the 10 ms ticks of `/proc/PID/stat`); `None` where there is
     /// no such file (not Linux).
